@@ -1,0 +1,321 @@
+"""The resolved Schema: one model for specs, snapshots and introspected databases.
+
+Every value is frozen. Spans (where the user wrote the object) are carried for diagnostics but
+never take part in equality and are never serialised into snapshots. Names are final (derived
+names already computed), types are canonical spellings (see model/types.py), references bound to
+qualified table names.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemac.source import Span
+
+FkAction = Literal["cascade", "restrict", "set null", "set default", "no action"]
+PolicyCommand = Literal["all", "select", "insert", "update", "delete"]
+
+
+class Node(BaseModel):
+    """Base of every model value: frozen, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _span() -> Span | None:
+    return Field(default=None, exclude=True, repr=False)  # type: ignore[no-any-return]
+
+
+class Column(Node):
+    """A table column. `type` is canonical (model/types.py); NOT NULL unless `nullable`."""
+
+    name: str
+    type: str
+    nullable: bool = False
+    #: SQL expression exactly as it is emitted (`now()`, `'free'`, `'{}'::jsonb`)
+    default: str | None = None
+    identity: Literal["always", "by_default"] | None = None
+    #: expression of a GENERATED ALWAYS AS (...) STORED column
+    generated: str | None = None
+    collation: str | None = None
+    description: str | None = None
+    #: previous name, for the planner (never compared with the database)
+    renamed_from: str | None = Field(default=None, exclude=True)
+    #: the trait that supplied the column (None when written in the table)
+    trait: str | None = Field(default=None, exclude=True)
+    #: lint codes/names suppressed on this column
+    lint_ignore: tuple[str, ...] = Field(default=(), exclude=True)
+    span: Span | None = _span()
+
+
+class PrimaryKey(Node):
+    name: str
+    columns: tuple[str, ...]
+    span: Span | None = _span()
+
+
+class Unique(Node):
+    """A UNIQUE constraint (unique indexes are Index values with unique=True)."""
+
+    name: str
+    columns: tuple[str, ...]
+    deferrable: bool = False
+    initially_deferred: bool = False
+    span: Span | None = _span()
+
+
+class Check(Node):
+    name: str
+    expression: str
+    #: the column the check was written on, when it was a column check
+    column: str | None = None
+    span: Span | None = _span()
+
+
+class ForeignKey(Node):
+    name: str
+    columns: tuple[str, ...]
+    ref_schema: str
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: FkAction = "no action"
+    on_update: FkAction = "no action"
+    deferrable: bool = False
+    initially_deferred: bool = False
+    span: Span | None = _span()
+
+
+class IndexPart(Node):
+    """One key of an index: a column name, or an SQL expression (then `column` is None)."""
+
+    column: str | None = None
+    expression: str | None = None
+    opclass: str | None = None
+    descending: bool = False
+    nulls: Literal["first", "last"] | None = None
+
+
+class Index(Node):
+    name: str
+    parts: tuple[IndexPart, ...]
+    unique: bool = False
+    method: Literal["btree", "hash", "gin", "gist", "brin", "spgist"] = "btree"
+    where: str | None = None
+    include: tuple[str, ...] = ()
+    span: Span | None = _span()
+
+
+class Partitioning(Node):
+    strategy: Literal["range", "list", "hash"]
+    #: partition key: column names or expressions
+    keys: tuple[str, ...]
+    span: Span | None = _span()
+
+
+class Partition(Node):
+    """A partition of a partitioned table, with its bound in one of the four shapes."""
+
+    name: str
+    default: bool = False
+    #: range bound: SQL literals (already quoted) for FROM (...) TO (...)
+    range_from: tuple[str, ...] | None = None
+    range_to: tuple[str, ...] | None = None
+    #: list bound: SQL literals
+    values: tuple[str, ...] | None = None
+    modulus: int | None = None
+    remainder: int | None = None
+    span: Span | None = _span()
+
+
+class Policy(Node):
+    name: str
+    command: PolicyCommand = "all"
+    permissive: bool = True
+    roles: tuple[str, ...] = ("public",)
+    using: str | None = None
+    with_check: str | None = None
+    span: Span | None = _span()
+
+
+class Rls(Node):
+    enabled: bool = False
+    force: bool = False
+    policies: tuple[Policy, ...] = ()
+    span: Span | None = _span()
+
+
+class Table(Node):
+    schema_name: str = "public"
+    name: str
+    description: str | None = None
+    columns: tuple[Column, ...] = ()
+    primary_key: PrimaryKey | None = None
+    uniques: tuple[Unique, ...] = ()
+    checks: tuple[Check, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    partitioning: Partitioning | None = None
+    partitions: tuple[Partition, ...] = ()
+    rls: Rls = Rls()
+    traits: tuple[str, ...] = Field(default=(), exclude=True)
+    renamed_from: str | None = Field(default=None, exclude=True)
+    lint_ignore: tuple[str, ...] = Field(default=(), exclude=True)
+    #: the spec document (path) that declared the table
+    document: str | None = Field(default=None, exclude=True)
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+class Enum(Node):
+    schema_name: str = "public"
+    name: str
+    values: tuple[str, ...]
+    description: str | None = None
+    lint_ignore: tuple[str, ...] = Field(default=(), exclude=True)
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+
+class Extension(Node):
+    name: str
+    schema_name: str | None = None
+    span: Span | None = _span()
+
+
+class View(Node):
+    schema_name: str = "public"
+    name: str
+    query: str
+    description: str | None = None
+    #: qualified names of the tables/views the query reads (from parsing the SQL)
+    depends_on: tuple[str, ...] = Field(default=(), exclude=True)
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+
+class Refresh(Node):
+    every: str | None = None
+    concurrently: bool = False
+    max_staleness: str | None = None
+
+
+class MaterializedView(Node):
+    schema_name: str = "public"
+    name: str
+    query: str
+    description: str | None = None
+    indexes: tuple[Index, ...] = ()
+    refresh: Refresh | None = Field(default=None, exclude=True)
+    depends_on: tuple[str, ...] = Field(default=(), exclude=True)
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+
+class Function(Node):
+    schema_name: str = "public"
+    name: str
+    #: argument list as written between the parentheses ("" for none)
+    arguments: str = ""
+    returns: str
+    language: str = "plpgsql"
+    body: str
+    volatility: Literal["volatile", "stable", "immutable"] = "volatile"
+    security_definer: bool = False
+    description: str | None = None
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+
+class Trigger(Node):
+    name: str
+    table_schema: str = "public"
+    table: str
+    timing: Literal["before", "after", "instead of"]
+    events: tuple[Literal["insert", "update", "delete", "truncate"], ...]
+    for_each: Literal["row", "statement"] = "row"
+    function_schema: str = "public"
+    function: str
+    when: str | None = None
+    description: str | None = None
+    span: Span | None = _span()
+
+
+class SeedTable(Node):
+    """Seed rows of one table: INSERT ... ON CONFLICT (key) DO NOTHING|UPDATE."""
+
+    table_schema: str = "public"
+    table: str
+    key: tuple[str, ...]
+    on_conflict: Literal["nothing", "update"] = "nothing"
+    #: each row maps column -> SQL literal (already rendered)
+    rows: tuple[tuple[tuple[str, str], ...], ...]
+    span: Span | None = _span()
+
+
+class Database(Node):
+    engine: Literal["postgresql"] = "postgresql"
+    version: int = 16
+    timezone: str | None = None
+    encoding: str | None = None
+
+
+class Document(Node):
+    """One spec file's document fields (kept for docs and lint; not compared with databases)."""
+
+    path: str
+    title: str
+    owner: str | None = None
+    status: str | None = None
+    version: str | None = None
+    domain: str
+    schema_name: str = "public"
+    lint_ignore: tuple[str, ...] = ()
+
+
+class Schema(Node):
+    """The whole resolved schema. Collections keep the authors' order (files in sorted order)."""
+
+    database: Database = Database()
+    documents: tuple[Document, ...] = Field(default=(), exclude=True)
+    #: non-public namespaces to create (public always exists)
+    schemas: tuple[str, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    enums: tuple[Enum, ...] = ()
+    functions: tuple[Function, ...] = ()
+    tables: tuple[Table, ...] = ()
+    views: tuple[View, ...] = ()
+    materialized_views: tuple[MaterializedView, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    seeds: tuple[SeedTable, ...] = ()
+
+    def table(self, qualified_or_name: str) -> Table | None:
+        for t in self.tables:
+            if qualified_or_name in (t.qualified_name, t.name):
+                return t
+        return None
+
+    def enum(self, qualified_or_name: str) -> Enum | None:
+        for e in self.enums:
+            if qualified_or_name in (e.qualified_name, e.name):
+                return e
+        return None

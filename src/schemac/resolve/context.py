@@ -1,0 +1,156 @@
+"""Shared state of one resolution: the documents, the name registry and the diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemac.config import Settings
+from schemac.diagnostics import Diagnostic, error, suggestion
+from schemac.load.loader import Path_, RawDoc
+from schemac.model.names import identifier_too_long
+from schemac.model.types import (
+    EXTENSION_TYPES,
+    PSEUDO_TYPES,
+    TypeSyntaxError,
+    known_base_names,
+    parse_type,
+)
+from schemac.source import Span
+from schemac.spec.models import ColumnSpec, DocumentSpec, TableSpec
+
+
+@dataclass
+class Located:
+    """A spec object with the document it came from and its path in that document."""
+
+    doc: RawDoc
+    spec: DocumentSpec
+    path: Path_
+
+    def span(self, *sub: str | int) -> Span | None:
+        return self.doc.spans.value((*self.path, *sub))
+
+    def key_span(self, *sub: str | int) -> Span | None:
+        return self.doc.spans.key((*self.path, *sub))
+
+
+@dataclass
+class TableDraft:
+    """A table after pass 1: its columns (traits expanded) and primary key, before constraints."""
+
+    schema_name: str
+    name: str
+    spec: TableSpec
+    where: Located
+    traits: list[str]
+    #: column name -> (spec, where it was written, trait name or None)
+    columns: dict[str, tuple[ColumnSpec, Span | None, str | None]] = field(default_factory=dict)
+    primary_key: tuple[str, ...] = ()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+
+@dataclass
+class Context:
+    settings: Settings
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: qualified name -> where it was declared, per object namespace ("relation", "type", ...)
+    registry: dict[tuple[str, str], Span | None] = field(default_factory=dict)
+    enums: dict[str, str] = field(default_factory=dict)
+    extensions: set[str] = field(default_factory=set)
+    tables: dict[str, TableDraft] = field(default_factory=dict)
+    #: views and materialized views by qualified name (for view dependencies)
+    views: set[str] = field(default_factory=set)
+
+    def error(self, code: str, message: str, span: Span | None, help: str | None = None) -> None:
+        self.diagnostics.append(error(code, message, span, help))
+
+    def register(self, namespace: str, schema: str, name: str, span: Span | None, what: str) -> bool:
+        """Claim a name; a second claim is an error naming both places."""
+        key = (namespace, f"{schema}.{name}")
+        if key in self.registry:
+            first = self.registry[key]
+            where = f" (first declared at {first})" if first else ""
+            self.error(
+                "E032",
+                f"duplicate {what} name '{name}'{where}",
+                span,
+                "names must be unique across all spec files; rename one of them",
+            )
+            return False
+        self.registry[key] = span
+        return True
+
+    def check_length(self, name: str, what: str, span: Span | None, derived: bool) -> None:
+        if identifier_too_long(name):
+            how = "its derived name" if derived else "the name"
+            self.error(
+                "SC108",
+                f"{what}: {how} '{name}' is {len(name.encode())} bytes; PostgreSQL truncates "
+                "identifiers to 63 bytes",
+                span,
+                "give it a shorter explicit 'name:'" if derived else "use a name of at most 63 bytes",
+            )
+
+    def find_table(self, ref: str, default_schema: str) -> TableDraft | None:
+        if "." in ref:
+            return self.tables.get(ref)
+        return self.tables.get(f"{default_schema}.{ref}") or next(
+            (t for t in self.tables.values() if t.name == ref), None
+        )
+
+    def table_names(self) -> list[str]:
+        return sorted({t.name for t in self.tables.values()})
+
+    def resolve_type(self, text: str, span: Span | None, schema: str) -> str | None:
+        """The canonical type of a column, or None after reporting why it is unknown."""
+        try:
+            ref = parse_type(text)
+        except TypeSyntaxError as exc:
+            self.error("E030", f"invalid type '{text}': {exc}", span)
+            return None
+        if ref.schema is None and ref.base in self.enums_in(schema):
+            qualified = self.enums_in(schema)[ref.base]
+            return str(ref.__class__(qualified, (), ref.array_dims))
+        if ref.schema is not None and f"{ref.schema}.{ref.base}" in self.enums:
+            return str(ref.__class__(self.enums[f"{ref.schema}.{ref.base}"], (), ref.array_dims))
+        if ref.base in PSEUDO_TYPES:
+            self.error("E030", f"'{ref.base}' is not a column type", span)
+            return None
+        if ref.is_builtin:
+            return str(ref)
+        extension = EXTENSION_TYPES.get(ref.base)
+        if extension is not None:
+            if extension not in self.extensions:
+                self.error(
+                    "E030",
+                    f"type '{ref.base}' comes from the extension '{extension}', which no spec declares",
+                    span,
+                    f"add '{extension}' to 'extensions:'",
+                )
+                return None
+            return str(ref)
+        candidates = [*known_base_names(), *(e.split(".")[-1] for e in self.enums)]
+        self.error(
+            "E030",
+            f"unknown type '{text}'",
+            span,
+            suggestion(ref.base, candidates) or "use a PostgreSQL type or an enum declared under 'enums:'",
+        )
+        return None
+
+    def enums_in(self, schema: str) -> dict[str, str]:
+        """Enum short name -> canonical spelling, as seen from a given schema."""
+        out: dict[str, str] = {}
+        for qualified, spelled in self.enums.items():
+            enum_schema, name = qualified.split(".", 1)
+            if enum_schema in (schema, "public") and (name not in out or enum_schema == schema):
+                out[name] = spelled
+        return out
+
+
+def literal_hint(value: Any) -> str:
+    return f"write it as a quoted SQL literal: \"'{value}'\""

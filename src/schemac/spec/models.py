@@ -1,0 +1,285 @@
+"""Pydantic models of what users write in a spec document (SPEC_FORMAT.md).
+
+Short forms (`email: varchar(320)`, `user_role: [a, b]`, `references: tenants`) are expanded by
+`mode="before"` validators into the long forms, so one model describes both. Unknown keys are
+errors (extra="forbid"); spec/parse.py maps pydantic's error paths back to source spans.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+
+FkActionSpec = Literal["cascade", "restrict", "set null", "set default", "no action"]
+Scalar = str | int | float | bool | datetime.date | datetime.datetime | None
+
+
+class SpecModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class LintSpec(SpecModel):
+    ignore: list[str] = []
+
+
+class ReferenceSpec(SpecModel):
+    """`references: table`, `table.column`, or the long form."""
+
+    table: str
+    column: str | None = None
+    on_delete: FkActionSpec | None = None
+    on_update: FkActionSpec | None = None
+    deferrable: StrictBool | Literal["initially_deferred", "initially_immediate"] = False
+    name: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            table, _, column = value.partition(".") if value.count(".") == 1 else (value, "", "")
+            if value.count(".") == 2:  # schema.table.column
+                schema, table, column = value.split(".")
+                table = f"{schema}.{table}"
+            return {"table": table, "column": column or None}
+        return value
+
+    @field_validator("on_delete", "on_update", mode="before")
+    @classmethod
+    def _action(cls, value: Any) -> Any:
+        return value.lower().replace("_", " ") if isinstance(value, str) else value
+
+
+class ColumnSpec(SpecModel):
+    type: str
+    nullable: StrictBool = False
+    default: Scalar = None
+    primary_key: StrictBool = False
+    unique: StrictBool = False
+    references: ReferenceSpec | None = None
+    check: str | None = None
+    identity: Literal["always", "by_default"] | None = None
+    generated: str | None = None
+    collation: str | None = None
+    description: str | None = None
+    renamed_from: str | None = None
+    lint: LintSpec | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"type": value} if isinstance(value, str) else value
+
+
+class IndexSpec(SpecModel):
+    columns: list[str] = Field(min_length=1)
+    name: str | None = None
+    unique: StrictBool = False
+    method: Literal["btree", "hash", "gin", "gist", "brin", "spgist"] = "btree"
+    where: str | None = None
+    include: list[str] = []
+    #: one operator class for every key, or a mapping key -> operator class
+    opclass: str | dict[str, str] | None = None
+    lint: LintSpec | None = None
+
+
+class ForeignKeyTargetSpec(SpecModel):
+    table: str
+    columns: list[str] = Field(min_length=1)
+
+
+class ForeignKeySpec(SpecModel):
+    columns: list[str] = Field(min_length=1)
+    references: ForeignKeyTargetSpec
+    on_delete: FkActionSpec | None = None
+    on_update: FkActionSpec | None = None
+    deferrable: StrictBool | Literal["initially_deferred", "initially_immediate"] = False
+    name: str | None = None
+
+    @field_validator("on_delete", "on_update", mode="before")
+    @classmethod
+    def _action(cls, value: Any) -> Any:
+        return value.lower().replace("_", " ") if isinstance(value, str) else value
+
+
+class PartitionBySpec(SpecModel):
+    range_: list[str] | None = Field(default=None, alias="range")
+    list_: list[str] | None = Field(default=None, alias="list")
+    hash_: list[str] | None = Field(default=None, alias="hash")
+    modulus: int | None = Field(default=None, gt=0)
+
+
+class PartitionSpec(SpecModel):
+    name: str
+    from_: list[Scalar] | Scalar = Field(default=None, alias="from")
+    to: list[Scalar] | Scalar = None
+    values: list[Scalar] | None = None
+    modulus: int | None = Field(default=None, gt=0)
+    remainder: int | None = Field(default=None, ge=0)
+    default: StrictBool = False
+
+
+class GenerateSpec(SpecModel):
+    interval: Literal["day", "week", "month", "year"] | None = None
+    start: datetime.date | None = None
+    count: int | None = Field(default=None, gt=0, le=1000)
+    default: StrictBool = False
+    modulus: int | None = Field(default=None, gt=0, le=1024)
+
+
+class GeneratedPartitionsSpec(SpecModel):
+    generate: GenerateSpec
+
+
+class PolicySpec(SpecModel):
+    command: Literal["all", "select", "insert", "update", "delete"] = "all"
+    using: str | None = None
+    with_check: str | None = None
+    roles: list[str] = ["public"]
+    permissive: StrictBool = True
+
+
+class RlsSpec(SpecModel):
+    enabled: StrictBool = True
+    force: StrictBool = False
+    policies: dict[str, PolicySpec] = {}
+
+
+class TableSpec(SpecModel):
+    description: str | None = None
+    traits: list[str] = []
+    columns: dict[str, ColumnSpec] = {}
+    primary_key: list[str] | None = None
+    unique: list[list[str]] = []
+    checks: dict[str, str] = {}
+    foreign_keys: list[ForeignKeySpec] = []
+    indexes: list[IndexSpec] = []
+    partition_by: PartitionBySpec | None = None
+    partitions: list[PartitionSpec] | GeneratedPartitionsSpec | None = None
+    rls: RlsSpec | None = None
+    renamed_from: str | None = None
+    lint: LintSpec | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+
+class EnumSpec(SpecModel):
+    values: list[str] = Field(min_length=1)
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+    lint: LintSpec | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"values": value} if isinstance(value, list) else value
+
+
+class TraitSpec(SpecModel):
+    description: str | None = None
+    columns: dict[str, ColumnSpec] = {}
+    indexes: list[IndexSpec] = []
+
+
+class ViewSpec(SpecModel):
+    query: str
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+
+class RefreshSpec(SpecModel):
+    every: str | None = None
+    concurrently: StrictBool = False
+    max_staleness: str | None = None
+
+
+class MaterializedViewSpec(SpecModel):
+    query: str
+    description: str | None = None
+    indexes: list[IndexSpec] = []
+    refresh: RefreshSpec | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+
+class FunctionSpec(SpecModel):
+    returns: str
+    body: str
+    language: str = "plpgsql"
+    arguments: str | list[str] = ""
+    volatility: Literal["volatile", "stable", "immutable"] = "volatile"
+    security_definer: StrictBool = False
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+
+class TriggerSpec(SpecModel):
+    table: str
+    timing: Literal["before", "after", "instead of", "instead_of"]
+    events: list[Literal["insert", "update", "delete", "truncate"]] = Field(min_length=1)
+    for_each: Literal["row", "statement"] = "row"
+    function: str
+    when: str | None = None
+    description: str | None = None
+
+    @field_validator("timing", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("events", mode="before")
+    @classmethod
+    def _events(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        return [v.lower() if isinstance(v, str) else v for v in value] if isinstance(value, list) else value
+
+
+class SeedSpec(SpecModel):
+    key: list[str] = Field(min_length=1)
+    on_conflict: Literal["nothing", "update"] = "nothing"
+    rows: list[dict[str, Scalar | list[Scalar] | dict[str, Any]]] = Field(min_length=1)
+
+
+class ExtensionSpec(SpecModel):
+    name: str
+    schema_: str | None = Field(default=None, alias="schema")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+
+class DatabaseSpec(SpecModel):
+    engine: str = "postgresql"
+    version: int = Field(default=16, ge=12, le=19)
+    timezone: str | None = None
+    encoding: str | None = None
+
+
+class DocumentSpec(SpecModel):
+    """One spec file's front-matter."""
+
+    spec_type: Literal["database-schema"]
+    title: str
+    owner: str | None = None
+    status: Literal["draft", "in_review", "approved", "deprecated"] | None = None
+    version: str | int | float | None = None
+    last_updated: datetime.date | str | None = None
+    domain: str | None = None
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+    database: DatabaseSpec | None = None
+    applicability: list[str] = []
+    related_initiatives: list[str] = []
+    tags: list[str] = []
+    lint: LintSpec | None = None
+    extensions: list[ExtensionSpec] = []
+    enums: dict[str, EnumSpec] = {}
+    traits: dict[str, TraitSpec] = {}
+    tables: dict[str, TableSpec] = {}
+    views: dict[str, ViewSpec] = {}
+    materialized_views: dict[str, MaterializedViewSpec] = {}
+    functions: dict[str, FunctionSpec] = {}
+    triggers: dict[str, TriggerSpec] = {}
+    seed: dict[str, SeedSpec] = {}
