@@ -1,12 +1,25 @@
-"""The only place the stages are chained: load -> parse -> resolve -> lint -> plan -> render -> write."""
+"""The only place the stages are chained: load -> parse -> resolve -> lint -> plan -> render -> write.
+
+Stage functions are pure; this module reads the clock and prints, and `write.py` is the only
+writer. `run_*` functions return exit codes for the CLI.
+"""
 
 from __future__ import annotations
 
+import datetime
+import json
+import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from schemac.config import Settings
-from schemac.diagnostics import Diagnostic, has_errors
+from schemac.diagnostics import Diagnostic, EnvironmentProblem, Severity, has_errors
 from schemac.model.schema import Schema
+
+SNAPSHOT = "schemac.snapshot.json"
+SUM = "schemac.sum"
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_ENV = 0, 1, 2, 3
 
 
 def load_schema(specs: Path, settings: Settings) -> tuple[Schema | None, list[Diagnostic]]:
@@ -26,3 +39,172 @@ def load_schema(specs: Path, settings: Settings) -> tuple[Schema | None, list[Di
         return None, diagnostics
     schema, diags = resolve(documents, settings)
     return schema, diagnostics + diags
+
+
+def snapshot_text(schema: Schema) -> str:
+    """The resolved schema as stable JSON (spans and spec-only fields excluded)."""
+    return json.dumps(schema.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    specs: Path
+    out: Path
+    slug: str | None = None
+    lint: bool = True
+    verify: bool = False
+    allow_destructive: bool = False
+    #: False for `schemac plan`: print the SQL instead of writing it
+    write: bool = True
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One build's output: the files to add (name, content) and the snapshot."""
+
+    files: list[tuple[str, str]]
+    snapshot: str
+    up_sql: list[str]
+
+
+def render_plan(schema: Schema, settings: Settings, out: Path, slug: str | None,
+                now: datetime.datetime) -> Rendered:
+    """Plan, render and syntax-check a fresh build of the schema into migration files."""
+    from schemac.plan.diff import fresh_plan
+    from schemac.render.check import check_unit_sql
+    from schemac.render.environment import make_environment
+    from schemac.render.files import UnitSql, layout_files, next_version, read_migrations
+    from schemac.render.sql import render_unit
+
+    plan = fresh_plan(schema)
+    env = make_environment(settings.templates_dir)
+    units: list[Any] = []
+    ups: list[str] = []
+    for up, down in zip(plan.up, plan.down, strict=False):
+        up_sql = render_unit(up, env, settings, direction="up")
+        down_sql = render_unit(down, env, settings, direction="down")
+        check_unit_sql(up, up_sql)
+        check_unit_sql(down, down_sql)
+        units.append(UnitSql(up_sql, down_sql, up.transactional))
+        ups.append(up_sql)
+    existing = read_migrations(out, settings.format) if out.is_dir() else []
+    version = next_version(existing, settings.versioning, now)
+    files = layout_files(units, settings.format, version, slug or "initial_schema")
+    return Rendered([(f.name, f.content) for f in files], snapshot_text(schema), ups)
+
+
+def run_build(settings: Settings, options: BuildOptions) -> int:
+    from schemac.report import render_text
+
+    schema, diagnostics = load_schema(options.specs, settings)
+    if schema is None or has_errors(diagnostics):
+        _print(diagnostics)
+        return EXIT_INPUT
+    _print([d for d in diagnostics if d.severity is Severity.INFO])
+    if options.lint:
+        findings = _lint(schema, settings)
+        if findings:
+            print(render_text(findings), file=sys.stderr)
+        if has_errors(findings):
+            print("error: lint found errors; the build is refused (use --no-lint to build anyway)",
+                  file=sys.stderr)
+            return EXIT_FINDINGS
+    snapshot_path = options.out / SNAPSHOT
+    previous = snapshot_path.read_text(encoding="utf-8") if snapshot_path.is_file() else None
+    current = snapshot_text(schema)
+    if previous is not None and previous == current:
+        print(f"nothing to do: {options.out} is up to date with {options.specs}")
+        return EXIT_OK
+    if previous is not None:
+        print(f"error: {options.out} already holds migrations for a different schema; incremental "
+              "planning of changes to an existing schema is not available in this version",
+              file=sys.stderr)
+        print("  help: build into an empty directory, or keep the specs as the snapshot records them",
+              file=sys.stderr)
+        return EXIT_INPUT
+    now = datetime.datetime.now(datetime.UTC)
+    rendered = render_plan(schema, settings, options.out, options.slug, now)
+    if not options.write:
+        for name, content in rendered.files:
+            print(f"-- {name}\n{content}")
+        return EXIT_OK
+    from schemac.write import WriteError, write_build
+
+    try:
+        written = write_build(options.out, rendered.files, rendered.snapshot)
+    except WriteError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.help:
+            print(f"  help: {exc.help}", file=sys.stderr)
+        return EXIT_INPUT
+    for name in written:
+        print(f"wrote {options.out / name}")
+    if options.verify:
+        return run_verify(settings, options.specs, options.out, schema=schema)
+    return EXIT_OK
+
+
+def run_check(settings: Settings, specs: Path, migrations: Path, *, verify: bool) -> int:
+    """lint + up to date (snapshot equals specs) + untampered (sum file) [+ verify]."""
+    from schemac.report import render_text
+    from schemac.write import verify_sum
+
+    schema, diagnostics = load_schema(specs, settings)
+    if schema is None or has_errors(diagnostics):
+        _print(diagnostics)
+        return EXIT_INPUT
+    problems: list[str] = []
+    findings = _lint(schema, settings)
+    if findings:
+        print(render_text(findings), file=sys.stderr)
+    if has_errors(findings):
+        problems.append("lint found errors")
+    snapshot_path = migrations / SNAPSHOT
+    if not snapshot_path.is_file():
+        problems.append(f"no {SNAPSHOT} in {migrations}: run 'schemac build {specs} -o {migrations}'")
+    elif snapshot_path.read_text(encoding="utf-8") != snapshot_text(schema):
+        problems.append(f"the specs have changes no migration holds: run 'schemac build {specs} -o {migrations}'")
+    if (migrations / SUM).is_file():
+        problems += [f"{SUM}: {p}" for p in verify_sum(migrations)]
+    elif migrations.is_dir():
+        problems.append(f"no {SUM} in {migrations}")
+    for problem in problems:
+        print(f"check: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_FINDINGS
+    print(f"check: {migrations} is up to date and untampered")
+    if verify:
+        return run_verify(settings, specs, migrations, schema=schema)
+    return EXIT_OK
+
+
+def run_verify(settings: Settings, specs: Path, migrations: Path, *, schema: Schema | None = None,
+               report: bool = False, output_format: str = "text") -> int:
+    from schemac.verify.run import verify_migrations
+
+    if schema is None:
+        schema, diagnostics = load_schema(specs, settings)
+        if schema is None:
+            _print(diagnostics)
+            return EXIT_INPUT
+    try:
+        return verify_migrations(schema, settings, migrations, report=report, output_format=output_format)
+    except EnvironmentProblem as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.help:
+            print(f"  help: {exc.help}", file=sys.stderr)
+        return EXIT_ENV
+
+
+def _lint(schema: Schema, settings: Settings) -> list[Diagnostic]:
+    from schemac.lint import lint
+
+    return lint(schema, settings)
+
+
+def _print(diagnostics: list[Diagnostic]) -> None:
+    if not diagnostics:
+        return
+    from schemac.report import render_text
+
+    print(render_text(diagnostics), file=sys.stderr)

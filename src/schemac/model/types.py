@@ -190,7 +190,8 @@ def parse_type(text: str) -> TypeRef:
         if not all(re.fullmatch(r"\d+", m) for m in mods) and base not in ("geometry", "geography"):
             raise TypeSyntaxError(f"type modifiers of '{text}' must be integers")
         limit = MODIFIERS.get(base)
-        if limit is None or len(mods) > limit:
+        known = base in ALIASES.values() or base in EXTENSION_TYPES
+        if known and (limit is None or len(mods) > limit):
             raise TypeSyntaxError(f"type '{base}' does not take modifiers ({', '.join(mods)})")
     if base == "char" and not mods and schema is None:
         mods = ("1",)  # char is char(1), as PostgreSQL reports it

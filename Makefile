@@ -1,0 +1,42 @@
+# schemac developer commands. `make setup` once, then `make demo` / `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+DEMO_OUT ?= .demo/migrations
+
+.PHONY: setup demo test lint format bench docs clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --upgrade --quiet pip
+
+setup: $(PY)
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+
+# Builds the bundled specs into a fresh directory and proves the result on a throwaway PostgreSQL.
+demo: setup
+	rm -rf $(DEMO_OUT)
+	$(VENV)/bin/schemac lint specs
+	$(VENV)/bin/schemac build specs -o $(DEMO_OUT) --verify
+	$(VENV)/bin/schemac check specs -m $(DEMO_OUT)
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+
+format: setup
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+bench: setup
+	$(PY) bench/bench.py
+
+docs: setup
+	$(PY) -m schemac.rules.docs docs/rules
+
+clean:
+	rm -rf .demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,54 @@
+from pathlib import Path
+
+from schemac.load.loader import load_file, load_specs, parse_yaml
+
+
+def test_every_key_and_value_keeps_its_position() -> None:
+    doc, diags = parse_yaml("a: 1\nb:\n  c: [x, y]\n", "f.yaml")
+    assert not diags and doc is not None
+    assert str(doc.spans.key(("b", "c"))) == "f.yaml:3:3"
+    assert str(doc.spans.value(("b", "c", 1))) == "f.yaml:3:10"
+
+
+def test_front_matter_lines_are_file_lines(tmp_path: Path) -> None:
+    path = tmp_path / "s.md"
+    path.write_text("---\nspec_type: database-schema\ntitle: T\n---\n# prose\n", encoding="utf-8")
+    doc, diags = load_file(path)
+    assert doc is not None and not diags
+    assert doc.spans.key(("title",)).line == 3  # type: ignore[union-attr]
+
+
+def test_duplicate_key_is_an_error_at_the_second_key() -> None:
+    _, diags = parse_yaml("tables:\n  a: {}\n  a: {}\n", "f.yaml")
+    assert [(d.code, str(d.span)) for d in diags] == [("E008", "f.yaml:3:3")]
+    assert "first written at line 2" in diags[0].message
+
+
+def test_tab_indentation_is_an_error_at_the_tab() -> None:
+    _, diags = parse_yaml("tables:\n\tusers: {}\n", "f.yaml")
+    assert [(d.code, str(d.span)) for d in diags] == [("E004", "f.yaml:2:1")]
+
+
+def test_non_mapping_front_matter_is_an_error() -> None:
+    _, diags = parse_yaml("- a\n- b\n", "f.md", 2)
+    assert [(d.code, d.span.line if d.span else 0) for d in diags] == [("E006", 2)]
+
+
+def test_markdown_without_front_matter_is_ignored(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("# just notes\n", encoding="utf-8")
+    assert load_file(tmp_path / "notes.md") == (None, [])
+
+
+def test_other_spec_types_are_skipped_with_a_notice(tmp_path: Path) -> None:
+    (tmp_path / "g.md").write_text("---\nspec_type: glossary\ntitle: G\n---\n", encoding="utf-8")
+    docs, diags = load_specs(tmp_path)
+    assert docs == []
+    assert [d.code for d in diags] == ["N001"] and not diags[0].is_error
+
+
+def test_files_are_read_in_sorted_order(tmp_path: Path) -> None:
+    for name in ("b.yaml", "a.yaml", "sub/c.yml"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("spec_type: database-schema\ntitle: x\n", encoding="utf-8")
+    docs, _ = load_specs(tmp_path)
+    assert [Path(d.path).name for d in docs] == ["a.yaml", "b.yaml", "c.yml"]
