@@ -60,37 +60,38 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class Rendered:
-    """One build's output: the files to add (name, content) and the snapshot."""
+    """One build's output: the files to add, the snapshot and the sum as they will be."""
 
-    files: list[tuple[str, str]]
+    files: list[Any]
     snapshot: str
-    up_sql: list[str]
+    sum_text: str
 
 
 def render_plan(schema: Schema, settings: Settings, out: Path, slug: str | None,
                 now: datetime.datetime) -> Rendered:
-    """Plan, render and syntax-check a fresh build of the schema into migration files."""
+    """Plan and render a fresh build of the schema into migration files (syntax-checked)."""
     from schemac.plan.diff import fresh_plan
-    from schemac.render.check import check_unit_sql
     from schemac.render.environment import make_environment
     from schemac.render.files import UnitSql, layout_files, next_version, read_migrations
     from schemac.render.sql import render_unit
+    from schemac.write import sum_for_build
 
     plan = fresh_plan(schema)
     env = make_environment(settings.templates_dir)
-    units: list[Any] = []
-    ups: list[str] = []
-    for up, down in zip(plan.up, plan.down, strict=False):
-        up_sql = render_unit(up, env, settings, direction="up")
-        down_sql = render_unit(down, env, settings, direction="down")
-        check_unit_sql(up, up_sql)
-        check_unit_sql(down, down_sql)
-        units.append(UnitSql(up_sql, down_sql, up.transactional))
-        ups.append(up_sql)
+    units = [
+        UnitSql(
+            render_unit(up, env, settings, direction="up"),
+            render_unit(down, env, settings, direction="down"),
+            up.transactional,
+        )
+        for up, down in zip(plan.up, plan.down, strict=True)
+    ]
     existing = read_migrations(out, settings.format) if out.is_dir() else []
     version = next_version(existing, settings.versioning, now)
-    files = layout_files(units, settings.format, version, slug or "initial_schema")
-    return Rendered([(f.name, f.content) for f in files], snapshot_text(schema), ups)
+    files = layout_files(settings.format, units, version, slug or "initial_schema")
+    snapshot = snapshot_text(schema)
+    existing_names = [p.name for m in existing for p in m.paths]
+    return Rendered(files, snapshot, sum_for_build(out, existing_names, files, snapshot))
 
 
 def run_build(settings: Settings, options: BuildOptions) -> int:
@@ -125,20 +126,20 @@ def run_build(settings: Settings, options: BuildOptions) -> int:
     now = datetime.datetime.now(datetime.UTC)
     rendered = render_plan(schema, settings, options.out, options.slug, now)
     if not options.write:
-        for name, content in rendered.files:
-            print(f"-- {name}\n{content}")
+        for file in rendered.files:
+            print(f"-- {file.name}\n{file.content}")
         return EXIT_OK
     from schemac.write import WriteError, write_build
 
     try:
-        written = write_build(options.out, rendered.files, rendered.snapshot)
+        written = write_build(options.out, rendered.files, rendered.snapshot, rendered.sum_text)
     except WriteError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         if exc.help:
             print(f"  help: {exc.help}", file=sys.stderr)
         return EXIT_INPUT
-    for name in written:
-        print(f"wrote {options.out / name}")
+    for path in written:
+        print(f"wrote {path}")
     if options.verify:
         return run_verify(settings, options.specs, options.out, schema=schema)
     return EXIT_OK
