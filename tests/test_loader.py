@@ -52,3 +52,18 @@ def test_files_are_read_in_sorted_order(tmp_path: Path) -> None:
         (tmp_path / name).write_text("spec_type: database-schema\ntitle: x\n", encoding="utf-8")
     docs, _ = load_specs(tmp_path)
     assert [Path(d.path).name for d in docs] == ["a.yaml", "b.yaml", "c.yml"]
+
+
+def test_type_modifiers_in_a_flow_mapping_survive_the_comma() -> None:
+    # SPEC_FORMAT writes `{type: numeric(19,4)}`; YAML alone would split it at the comma
+    doc, diags = parse_yaml("a: {type: numeric(19,4), default: 0}\nb: {x: f(a, b)}\n", "f.yaml")
+    assert not diags and doc is not None
+    assert doc.data == {"a": {"type": "numeric(19,4)", "default": 0}, "b": {"x": "f(a,b)"}}
+
+
+def test_plain_scalars_are_typed_like_yaml_1_1_and_quoted_ones_stay_text() -> None:
+    doc, _ = parse_yaml("a: [true, no, 1, 1.5, null, 2026-01-01, '1', \"true\", x]\n", "f.yaml")
+    assert doc is not None
+    import datetime
+
+    assert doc.data["a"] == [True, False, 1, 1.5, None, datetime.date(2026, 1, 1), "1", "true", "x"]

@@ -19,8 +19,18 @@ from schemac.source import Span
 
 Path_ = tuple[str | int, ...]
 
-#: libyaml's parser keeps marks too and composes ~10x faster than the pure-Python one
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml's parser keeps marks too and composes ~10x faster than the pure-Python one. The base
+#: loader resolves no implicit tags (a Python callback per scalar); plain scalars are typed here.
+_LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_PLAIN_VALUES: dict[str, Any] = {
+    **dict.fromkeys(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"), True),
+    **dict.fromkeys(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"), False),
+    **dict.fromkeys(("null", "Null", "NULL", "~", ""), None),
+}
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$")
+_DATE = re.compile(r"^\d{4}-\d\d?-\d\d?$")
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d?-\d\d?(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d")
 
 SPEC_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
 _FRONT_OPEN = re.compile(r"\A---[ \t]*\r?\n")
@@ -29,22 +39,27 @@ _FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 @dataclass
 class SpanIndex:
-    """Where each value (and each mapping key) of a document was written."""
+    """Where each value (and each mapping key) of a document was written.
 
-    values: dict[Path_, Span] = field(default_factory=dict)
-    keys: dict[Path_, Span] = field(default_factory=dict)
+    Positions are kept as (line, col) pairs; Span values are made only when asked for.
+    """
+
+    path: str = ""
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
     def value(self, path: Path_) -> Span | None:
         """The span of the value at path, or of its nearest written ancestor."""
         for i in range(len(path), -1, -1):
-            span = self.values.get(path[:i])
-            if span is not None:
-                return span
+            pos = self.values.get(path[:i])
+            if pos is not None:
+                return Span(self.path, pos[0], pos[1])
         return None
 
     def key(self, path: Path_) -> Span | None:
         """The span of the key that introduces path (falls back to the value's span)."""
-        return self.keys.get(path) or self.value(path)
+        pos = self.keys.get(path)
+        return Span(self.path, pos[0], pos[1]) if pos is not None else self.value(path)
 
 
 @dataclass
@@ -164,18 +179,21 @@ class _Builder:
     def __init__(self, path: str, offset: int) -> None:
         self.path = path
         self.offset = offset
-        self.index = SpanIndex()
+        self.index = SpanIndex(path)
         self.diagnostics: list[Diagnostic] = []
-        self._constructor = yaml.SafeLoader("")
+
+    def pos(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
 
     def span(self, node: yaml.Node) -> Span:
-        return Span(self.path, node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
+        return Span(self.path, *self.pos(node))
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
-        self.index.values[path] = self.span(node)
+        self.index.values[path] = self.pos(node)
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
+            pairs = _rejoin_type_modifiers(node.value) if node.flow_style else node.value
+            for key_node, value_node in pairs:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self.diagnostics.append(
                         error("E007", "YAML merge keys (<<) are not supported", self.span(key_node),
@@ -193,13 +211,13 @@ class _Builder:
                         error(
                             "E008",
                             f"duplicate key '{key_text}'"
-                            + (f" (first written at line {first.line})" if first else ""),
+                            + (f" (first written at line {first[0]})" if first else ""),
                             self.span(key_node),
                             "each key may appear once in a mapping; merge the two entries",
                         )
                     )
                     continue
-                self.index.keys[(*path, key_text)] = self.span(key_node)
+                self.index.keys[(*path, key_text)] = self.pos(key_node)
                 result[key_text] = self.build(value_node, (*path, key_text))
             return result
         if isinstance(node, yaml.SequenceNode):
@@ -207,9 +225,56 @@ class _Builder:
         return self._scalar(node)
 
     def _scalar(self, node: yaml.Node) -> Any:
+        """YAML 1.1 core typing of plain scalars (as SafeLoader would); quoted ones are text."""
         if not isinstance(node, yaml.ScalarNode):
             return None
-        return self._constructor.construct_object(node, deep=True)
+        text: str = node.value
+        if node.style or node.tag not in ("tag:yaml.org,2002:str", "!", None):
+            return text if node.tag in ("tag:yaml.org,2002:str", "!", None) else _tagged(node)
+        if text in _PLAIN_VALUES:
+            return _PLAIN_VALUES[text]
+        first = text[:1]
+        if first.isdigit() or first in "-+.":
+            if _INT.match(text):
+                return int(text.replace("_", ""))
+            if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
+                return float(text.replace("_", ""))
+            if _DATE.match(text) or _TIMESTAMP.match(text):
+                return _tagged(node, "tag:yaml.org,2002:timestamp")
+        return text
+
+
+def _rejoin_type_modifiers(pairs: list[Any]) -> list[Any]:
+    """`{type: numeric(19,4)}` splits at the comma in a YAML flow mapping; SPEC_FORMAT writes
+    types that way, so a plain value with an open parenthesis takes back the pieces after it."""
+    out: list[Any] = []
+    for key_node, value_node in pairs:
+        if out and _is_plain(key_node) and _is_plain(value_node, empty=True):
+            prev_key, prev_value = out[-1]
+            text = prev_value.value if _is_plain(prev_value) else ""
+            if text.count("(") > text.count(")"):
+                joined = yaml.ScalarNode(prev_value.tag, f"{text},{key_node.value}",
+                                         prev_value.start_mark, key_node.end_mark, prev_value.style)
+                out[-1] = (prev_key, joined)
+                continue
+        out.append((key_node, value_node))
+    return out
+
+
+def _is_plain(node: Any, empty: bool = False) -> bool:
+    if not isinstance(node, yaml.ScalarNode) or node.style:
+        return False
+    return node.value == "" if empty else True
+
+
+def _tagged(node: yaml.ScalarNode, tag: str | None = None) -> Any:
+    """Construct a scalar through PyYAML's safe constructor (dates, explicit tags)."""
+    if tag is not None:
+        node = yaml.ScalarNode(tag, node.value, node.start_mark, node.end_mark, node.style)
+    try:
+        return yaml.SafeLoader("").construct_object(node, deep=True)
+    except yaml.YAMLError:
+        return node.value
 
 
 def load_specs(root: Path) -> tuple[list[RawDoc], list[Diagnostic]]:

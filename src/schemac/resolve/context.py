@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,8 @@ class Context:
     tables: dict[str, TableDraft] = field(default_factory=dict)
     #: views and materialized views by qualified name (for view dependencies)
     views: set[str] = field(default_factory=set)
+    #: (written type, schema) -> canonical builtin type: most columns repeat a few spellings
+    _type_cache: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def error(self, code: str, message: str, span: Span | None, help: str | None = None) -> None:
         self.diagnostics.append(error(code, message, span, help))
@@ -105,8 +108,12 @@ class Context:
     def table_names(self) -> list[str]:
         return sorted({t.name for t in self.tables.values()})
 
-    def resolve_type(self, text: str, span: Span | None, schema: str) -> str | None:
+    def resolve_type(self, text: str, span_of: Callable[[], Span | None], schema: str) -> str | None:
         """The canonical type of a column, or None after reporting why it is unknown."""
+        known = self._type_cache.get((text, schema))
+        if known is not None:
+            return known
+        span = span_of()
         try:
             ref = parse_type(text)
         except TypeSyntaxError as exc:
@@ -121,6 +128,7 @@ class Context:
             self.error("E030", f"'{ref.base}' is not a column type", span)
             return None
         if ref.is_builtin:
+            self._type_cache[(text, schema)] = str(ref)
             return str(ref)
         extension = EXTENSION_TYPES.get(ref.base)
         if extension is not None:

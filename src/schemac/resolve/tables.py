@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from schemac.model.schema import (
     Check,
@@ -87,8 +88,8 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
         col_path: tuple[str | int, ...] = ("columns", name)
         vspan = (lambda *k: where.span(*col_path, *k)) if trait is None else (lambda *k: span)
         ctx.check_length(name, f"column {table}.{name}", span, derived=False)
-        col_type = ctx.resolve_type(col.type, vspan("type") or span, draft.schema_name)
-        default = _default(ctx, col, vspan("default") or span, table, name)
+        col_type = ctx.resolve_type(col.type, lambda: vspan("type") or span, draft.schema_name)
+        default = _default(ctx, col, lambda: vspan("default") or span, table, name)
         columns.append(
             Column.model_construct(
                 name=name, type=col_type or col.type, nullable=col.nullable, default=default,
@@ -167,7 +168,9 @@ def _derived(ctx: Context, name: str, what: str, span: Span | None) -> str:
     return name
 
 
-def _default(ctx: Context, col: ColumnSpec, span: Span | None, table: str, name: str) -> str | None:
+def _default(
+    ctx: Context, col: ColumnSpec, span_of: Callable[[], Span | None], table: str, name: str
+) -> str | None:
     if col.default is None:
         return None
     sql = expressions.default_sql(col.default)
@@ -175,11 +178,11 @@ def _default(ctx: Context, col: ColumnSpec, span: Span | None, table: str, name:
         "true", "false", "null", "now", "current_timestamp", "current_date", "current_user",
         "localtimestamp", "current_time", "localtime", "session_user"):
         ctx.error("E033", f"invalid default for {table}.{name}: '{sql}' is not an SQL expression",
-                  span, literal_hint(sql))
+                  span_of(), literal_hint(sql))
         return sql
     problem = expressions.default_error(sql)
     if problem:
-        ctx.error("E033", f"invalid default for {table}.{name}: {problem}", span,
+        ctx.error("E033", f"invalid default for {table}.{name}: {problem}", span_of(),
                   "a default is an SQL expression: quote text literals (\"'value'\")")
     return sql
 
