@@ -1,0 +1,231 @@
+"""Verification: apply up, compare with the spec, apply down (back to empty), up again, compare.
+
+Two throwaway databases are used at once so the round trip costs little wall time on a
+multi-core machine: the first takes the up migrations, is introspected and compared with the
+spec; the second runs up, down, the emptiness check and up again, and its final catalog must
+equal the first's. Both come from the same backend and are dropped on every exit path.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from schemac.config import Settings
+from schemac.diagnostics import Diagnostic
+from schemac.model.schema import Schema
+from schemac.verify.apply import ApplyFailure, ApplyResult, MigrationUnit
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+@dataclass
+class Outcome:
+    """What one verification found; empty lists and no failure mean the migrations are proven."""
+
+    failures: list[ApplyFailure] = field(default_factory=list)
+    differences: list[Diagnostic] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)
+    round_trip: list[str] = field(default_factory=list)
+    applied: list[ApplyResult] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failures or self.differences or self.leftovers or self.round_trip)
+
+
+def migration_units(directory: Path, layout: str) -> tuple[list[MigrationUnit], list[MigrationUnit]]:
+    """The up units in version order and the down units in reverse order."""
+    from schemac.render.files import read_migrations
+
+    files = read_migrations(directory, layout)  # type: ignore[arg-type]
+    up = [
+        MigrationUnit(_shown(m.up_path), m.up_sql, m.transactional, "up", m.version, m.up_first_line)
+        for m in files
+    ]
+    down = [
+        MigrationUnit(_shown(m.down_path), m.down_sql, m.transactional, "down", m.version,
+                      m.down_first_line or 1)
+        for m in reversed(files)
+        if m.down_path is not None and m.down_sql is not None
+    ]
+    return up, down
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def verify_units(
+    schema: Schema, settings: Settings, up: Sequence[MigrationUnit], down: Sequence[MigrationUnit],
+    *, measure: bool = False,
+) -> Outcome:
+    """Prove the migrations on a throwaway PostgreSQL (raises EnvironmentProblem when none)."""
+    from schemac.verify.backends import open_backend
+
+    outcome = Outcome()
+    started = time.perf_counter()
+    backend = open_backend(settings)
+    try:
+        outcome.timings["start"] = time.perf_counter() - started
+        with backend.database() as main_db, backend.database() as trip_db:
+            catalogs: dict[str, Schema] = {}
+            errors: list[BaseException] = []
+            trip = threading.Thread(
+                target=_guard(errors, lambda: _round_trip(trip_db, up, down, outcome, catalogs)),
+                name="schemac-round-trip", daemon=True)
+            trip.start()
+            _guard(errors, lambda: _main(main_db, schema, up, outcome, catalogs, measure))()
+            trip.join()
+            if errors:
+                raise errors[0]
+            first, again = catalogs.get("main"), catalogs.get("again")
+            if first is not None and again is not None and first != again:
+                from schemac.verify.compare import compare
+
+                outcome.round_trip += [
+                    f"after up, down and up again: {d.message}" for d in compare(first, again)
+                ] or ["after up, down and up again the catalog differs"]
+    finally:
+        backend.close()
+    outcome.timings["total"] = time.perf_counter() - started
+    return outcome
+
+
+def _guard(errors: list[BaseException], work: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # re-raised in the calling thread
+            errors.append(exc)
+
+    return run
+
+
+def _main(conninfo: str, schema: Schema, up: Sequence[MigrationUnit], outcome: Outcome,
+          catalogs: dict[str, Schema], measure: bool) -> None:
+    import psycopg
+
+    from schemac.verify.apply import apply_units
+    from schemac.verify.canonical import canonical_view_sql
+    from schemac.verify.compare import compare
+    from schemac.verify.introspect import introspect
+
+    t = time.perf_counter()
+    result = apply_units(conninfo, up, measure=measure)
+    outcome.applied.append(result)
+    outcome.timings["apply"] = time.perf_counter() - t
+    if result.failure is not None:
+        outcome.failures.append(result.failure)
+        return
+    t = time.perf_counter()
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        db = introspect(conn)
+        catalogs["main"] = db
+        outcome.differences += compare(schema, db, view_sql=lambda q: canonical_view_sql(conn, q))
+    outcome.timings["compare"] = time.perf_counter() - t
+
+
+def _round_trip(conninfo: str, up: Sequence[MigrationUnit], down: Sequence[MigrationUnit],
+                outcome: Outcome, catalogs: dict[str, Schema]) -> None:
+    import psycopg
+
+    from schemac.verify.apply import apply_units
+    from schemac.verify.empty import leftovers
+    from schemac.verify.introspect import introspect
+
+    t = time.perf_counter()
+    if apply_units(conninfo, up).failure is not None:
+        return  # the main database reports the same failure
+    if not down:
+        outcome.round_trip.append("no down migrations to verify: the migrations cannot be undone")
+        return
+    result = apply_units(conninfo, down)
+    if result.failure is not None:
+        outcome.failures.append(result.failure)
+        return
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        outcome.leftovers += leftovers(conn)
+    if outcome.leftovers:
+        return
+    again = apply_units(conninfo, up)
+    if again.failure is not None:
+        outcome.failures.append(again.failure)
+        return
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        catalogs["again"] = introspect(conn)
+    outcome.timings["round_trip"] = time.perf_counter() - t
+
+
+def verify_migrations(schema: Schema, settings: Settings, directory: Path, *, report: bool = False,
+                      output_format: str = "text") -> int:
+    """`schemac verify`: prints the outcome and returns the exit code."""
+    up, down = migration_units(directory, settings.format)
+    if not up:
+        print(f"error: no {settings.format} migrations in {directory}", file=sys.stderr)
+        print(f"  help: run 'schemac build -o {directory}' first, or pass --format", file=sys.stderr)
+        return EXIT_INPUT
+    outcome = verify_units(schema, settings, up, down, measure=report)
+    if output_format == "json":
+        print(json.dumps(_json(outcome, report), indent=2))
+    else:
+        _print_text(outcome, report, directory, len(up))
+    return EXIT_OK if outcome.ok else EXIT_FINDINGS
+
+
+def _print_text(outcome: Outcome, report: bool, directory: Path, count: int) -> None:
+    from schemac.report import render_text
+
+    for failure in outcome.failures:
+        print(failure.render(), file=sys.stderr)
+    if outcome.differences:
+        print(render_text(outcome.differences), file=sys.stderr)
+    for item in outcome.leftovers:
+        print(f"verify: the down migrations leave {item} behind", file=sys.stderr)
+    for item in outcome.round_trip:
+        print(f"verify: {item}", file=sys.stderr)
+    if report and outcome.applied:
+        from schemac.verify.locks import format_lock_report
+
+        print(format_lock_report(outcome.applied))
+    if outcome.ok:
+        total = outcome.timings.get("total", 0.0)
+        print(f"verify: {count} migration(s) in {directory} applied, match the specs, undo to an "
+              f"empty database and apply again ({total:.2f} s)")
+    else:
+        problems = len(outcome.failures) + len(outcome.differences) + len(outcome.leftovers) + len(
+            outcome.round_trip)
+        print(f"verify: failed with {problems} problem(s)", file=sys.stderr)
+
+
+def _json(outcome: Outcome, report: bool) -> dict[str, Any]:
+    from schemac.report import diagnostic_json
+
+    data: dict[str, Any] = {
+        "ok": outcome.ok,
+        "failures": [
+            {"path": f.path, "line": f.line, "col": f.col, "direction": f.direction,
+             "version": f.version, "message": f.message, "sqlstate": f.sqlstate,
+             "statement": f.statement}
+            for f in outcome.failures
+        ],
+        "differences": [diagnostic_json(d) for d in outcome.differences],
+        "leftovers": outcome.leftovers,
+        "round_trip": outcome.round_trip,
+        "timings": {k: round(v, 4) for k, v in outcome.timings.items()},
+    }
+    if report:
+        from schemac.verify.locks import to_json
+
+        data["locks"] = to_json(outcome.applied)
+    return data

@@ -1,0 +1,15 @@
+COMMENT ON TABLE users IS 'It''s "quoted" and C:\path';
+
+COMMENT ON COLUMN users."order" IS 'Address used to sign in.';
+
+COMMENT ON VIEW active_users IS NULL;
+
+COMMENT ON MATERIALIZED VIEW reporting.revenue_daily IS 'Daily revenue.';
+
+COMMENT ON TYPE user_role IS 'Roles.';
+
+COMMENT ON FUNCTION app.current_tenant(fallback uuid) IS 'The tenant.';
+
+COMMENT ON TRIGGER set_updated_at ON users IS 'Keeps updated_at.';
+
+COMMENT ON INDEX audit.ix_audit_logs_created_at IS 'Newest first.';

@@ -1,0 +1,4 @@
+CREATE VIEW active_users AS
+SELECT id, email
+FROM users
+WHERE age > 0;
