@@ -1,0 +1,44 @@
+"""Shared test fixtures: the project's own throwaway PostgreSQL, and --update-golden."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from schemac.config import Settings
+from schemac.diagnostics import EnvironmentProblem
+from schemac.verify.backends import Backend, open_backend
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden files with the current output instead of comparing",
+    )
+
+
+@pytest.fixture(scope="session")
+def pg_backend() -> Iterator[Backend]:
+    """One local ephemeral cluster for the whole session; fails (not skips) when CI=true."""
+    try:
+        backend = open_backend(Settings(), kind="local")
+    except EnvironmentProblem as exc:
+        reason = f"no PostgreSQL for integration tests: {exc.message}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    try:
+        yield backend
+    finally:
+        backend.close()
+
+
+@pytest.fixture
+def pg_conninfo(pg_backend: Backend) -> Iterator[str]:
+    """The libpq conninfo of a fresh empty database, dropped after the test."""
+    with pg_backend.database() as conninfo:
+        yield conninfo
