@@ -1,0 +1,237 @@
+"""Render diagnostics: compiler-style text, JSON, SARIF 2.1.0 and GitHub workflow annotations.
+
+Rendering is pure except for reading spec lines for the text excerpt (a missing or unreadable
+file just drops the excerpt). Paths are shown as the spans carry them: relative to the working
+directory when the spec lies under it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from schemac.diagnostics import Diagnostic, Severity
+from schemac.source import Span
+
+FORMATS = ("text", "json", "sarif", "github")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def choose_format(explicit: str | None, env: Mapping[str, str]) -> str:
+    """The output format: the explicit one, else `github` inside GitHub Actions, else `text`."""
+    if explicit:
+        return explicit
+    return "github" if env.get("GITHUB_ACTIONS", "").lower() == "true" else "text"
+
+
+def _title(diagnostic: Diagnostic) -> str:
+    return f"{diagnostic.code} {diagnostic.name}" if diagnostic.name else diagnostic.code
+
+
+class _Lines:
+    """Spec file lines, read once per file."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, list[str] | None] = {}
+
+    def get(self, span: Span) -> str | None:
+        if span.path not in self._files:
+            try:
+                text = Path(span.path).read_text(encoding="utf-8")
+                self._files[span.path] = text.splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._files[span.path] = None
+        lines = self._files[span.path]
+        if lines is None or not 1 <= span.line <= len(lines):
+            return None
+        return lines[span.line - 1]
+
+
+def _caret_width(line: str, col: int) -> int:
+    """Underline the word (a YAML key or scalar) that starts at the column."""
+    rest = line[col - 1 :]
+    width = 0
+    for char in rest:
+        if not (char.isalnum() or char in "_-.$"):
+            break
+        width += 1
+    return max(width, 1)
+
+
+def render_text(diagnostics: Iterable[Diagnostic]) -> str:
+    """`path:line:col: SC204 error: message`, the spec line with a caret, and `help:`."""
+    lines = _Lines()
+    blocks = []
+    for d in diagnostics:
+        where = f"{d.span}: " if d.span is not None else ""
+        out = [f"{where}{d.code} {d.severity.value}: {d.message}"]
+        source = lines.get(d.span) if d.span is not None else None
+        if d.span is not None and source is not None:
+            gutter = str(d.span.line)
+            pad = " " * len(gutter)
+            out.append(f" {gutter} | {source.rstrip()}")
+            caret = "^" * _caret_width(source, d.span.col)
+            out.append(f" {pad} | {' ' * (d.span.col - 1)}{caret}")
+        if d.help:
+            out.append(f"  help: {d.help}")
+        blocks.append("\n".join(out))
+    return "\n".join(blocks)
+
+
+def summary(diagnostics: Sequence[Diagnostic]) -> str:
+    """One closing line: `Found 3 problems (1 error, 1 warning, 1 info).` or `No problems found.`"""
+    if not diagnostics:
+        return "No problems found."
+    counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
+    parts = []
+    for severity, word in ((Severity.ERROR, "error"), (Severity.WARNING, "warning")):
+        if counts[severity]:
+            parts.append(f"{counts[severity]} {word}{'s' if counts[severity] != 1 else ''}")
+    if counts[Severity.INFO]:
+        parts.append(f"{counts[Severity.INFO]} info")
+    total = len(diagnostics)
+    return f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)})."
+
+
+def _as_dict(d: Diagnostic) -> dict[str, Any]:
+    return {
+        "code": d.code,
+        "name": d.name,
+        "severity": d.severity.value,
+        "message": d.message,
+        "help": d.help,
+        "path": d.span.path if d.span else None,
+        "line": d.span.line if d.span else None,
+        "column": d.span.col if d.span else None,
+    }
+
+
+def render_json(diagnostics: Iterable[Diagnostic]) -> str:
+    """A JSON array of flat objects (code, name, severity, message, help, path, line, column)."""
+    return json.dumps([_as_dict(d) for d in diagnostics], indent=2, ensure_ascii=False)
+
+
+def _uri(path: str) -> str:
+    """A relative, forward-slash URI as code scanning expects (relative to the checkout)."""
+    candidate = Path(path)
+    if candidate.is_absolute():
+        try:
+            candidate = candidate.resolve().relative_to(Path.cwd().resolve())
+        except ValueError:
+            return candidate.as_uri()
+    return candidate.as_posix()
+
+
+def _rule_descriptor(code: str, name: str | None) -> dict[str, Any]:
+    from schemac.rules import get_rule
+
+    rule = get_rule(code)
+    if rule is None:
+        # input errors (E0xx) have no rule page: describe them by their code
+        return {"id": code, "name": name or code, "shortDescription": {"text": code}}
+    what = rule.section("What it does") or rule.summary
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": what},
+        "help": {"text": (rule.doc or "").strip(), "markdown": (rule.doc or "").strip()},
+        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+        "properties": {"tags": [rule.scope]},
+    }
+
+
+def _result(d: Diagnostic, index: int) -> dict[str, Any]:
+    text = d.message + (f"\nhelp: {d.help}" if d.help else "")
+    result: dict[str, Any] = {
+        "ruleId": d.code,
+        "ruleIndex": index,
+        "level": _SARIF_LEVEL[d.severity],
+        "message": {"text": text},
+    }
+    if d.span is not None:
+        result["locations"] = [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(d.span.path)},
+                    "region": {"startLine": d.span.line, "startColumn": d.span.col},
+                }
+            }
+        ]
+    return result
+
+
+def render_sarif(diagnostics: Iterable[Diagnostic], *, version: str | None = None) -> str:
+    """A SARIF 2.1.0 log with one run: every lint rule's metadata and one result per finding."""
+    from schemac import __version__
+    from schemac.rules import ALL_RULES
+
+    found = list(diagnostics)
+    descriptors = [_rule_descriptor(rule.code, rule.name) for rule in ALL_RULES]
+    index = {rule.code: i for i, rule in enumerate(ALL_RULES)}
+    for d in found:
+        if d.code not in index:
+            index[d.code] = len(descriptors)
+            descriptors.append(_rule_descriptor(d.code, d.name))
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "schemac",
+                        "version": version or __version__,
+                        "informationUri": "https://pypi.org/project/schemac/",
+                        "rules": descriptors,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(d, index[d.code]) for d in found],
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(diagnostics: Iterable[Diagnostic]) -> str:
+    """GitHub Actions workflow commands: `::error file=..,line=..,col=..,title=..::message`."""
+    out = []
+    for d in diagnostics:
+        props = []
+        if d.span is not None:
+            props += [
+                f"file={_escape_property(_uri(d.span.path))}",
+                f"line={d.span.line}",
+                f"col={d.span.col}",
+            ]
+        props.append(f"title={_escape_property(_title(d))}")
+        message = d.message + (f"\nhelp: {d.help}" if d.help else "")
+        out.append(f"::{_GITHUB_COMMAND[d.severity]} {','.join(props)}::{_escape_data(message)}")
+    return "\n".join(out)
+
+
+RENDERERS: dict[str, Callable[[Iterable[Diagnostic]], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "sarif": render_sarif,
+    "github": render_github,
+}
+
+
+def render(diagnostics: Iterable[Diagnostic], fmt: str) -> str:
+    """Render in one of FORMATS."""
+    return RENDERERS[fmt](diagnostics)
