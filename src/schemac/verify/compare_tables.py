@@ -1,0 +1,246 @@
+"""Table-level comparison for verify/compare.py: columns, keys, checks, foreign keys, indexes,
+partitioning and partitions, row-level security."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from schemac.model.names import quote_ident
+from schemac.model.schema import (
+    Column,
+    ForeignKey,
+    Index,
+    IndexPart,
+    Partition,
+    Partitioning,
+    Policy,
+    Table,
+)
+from schemac.source import Span
+from schemac.verify.canonical import (
+    canonical_expr,
+    same_expr,
+    same_literal_sets,
+    same_literals,
+)
+from schemac.verify.compare import Report, display_name, match, render_index
+
+
+def compare_table(report: Report, spec: Table, db: Table) -> None:
+    name = display_name(spec.schema_name, spec.name)
+    report.check(f"table {name}", "description", spec.description, db.description, spec.span)
+    _compare_columns(report, name, spec, db)
+    _compare_keys(report, name, spec, db)
+    _compare_foreign_keys(report, name, spec, db)
+    compare_indexes(report, name, spec.indexes, db.indexes, spec.span)
+    _compare_partitioning(report, name, spec, db)
+    _compare_rls(report, name, spec, db)
+
+
+def _compare_columns(report: Report, table: str, spec: Table, db: Table) -> None:
+    pairs, missing, extra = match(spec.columns, db.columns, lambda c: c.name)
+    for col in missing:
+        report.missing(f"column {table}.{col.name}", col.span or spec.span)
+    for col in extra:
+        report.extra(f"column {table}.{col.name}", spec.span)
+    for s, d in pairs:
+        _compare_column(report, f"{table}.{s.name}", s, d, s.span or spec.span)
+
+
+def _compare_column(report: Report, what: str, s: Column, d: Column, span: Span | None) -> None:
+    report.check(what, "", s.type, d.type, span)
+    report.check(what, "", _nullability(s), _nullability(d), span)
+    report.check(what, "default", s.default, d.default, span, same_expr(s.default, d.default))
+    report.check(what, "identity", s.identity, d.identity, span)
+    report.check(
+        what, "generated", s.generated, d.generated, span, same_expr(s.generated, d.generated)
+    )
+    report.check(what, "collation", _collation(s.collation), _collation(d.collation), span)
+    report.check(what, "description", s.description, d.description, span)
+
+
+def _nullability(col: Column) -> str:
+    return "NULL" if col.nullable else "NOT NULL"
+
+
+def _collation(name: str | None) -> str | None:
+    # the spec may quote it as in SQL (`"C"`); the catalog holds the bare name
+    return name.strip('"') if name is not None else None
+
+
+def _compare_keys(report: Report, table: str, spec: Table, db: Table) -> None:
+    s_pk, d_pk = spec.primary_key, db.primary_key
+    if s_pk is not None and d_pk is None:
+        report.missing(f"primary key {s_pk.name} on {table}", s_pk.span or spec.span)
+    elif s_pk is None and d_pk is not None:
+        report.extra(f"primary key {d_pk.name} on {table}", spec.span)
+    elif s_pk is not None and d_pk is not None:
+        span = s_pk.span or spec.span
+        report.check(f"primary key of {table}", "name", s_pk.name, d_pk.name, span)
+        report.check(f"primary key {s_pk.name} on {table}", "", s_pk.columns, d_pk.columns, span)
+
+    pairs, missing, extra = match(spec.uniques, db.uniques, lambda u: u.name)
+    for u in missing:
+        report.missing(f"unique constraint {u.name} on {table}", u.span or spec.span)
+    for u in extra:
+        report.extra(f"unique constraint {u.name} on {table}", spec.span)
+    for s, d in pairs:
+        what, span = f"unique constraint {s.name} on {table}", s.span or spec.span
+        report.check(what, "", s.columns, d.columns, span)
+        report.check(
+            what,
+            "",
+            _deferral(s.deferrable, s.initially_deferred),
+            _deferral(d.deferrable, d.initially_deferred),
+            span,
+        )
+
+    c_pairs, c_missing, c_extra = match(spec.checks, db.checks, lambda c: c.name)
+    for c in c_missing:
+        report.missing(f"check {c.name} on {table}", c.span or spec.span)
+    for c in c_extra:
+        report.extra(f"check {c.name} on {table}", spec.span)
+    for s_c, d_c in c_pairs:
+        report.check(
+            f"check {s_c.name} on {table}",
+            "",
+            s_c.expression,
+            d_c.expression,
+            s_c.span or spec.span,
+            same_expr(s_c.expression, d_c.expression),
+        )
+
+
+def _deferral(deferrable: bool, initially_deferred: bool) -> str:
+    if not deferrable:
+        return "NOT DEFERRABLE"
+    return "DEFERRABLE INITIALLY " + ("DEFERRED" if initially_deferred else "IMMEDIATE")
+
+
+def _compare_foreign_keys(report: Report, table: str, spec: Table, db: Table) -> None:
+    pairs, missing, extra = match(spec.foreign_keys, db.foreign_keys, lambda f: f.name)
+    for fk in missing:
+        report.missing(f"foreign key {fk.name} on {table}", fk.span or spec.span)
+    for fk in extra:
+        report.extra(f"foreign key {fk.name} on {table}", spec.span)
+    for s, d in pairs:
+        what, span = f"foreign key {s.name} on {table}", s.span or spec.span
+        report.check(what, "columns", s.columns, d.columns, span)
+        report.check(what, "references", _target(s), _target(d), span)
+        report.check(what, "on delete", s.on_delete, d.on_delete, span)
+        report.check(what, "on update", s.on_update, d.on_update, span)
+        report.check(
+            what,
+            "",
+            _deferral(s.deferrable, s.initially_deferred),
+            _deferral(d.deferrable, d.initially_deferred),
+            span,
+        )
+
+
+def _target(fk: ForeignKey) -> str:
+    return f"{display_name(fk.ref_schema, fk.ref_table)}({', '.join(fk.ref_columns)})"
+
+
+def compare_indexes(
+    report: Report,
+    owner: str,
+    spec: Sequence[Index],
+    db: Sequence[Index],
+    owner_span: Span | None,
+) -> None:
+    """Indexes of a table or materialized view (`owner` as it is named in messages)."""
+    pairs, missing, extra = match(spec, db, lambda i: i.name)
+    for index in missing:
+        report.missing(f"index {index.name} on {owner}", index.span or owner_span)
+    for index in extra:
+        report.extra(f"index {index.name} on {owner}", owner_span)
+    for s, d in pairs:
+        what, span = f"index {s.name} on {owner}", s.span or owner_span
+        same_parts = len(s.parts) == len(d.parts) and all(
+            _part_key(a) == _part_key(b) for a, b in zip(s.parts, d.parts, strict=True)
+        )
+        report.check(what, "keys", render_index(s), render_index(d), span, same_parts)
+        report.check(what, "unique", s.unique, d.unique, span)
+        report.check(what, "method", s.method, d.method, span)
+        report.check(what, "where", s.where, d.where, span, same_expr(s.where, d.where))
+        report.check(what, "include", s.include, d.include, span)
+
+
+def _part_key(part: IndexPart) -> tuple[str, str | None, bool, str]:
+    expr = quote_ident(part.column) if part.column is not None else (part.expression or "")
+    nulls = part.nulls or ("first" if part.descending else "last")
+    opclass = part.opclass.lower() if part.opclass else None
+    return (canonical_expr(expr), opclass, part.descending, nulls)
+
+
+def _compare_partitioning(report: Report, table: str, spec: Table, db: Table) -> None:
+    s_p, d_p = spec.partitioning, db.partitioning
+    span = (s_p.span if s_p else None) or spec.span
+    same = (s_p is None and d_p is None) or (
+        s_p is not None
+        and d_p is not None
+        and s_p.strategy == d_p.strategy
+        and [canonical_expr(k) for k in s_p.keys] == [canonical_expr(k) for k in d_p.keys]
+    )
+    report.check(f"table {table}", "", _partitioning(s_p), _partitioning(d_p), span, same)
+
+    pairs, missing, extra = match(spec.partitions, db.partitions, lambda p: p.name)
+    for part in missing:
+        report.missing(f"partition {part.name} of {table}", part.span or span)
+    for part in extra:
+        report.extra(f"partition {part.name} of {table}", span)
+    for s, d in pairs:
+        same_bound = (
+            s.default == d.default
+            and same_literals(s.range_from, d.range_from)
+            and same_literals(s.range_to, d.range_to)
+            and same_literal_sets(s.values, d.values)
+            and (s.modulus, s.remainder) == (d.modulus, d.remainder)
+        )
+        report.check(
+            f"partition {s.name} of {table}", "", _bound(s), _bound(d), s.span or span, same_bound
+        )
+
+
+def _partitioning(p: Partitioning | None) -> str:
+    if p is None:
+        return "not partitioned"
+    return f"partitioned by {p.strategy} ({', '.join(p.keys)})"
+
+
+def _bound(p: Partition) -> str:
+    if p.default:
+        return "DEFAULT"
+    if p.modulus is not None:
+        return f"FOR VALUES WITH (MODULUS {p.modulus}, REMAINDER {p.remainder})"
+    if p.values is not None:
+        return f"FOR VALUES IN ({', '.join(p.values)})"
+    return f"FOR VALUES FROM ({', '.join(p.range_from or ())}) TO ({', '.join(p.range_to or ())})"
+
+
+def _compare_rls(report: Report, table: str, spec: Table, db: Table) -> None:
+    span = spec.rls.span or spec.span
+    report.check(f"table {table}", "row level security", spec.rls.enabled, db.rls.enabled, span)
+    report.check(f"table {table}", "forced row level security", spec.rls.force, db.rls.force, span)
+    pairs, missing, extra = match(spec.rls.policies, db.rls.policies, lambda p: p.name)
+    for pol in missing:
+        report.missing(f"policy {pol.name} on {table}", pol.span or span)
+    for pol in extra:
+        report.extra(f"policy {pol.name} on {table}", span)
+    for s, d in pairs:
+        _compare_policy(report, f"policy {s.name} on {table}", s, d, s.span or span)
+
+
+def _compare_policy(report: Report, what: str, s: Policy, d: Policy, span: Span | None) -> None:
+    report.check(what, "command", s.command, d.command, span)
+    report.check(what, "", _kind(s), _kind(d), span)
+    report.check(what, "roles", tuple(sorted(s.roles)), tuple(sorted(d.roles)), span)
+    report.check(what, "using", s.using, d.using, span, same_expr(s.using, d.using))
+    report.check(
+        what, "with check", s.with_check, d.with_check, span, same_expr(s.with_check, d.with_check)
+    )
+
+
+def _kind(policy: Policy) -> str:
+    return "PERMISSIVE" if policy.permissive else "RESTRICTIVE"

@@ -1,0 +1,22 @@
+-- Plain functions (not procedures, aggregates or window functions), except extensions' own.
+SELECT n.nspname AS schema_name,
+       p.proname AS name,
+       pg_get_function_arguments(p.oid) AS arguments,
+       pg_get_function_result(p.oid) AS returns,
+       l.lanname AS language,
+       CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END
+         AS body,
+       CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END
+         AS volatility,
+       p.prosecdef AS security_definer,
+       obj_description(p.oid, 'pg_proc') AS description
+FROM pg_proc p
+JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang
+WHERE p.prokind = 'f'
+  AND n.nspname = ANY(%(schemas)s)
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_depend d
+    WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+  )
+ORDER BY n.nspname, p.proname, pg_get_function_identity_arguments(p.oid);
