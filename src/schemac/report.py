@@ -98,7 +98,8 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
     return f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)})."
 
 
-def _as_dict(d: Diagnostic) -> dict[str, Any]:
+def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
+    """One diagnostic as a flat JSON-ready object."""
     return {
         "code": d.code,
         "name": d.name,
@@ -113,7 +114,7 @@ def _as_dict(d: Diagnostic) -> dict[str, Any]:
 
 def render_json(diagnostics: Iterable[Diagnostic]) -> str:
     """A JSON array of flat objects (code, name, severity, message, help, path, line, column)."""
-    return json.dumps([_as_dict(d) for d in diagnostics], indent=2, ensure_ascii=False)
+    return json.dumps([diagnostic_json(d) for d in diagnostics], indent=2, ensure_ascii=False)
 
 
 def _uri(path: str) -> str:

@@ -358,3 +358,32 @@ def canonical_view_sql(
         row = cur.fetchone()
     assert row is not None
     return str(row[0]).strip().rstrip(";")
+
+
+def canonical_check_sql(conn: psycopg.Connection[Any], schema: str, table: str, expression: str) -> str:
+    """How PostgreSQL stores a check expression on an existing table (pg_get_expr of conbin).
+
+    The constraint is added NOT VALID (no scan) inside a transaction that is always rolled back.
+    An expression the server rejects is returned unchanged, so the comparison reports it.
+    """
+    import psycopg
+    from psycopg import sql
+
+    target = sql.Identifier(schema, table)
+    try:
+        with conn.transaction(force_rollback=True), conn.cursor() as cur:
+            cur.execute("SELECT set_config('search_path', 'public', true)")
+            cur.execute(
+                sql.SQL("ALTER TABLE {} ADD CONSTRAINT schemac_canonical_check CHECK ({}) NOT VALID").format(
+                    target, sql.SQL(expression)  # type: ignore[arg-type]
+                )
+            )
+            cur.execute(
+                "SELECT pg_get_expr(conbin, conrelid, true) FROM pg_constraint "
+                "WHERE conname = 'schemac_canonical_check' AND conrelid = %s::regclass",
+                (f"{schema}.{table}" if schema != "public" else table,),
+            )
+            row = cur.fetchone()
+    except psycopg.Error:
+        return expression
+    return str(row[0]) if row else expression

@@ -69,6 +69,8 @@ class Report:
     """Collects the diagnostics of one comparison."""
 
     view_sql: Callable[[str], str] | None = None
+    #: (schema, table, check expression) -> the expression as the server stores it on that table
+    check_sql: Callable[[str, str, str], str] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def missing(self, what: str, span: Span | None) -> None:
@@ -142,12 +144,20 @@ def match(
 
 
 def compare(
-    spec: Schema, db: Schema, *, view_sql: Callable[[str], str] | None = None
+    spec: Schema,
+    db: Schema,
+    *,
+    view_sql: Callable[[str], str] | None = None,
+    check_sql: Callable[[str, str, str], str] | None = None,
 ) -> list[Diagnostic]:
-    """Every difference between the spec and the database, one diagnostic each."""
+    """Every difference between the spec and the database, one diagnostic each.
+
+    `view_sql` and `check_sql` let the server print the spec's view bodies and check
+    expressions as it stores them (see canonical.py); without them text normalisation is used.
+    """
     from schemac.verify.compare_tables import compare_indexes, compare_table
 
-    report = Report(view_sql=view_sql)
+    report = Report(view_sql=view_sql, check_sql=check_sql)
     _compare_schemas(report, spec, db)
     _compare_extensions(report, spec.extensions, db.extensions)
     _compare_enums(report, spec.enums, db.enums)

@@ -117,7 +117,7 @@ def _main(conninfo: str, schema: Schema, up: Sequence[MigrationUnit], outcome: O
     import psycopg
 
     from schemac.verify.apply import apply_units
-    from schemac.verify.canonical import canonical_view_sql
+    from schemac.verify.canonical import canonical_check_sql, canonical_view_sql
     from schemac.verify.compare import compare
     from schemac.verify.introspect import introspect
 
@@ -132,7 +132,9 @@ def _main(conninfo: str, schema: Schema, up: Sequence[MigrationUnit], outcome: O
     with psycopg.connect(conninfo, autocommit=True) as conn:
         db = introspect(conn)
         catalogs["main"] = db
-        outcome.differences += compare(schema, db, view_sql=lambda q: canonical_view_sql(conn, q))
+        outcome.differences += compare(
+            schema, db, view_sql=lambda q: canonical_view_sql(conn, q),
+            check_sql=lambda s, t, e: canonical_check_sql(conn, s, t, e))
     outcome.timings["compare"] = time.perf_counter() - t
 
 
