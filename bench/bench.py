@@ -111,9 +111,34 @@ class Command:
     sized: bool = True  # False: measured once, without a generated spec
 
 
+def built(specs: Path) -> Path:
+    """Migrations of `specs`, built once (verify and the floor apply the same SQL)."""
+    out = specs.parent / f"built_{specs.name}"
+    if not out.is_dir():
+        subprocess.run([*SCHEMAC, "build", str(specs), "-o", str(out), "--no-lint"], check=True,
+                       capture_output=True, env=child_env())
+    return out
+
+
 COMMANDS: list[Command] = [
     Command("schemac --help", lambda specs, out: [*SCHEMAC, "--help"], sized=False),
     Command("schemac build", lambda specs, out: [*SCHEMAC, "build", str(specs), "-o", str(out)]),
+    Command("schemac lint", lambda specs, out: [*SCHEMAC, "lint", str(specs)]),
+    Command(
+        "floor: fresh cluster + psql -1 -f + stop",
+        lambda specs, out: [sys.executable, str(REPO / "bench" / "floor.py"),
+                            str(built(specs) / "V0001__initial_schema.sql")],
+    ),
+    Command(
+        "schemac verify",
+        lambda specs, out: [*SCHEMAC, "verify", str(specs), "-m", str(built(specs)),
+                            "--backend", "local"],
+    ),
+    Command(
+        "schemac verify --report",
+        lambda specs, out: [*SCHEMAC, "verify", str(specs), "-m", str(built(specs)),
+                            "--backend", "local", "--report"],
+    ),
 ]
 
 
@@ -124,10 +149,15 @@ class Sample:
     returncode: int
 
 
-def run_once(argv: list[str], log: Path) -> Sample:
-    """Run argv in a fresh process; wall time and that process's own peak RSS (wait4)."""
+def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
+    return env
+
+
+def run_once(argv: list[str], log: Path) -> Sample:
+    """Run argv in a fresh process; wall time and that process's own peak RSS (wait4)."""
+    env = child_env()
     with log.open("wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO)

@@ -45,18 +45,26 @@ def test_build_writes_migrations_snapshot_and_sum(tmp_path: Path) -> None:
     code, out, err = run("build", str(tmp_path / "specs"), "-o", str(tmp_path / "m"), "--no-lint")
     assert code == 0, err
     assert sorted(tree(tmp_path / "m")) == [
-        "U0001__initial_schema.sql", "V0001__initial_schema.sql", "schemac.snapshot.json", "schemac.sum"]
+        "U0001__initial_schema.sql",
+        "V0001__initial_schema.sql",
+        "schemac.snapshot.json",
+        "schemac.sum",
+    ]
     assert "wrote" in out
 
 
-@pytest.mark.parametrize("layout,names", [
-    ("golang-migrate", ["0001_initial_schema.down.sql", "0001_initial_schema.up.sql"]),
-    ("dbmate", ["0001_initial_schema.sql"]),
-])
+@pytest.mark.parametrize(
+    "layout,names",
+    [
+        ("golang-migrate", ["0001_initial_schema.down.sql", "0001_initial_schema.up.sql"]),
+        ("dbmate", ["0001_initial_schema.sql"]),
+    ],
+)
 def test_layouts(tmp_path: Path, layout: str, names: list[str]) -> None:
     write_spec(tmp_path / "specs", SPEC)
-    code, _, err = run("build", str(tmp_path / "specs"), "-o", str(tmp_path / "m"), "--no-lint",
-                       "--format", layout)
+    code, _, err = run(
+        "build", str(tmp_path / "specs"), "-o", str(tmp_path / "m"), "--no-lint", "--format", layout
+    )
     assert code == 0, err
     assert sorted(tree(tmp_path / "m")) == [*names, "schemac.snapshot.json", "schemac.sum"]
 
@@ -123,7 +131,9 @@ def test_broken_spec_gives_one_located_error_and_writes_nothing(
 ) -> None:
     specs = tmp_path / "specs"
     shutil.copytree(case / "specs", specs)
-    location, _, needle = (case / "expected.txt").read_text(encoding="utf-8").strip().partition("\t")
+    location, _, needle = (
+        (case / "expected.txt").read_text(encoding="utf-8").strip().partition("\t")
+    )
     monkeypatch.chdir(tmp_path)
     code, out, err = run("build", "specs", "-o", "out")
     assert code == 2, err

@@ -6,7 +6,9 @@ from tests.helpers import resolve_text
 
 
 def test_fk_cycle_and_self_reference_are_added_after_the_tables(tmp_path: Path) -> None:
-    schema = resolve_text(tmp_path, """
+    schema = resolve_text(
+        tmp_path,
+        """
         tables:
           a: {columns: {id: uuid, b_id: {type: uuid, references: b}}, primary_key: [id]}
           b: {columns: {id: uuid, a_id: {type: uuid, references: a}}, primary_key: [id]}
@@ -15,7 +17,8 @@ def test_fk_cycle_and_self_reference_are_added_after_the_tables(tmp_path: Path) 
               id: {type: uuid, primary_key: true}
               manager_id: {type: uuid, nullable: true, references: {table: people, on_delete: set null}}
           c: {columns: {id: uuid, a_id: {type: uuid, references: a}}, primary_key: [id]}
-        """)
+        """,
+    )
     up = fresh_plan(schema).up[0].changes
     creates = [c for c in up if isinstance(c, CreateTable)]
     # ready tables keep the written order; a cycle is entered at its first written table
@@ -30,24 +33,30 @@ def test_fk_cycle_and_self_reference_are_added_after_the_tables(tmp_path: Path) 
 
 
 def test_views_follow_the_views_they_read_whatever_the_written_order(tmp_path: Path) -> None:
-    schema = resolve_text(tmp_path, """
+    schema = resolve_text(
+        tmp_path,
+        """
         tables:
           t: {columns: {id: uuid}}
         views:
           top: {query: SELECT * FROM middle}
           middle: {query: SELECT * FROM bottom}
           bottom: {query: SELECT * FROM t}
-        """)
+        """,
+    )
     views = [c.view.name for c in fresh_plan(schema).up[0].changes if isinstance(c, CreateView)]
     assert views == ["bottom", "middle", "top"]
 
 
 def test_tables_follow_their_fk_targets(tmp_path: Path) -> None:
-    schema = resolve_text(tmp_path, """
+    schema = resolve_text(
+        tmp_path,
+        """
         tables:
           child: {columns: {id: uuid, parent_id: {type: uuid, references: parent}}, primary_key: [id]}
           parent: {columns: {id: uuid}, primary_key: [id]}
-        """)
+        """,
+    )
     plan = fresh_plan(schema)
     creates = [c.table.name for c in plan.up[0].changes if isinstance(c, CreateTable)]
     assert creates == ["parent", "child"]

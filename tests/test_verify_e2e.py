@@ -37,7 +37,9 @@ def verify(pg_backend: Any, specs: Path, out: Path, layout: str = "flyway") -> A
 
 
 @pytest.mark.parametrize("specs", ["specs", "examples/hard", "examples/quickstart/specs"])
-def test_built_migrations_converge_and_round_trip(pg_backend: Any, tmp_path: Path, specs: str) -> None:
+def test_built_migrations_converge_and_round_trip(
+    pg_backend: Any, tmp_path: Path, specs: str
+) -> None:
     build(ROOT / specs, tmp_path / "m")
     outcome = verify(pg_backend, ROOT / specs, tmp_path / "m")
     assert outcome.failures == [] and outcome.leftovers == [] and outcome.round_trip == []
@@ -48,7 +50,12 @@ def test_built_migrations_converge_and_round_trip(pg_backend: Any, tmp_path: Pat
 def test_other_layouts_verify(pg_backend: Any, tmp_path: Path, layout: str) -> None:
     build(ROOT / "examples/hard", tmp_path / "m", "--format", layout)
     outcome = verify(pg_backend, ROOT / "examples/hard", tmp_path / "m", layout)
-    assert outcome.ok, (outcome.failures, outcome.differences, outcome.leftovers, outcome.round_trip)
+    assert outcome.ok, (
+        outcome.failures,
+        outcome.differences,
+        outcome.leftovers,
+        outcome.round_trip,
+    )
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -57,9 +64,15 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_hand_edited_column_type_is_caught_at_the_spec_object(pg_backend: Any, tmp_path: Path) -> None:
+def test_hand_edited_column_type_is_caught_at_the_spec_object(
+    pg_backend: Any, tmp_path: Path
+) -> None:
     build(ROOT / "specs", tmp_path / "m")
-    edit(tmp_path / "m" / "V0001__initial_schema.sql", "email varchar(320) NOT NULL", "email text NOT NULL")
+    edit(
+        tmp_path / "m" / "V0001__initial_schema.sql",
+        "email varchar(320) NOT NULL",
+        "email text NOT NULL",
+    )
     outcome = verify(pg_backend, ROOT / "specs", tmp_path / "m")
     [difference] = outcome.differences
     assert "users.email" in difference.message and "varchar(320)" in difference.message
@@ -92,8 +105,11 @@ def test_a_failing_statement_is_located_in_its_file(pg_backend: Any, tmp_path: P
     edit(migration, "CREATE TABLE users (", "CREATE TABLE users (\n    broken nosuchtype,")
     outcome = verify(pg_backend, ROOT / "specs", tmp_path / "m")
     failure = outcome.failures[0]
-    line = next(i for i, x in enumerate(migration.read_text().splitlines(), 1)
-                if x.startswith("CREATE TABLE users ("))
+    line = next(
+        i
+        for i, x in enumerate(migration.read_text().splitlines(), 1)
+        if x.startswith("CREATE TABLE users (")
+    )
     assert failure.path.endswith("V0001__initial_schema.sql") and failure.line == line
     assert "nosuchtype" in failure.message
 
@@ -111,33 +127,72 @@ def test_hard_examples_apply_with_plain_psql_and_give_exactly_the_declared_objec
     assert psql is not None, "psql is needed for this test"
     build(ROOT / "examples/hard", tmp_path / "m")
     for name in ("V0001__initial_schema.sql",):
-        subprocess.run([str(psql), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-f",
-                        str(tmp_path / "m" / name), pg_conninfo], check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(psql),
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-1",
+                "-f",
+                str(tmp_path / "m" / name),
+                pg_conninfo,
+            ],
+            check=True,
+            capture_output=True,
+        )
     schema, _ = load_schema(ROOT / "examples/hard", Settings())
     assert schema is not None
     with psycopg.connect(pg_conninfo, autocommit=True) as conn:
         db = introspect(conn)
-        differences = compare(schema, db, view_sql=lambda q: canonical_view_sql(conn, q),
-                              check_sql=lambda s, t, e: canonical_check_sql(conn, s, t, e))
+        differences = compare(
+            schema,
+            db,
+            view_sql=lambda q: canonical_view_sql(conn, q),
+            check_sql=lambda s, t, e: canonical_check_sql(conn, s, t, e),
+        )
     assert [d.message for d in differences] == []
 
 
-def test_verify_command_exit_codes(pg_backend: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verify_command_exit_codes(
+    pg_backend: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build(ROOT / "specs", tmp_path / "m")
     monkeypatch.setenv("SCHEMAC_DATABASE_URL", pg_backend.admin_conninfo)
     runner = CliRunner()
-    ok = runner.invoke(cli, ["verify", str(ROOT / "specs"), "-m", str(tmp_path / "m"), "--backend", "url"])
+    ok = runner.invoke(
+        cli, ["verify", str(ROOT / "specs"), "-m", str(tmp_path / "m"), "--backend", "url"]
+    )
     assert ok.exit_code == 0, ok.output + ok.stderr
     assert "match the specs" in ok.stdout
-    as_json = runner.invoke(cli, ["verify", str(ROOT / "specs"), "-m", str(tmp_path / "m"),
-                                  "--backend", "url", "--format", "json", "--report"])
+    as_json = runner.invoke(
+        cli,
+        [
+            "verify",
+            str(ROOT / "specs"),
+            "-m",
+            str(tmp_path / "m"),
+            "--backend",
+            "url",
+            "--format",
+            "json",
+            "--report",
+        ],
+    )
     assert as_json.exit_code == 0, as_json.stderr
     import json
 
     data = json.loads(as_json.stdout)
     assert data["ok"] is True and data["differences"] == [] and "locks" in data
-    edit(tmp_path / "m" / "V0001__initial_schema.sql", "email varchar(320) NOT NULL", "email text NOT NULL")
-    bad = runner.invoke(cli, ["verify", str(ROOT / "specs"), "-m", str(tmp_path / "m"), "--backend", "url"])
+    edit(
+        tmp_path / "m" / "V0001__initial_schema.sql",
+        "email varchar(320) NOT NULL",
+        "email text NOT NULL",
+    )
+    bad = runner.invoke(
+        cli, ["verify", str(ROOT / "specs"), "-m", str(tmp_path / "m"), "--backend", "url"]
+    )
     assert bad.exit_code == 1 and "users.email" in bad.stderr
 
 
@@ -146,7 +201,18 @@ def test_no_postgresql_is_exit_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    result = CliRunner().invoke(cli, ["verify", str(ROOT / "examples/quickstart/specs"), "-m",
-                                      str(tmp_path / "m"), "--backend", "local", "--pg-bin", str(empty)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(ROOT / "examples/quickstart/specs"),
+            "-m",
+            str(tmp_path / "m"),
+            "--backend",
+            "local",
+            "--pg-bin",
+            str(empty),
+        ],
+    )
     assert result.exit_code == 3, result.output + result.stderr
     assert "Traceback" not in result.stderr

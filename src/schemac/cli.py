@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import click
 
@@ -20,11 +20,18 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_ENV = 0, 1, 2, 3
 class LazyGroup(click.Group):
     """Commands living in other modules are imported only when invoked (fast --help)."""
 
-    lazy: dict[str, tuple[str, str, str]] = {
-        "lint": ("schemac.commands.lint", "lint_command", "Check the specs against the conventions."),
+    lazy: ClassVar[dict[str, tuple[str, str, str]]] = {
+        "lint": (
+            "schemac.commands.lint",
+            "lint_command",
+            "Check the specs against the conventions.",
+        ),
         "rules": ("schemac.commands.lint", "rules_command", "List the lint rules, or show one."),
-        "verify": ("schemac.commands.verify", "verify_command",
-                   "Apply the migrations to a throwaway PostgreSQL and compare with the specs."),
+        "verify": (
+            "schemac.commands.verify",
+            "verify_command",
+            "Apply the migrations to a throwaway PostgreSQL and compare with the specs.",
+        ),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -87,25 +94,52 @@ def fail_input(message: str, help_: str | None = None) -> NoReturn:
 @click.option("-o", "--out", "out", type=click.Path(path_type=Path), help="Migrations directory.")
 @click.option("--format", "layout", type=click.Choice(["flyway", "golang-migrate", "dbmate"]))
 @click.option("--versioning", type=click.Choice(["sequence", "timestamp"]))
-@click.option("--name", "slug", help="Slug of the migration file name (default: initial_schema / changes).")
-@click.option("--verify", is_flag=True, help="Apply the result to a throwaway PostgreSQL and compare.")
+@click.option(
+    "--name", "slug", help="Slug of the migration file name (default: initial_schema / changes)."
+)
+@click.option(
+    "--verify", is_flag=True, help="Apply the result to a throwaway PostgreSQL and compare."
+)
 @click.option("--backend", type=click.Choice(["auto", "url", "docker", "local"]))
 @click.option("--database-url", envvar="SCHEMAC_DATABASE_URL", help="Server for --backend url.")
 @click.option("--pg-bin", envvar="SCHEMAC_PG_BIN", help="Directory of PostgreSQL server binaries.")
 @click.option("--no-lint", is_flag=True, help="Build even when lint reports errors.")
 @click.option("--allow-destructive", is_flag=True, help="Allow drops in incremental migrations.")
 @click.option("--config", type=click.Path(dir_okay=False), help="schemac.toml or pyproject.toml.")
-def build(specs: Path | None, out: Path | None, layout: str | None, versioning: str | None,
-          slug: str | None, verify: bool, backend: str | None, database_url: str | None,
-          pg_bin: str | None, no_lint: bool, allow_destructive: bool, config: str | None) -> None:
+def build(
+    specs: Path | None,
+    out: Path | None,
+    layout: str | None,
+    versioning: str | None,
+    slug: str | None,
+    verify: bool,
+    backend: str | None,
+    database_url: str | None,
+    pg_bin: str | None,
+    no_lint: bool,
+    allow_destructive: bool,
+    config: str | None,
+) -> None:
     """Compile SPECS into the next migration(s), the snapshot and the sum file."""
     from schemac.pipeline import BuildOptions, run_build
 
-    settings = settings_for(config, format=layout, versioning=versioning, backend=backend,
-                            database_url=database_url, pg_bin=pg_bin)
+    settings = settings_for(
+        config,
+        format=layout,
+        versioning=versioning,
+        backend=backend,
+        database_url=database_url,
+        pg_bin=pg_bin,
+    )
     options = BuildOptions(
-        specs=specs or Path(settings.specs), out=out or Path(settings.migrations), slug=slug,
-        lint=not no_lint, verify=verify, allow_destructive=allow_destructive, write=True)
+        specs=specs or Path(settings.specs),
+        out=out or Path(settings.migrations),
+        slug=slug,
+        lint=not no_lint,
+        verify=verify,
+        allow_destructive=allow_destructive,
+        write=True,
+    )
     sys.exit(run_build(settings, options))
 
 
@@ -118,8 +152,12 @@ def plan(specs: Path | None, migrations: Path | None, config: str | None) -> Non
     from schemac.pipeline import BuildOptions, run_build
 
     settings = settings_for(config)
-    options = BuildOptions(specs=specs or Path(settings.specs),
-                           out=migrations or Path(settings.migrations), write=False, lint=False)
+    options = BuildOptions(
+        specs=specs or Path(settings.specs),
+        out=migrations or Path(settings.migrations),
+        write=False,
+        lint=False,
+    )
     sys.exit(run_build(settings, options))
 
 
@@ -131,18 +169,39 @@ def plan(specs: Path | None, migrations: Path | None, config: str | None) -> Non
 @click.option("--database-url", envvar="SCHEMAC_DATABASE_URL")
 @click.option("--pg-bin", envvar="SCHEMAC_PG_BIN")
 @click.option("--config", type=click.Path(dir_okay=False))
-def check(specs: Path | None, migrations: Path | None, verify: bool, backend: str | None,
-          database_url: str | None, pg_bin: str | None, config: str | None) -> None:
+def check(
+    specs: Path | None,
+    migrations: Path | None,
+    verify: bool,
+    backend: str | None,
+    database_url: str | None,
+    pg_bin: str | None,
+    config: str | None,
+) -> None:
     """The pull-request gate: lint, migrations up to date, sum file untampered (+ --verify)."""
     from schemac.pipeline import run_check
 
     settings = settings_for(config, backend=backend, database_url=database_url, pg_bin=pg_bin)
-    sys.exit(run_check(settings, specs or Path(settings.specs),
-                       migrations or Path(settings.migrations), verify=verify))
+    sys.exit(
+        run_check(
+            settings,
+            specs or Path(settings.specs),
+            migrations or Path(settings.migrations),
+            verify=verify,
+        )
+    )
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # SIGTERM unwinds like Ctrl-C, so every throwaway database and cluster is removed
+    raise KeyboardInterrupt
 
 
 def main() -> None:
     """Console entry point: unexpected exceptions become one line unless --debug."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -162,5 +221,7 @@ def main() -> None:
         if "--debug" in sys.argv:
             raise
         click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo("  this is a schemac bug: please report it (run with --debug for details)", err=True)
+        click.echo(
+            "  this is a schemac bug: please report it (run with --debug for details)", err=True
+        )
         sys.exit(70)

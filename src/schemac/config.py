@@ -71,7 +71,8 @@ def load_settings(root: Path) -> tuple[Settings, Path | None, list[Diagnostic]]:
         try:
             data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            return Settings(), path, [error("E001", f"cannot read {name}: {exc}", Span(str(path), 1, 1))]
+            problem = error("E001", f"cannot read {name}: {exc}", Span(str(path), 1, 1))
+            return Settings(), path, [problem]
         for key in section:
             data = data.get(key) if isinstance(data, dict) else None
         if data is None:

@@ -50,6 +50,9 @@ def quote_literal(value: str) -> str:
 
 
 def identifier_too_long(name: str) -> bool:
+    # an ASCII name is one byte per character: no encoding needed for nearly every name
+    if name.isascii():
+        return len(name) > MAX_IDENTIFIER_BYTES
     return len(name.encode("utf-8")) > MAX_IDENTIFIER_BYTES
 
 

@@ -25,7 +25,9 @@ class Node(BaseModel):
 
 
 def _span() -> Span | None:
-    return Field(default=None, exclude=True, repr=False)  # type: ignore[no-any-return]
+    """A span field: carried for diagnostics, never serialised or shown in repr."""
+    span: Span | None = Field(default=None, exclude=True, repr=False)
+    return span
 
 
 class Column(Node):

@@ -8,6 +8,7 @@ resolver checks it against builtins, spec enums and extension types.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -134,9 +135,9 @@ PSEUDO_TYPES = frozenset({"trigger", "void", "record"})
 
 _TYPE = re.compile(
     r"""^\s*
-    (?P<base>[A-Za-z_][A-Za-z0-9_]*(?:\s+[A-Za-z_][A-Za-z0-9_]*)*?)   # one or more words
+    (?P<base>[A-Za-z_][A-Za-z0-9_]*(?:\s+[A-Za-z_][A-Za-z0-9_]*)*?)   # words
     \s*(?:\(\s*(?P<mods>[^()]*)\)\s*)?                                  # (n) or (p, s)
-    (?P<tz>\s+with(?:out)?\s+time\s+zone)?                              # timestamp(3) with time zone
+    (?P<tz>\s+with(?:out)?\s+time\s+zone)?                              # timestamp(3) with tz
     \s*(?P<array>(?:\[\s*\d*\s*\]\s*)*)\s*$""",
     re.VERBOSE | re.IGNORECASE,
 )
@@ -209,8 +210,12 @@ def known_base_names() -> list[str]:
     return sorted(set(ALIASES) | set(EXTENSION_TYPES))
 
 
+@functools.lru_cache(maxsize=4096)
 def sql_type(canonical: str) -> str:
-    """The spelling emitted in DDL (canonical names are valid PostgreSQL spellings)."""
+    """The spelling emitted in DDL (canonical names are valid PostgreSQL spellings).
+
+    Cached: a schema spells its thousands of columns with a few dozen types.
+    """
     ref = parse_type(canonical)
     if ref.base == "timestamptz" and ref.modifiers:
         return f"timestamp({ref.modifiers[0]}) with time zone" + "[]" * ref.array_dims

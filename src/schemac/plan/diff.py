@@ -11,6 +11,7 @@ from schemac.plan.changes import (
     AddForeignKey,
     Change,
     Comment,
+    CommentTarget,
     CreateEnum,
     CreateExtension,
     CreateFunction,
@@ -53,7 +54,9 @@ def fresh_plan(schema: Schema) -> Plan:
     for view in relations:
         if isinstance(view, MaterializedView):
             up.append(CreateMaterializedView(view))
-            up += [CreateIndex(view.schema_name, view.name, i, on_matview=True) for i in view.indexes]
+            up += [
+                CreateIndex(view.schema_name, view.name, i, on_matview=True) for i in view.indexes
+            ]
         else:
             up.append(CreateView(view))
     up += [CreateTrigger(trigger) for trigger in schema.triggers]
@@ -71,13 +74,18 @@ def fresh_plan(schema: Schema) -> Plan:
 
     down: list[Change] = []
     for view in reversed(relations):
-        kind = "materialized view" if isinstance(view, MaterializedView) else "view"
-        down.append(Drop(kind, view.schema_name, view.name))
+        if isinstance(view, MaterializedView):
+            down.append(Drop("materialized view", view.schema_name, view.name))
+        else:
+            down.append(Drop("view", view.schema_name, view.name))
     for table in reversed(order.tables):
-        down += [DropConstraint(table, fk.name) for fk in order.deferred.get(table.qualified_name, [])]
+        down += [
+            DropConstraint(table, fk.name) for fk in order.deferred.get(table.qualified_name, [])
+        ]
     down += [Drop("table", t.schema_name, t.name) for t in reversed(order.tables)]
     down += [
-        Drop("function", f.schema_name, f.name, arguments=f.arguments) for f in reversed(schema.functions)
+        Drop("function", f.schema_name, f.name, arguments=f.arguments)
+        for f in reversed(schema.functions)
     ]
     down += [Drop("type", e.schema_name, e.name) for e in reversed(schema.enums)]
     down += [Drop("extension", None, ext.name) for ext in reversed(schema.extensions)]
@@ -101,20 +109,34 @@ def comments(
             out.append(Comment("type", enum.schema_name, enum.name, enum.description))
     for fn in schema.functions:
         if fn.description:
-            out.append(Comment("function", fn.schema_name, fn.name, fn.description, arguments=fn.arguments))
+            out.append(
+                Comment("function", fn.schema_name, fn.name, fn.description, arguments=fn.arguments)
+            )
     for table in tables:
         if table.description:
             out.append(Comment("table", table.schema_name, table.name, table.description))
         for column in table.columns:
             if column.description:
-                out.append(Comment("column", table.schema_name, table.name, column.description, sub=column.name))
+                out.append(
+                    Comment(
+                        "column", table.schema_name, table.name, column.description, sub=column.name
+                    )
+                )
     for view in relations:
         if view.description:
-            target = "materialized view" if isinstance(view, MaterializedView) else "view"
+            target: CommentTarget = (
+                "materialized view" if isinstance(view, MaterializedView) else "view"
+            )
             out.append(Comment(target, view.schema_name, view.name, view.description))
     for trigger in schema.triggers:
         if trigger.description:
             out.append(
-                Comment("trigger", trigger.table_schema, trigger.name, trigger.description, sub=trigger.table)
+                Comment(
+                    "trigger",
+                    trigger.table_schema,
+                    trigger.name,
+                    trigger.description,
+                    sub=trigger.table,
+                )
             )
     return out

@@ -93,20 +93,35 @@ def scratch_database(admin_conninfo: str) -> Iterator[str]:
             "check the database URL, or use --backend local",
         ) from None
     with admin:
+        # the drop is attempted whatever happens from here on: an interrupt can arrive while
+        # CREATE DATABASE runs, after the server has created the database
         try:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        except errors.InsufficientPrivilege:
-            role = admin.execute("SELECT current_user").fetchone()
-            user = role[0] if role else conninfo_to_dict(admin_conninfo).get("user", "?")
-            raise EnvironmentProblem(
-                f"the role {user} lacks CREATEDB, which verification needs to create its own "
-                "throwaway database",
-                f'grant it with ALTER ROLE "{user}" CREATEDB, or use --backend local',
-            ) from None
-        try:
+            try:
+                admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            except errors.InsufficientPrivilege:
+                role = admin.execute("SELECT current_user").fetchone()
+                user = role[0] if role else conninfo_to_dict(admin_conninfo).get("user", "?")
+                raise EnvironmentProblem(
+                    f"the role {user} lacks CREATEDB, which verification needs to create its own "
+                    "throwaway database",
+                    f'grant it with ALTER ROLE "{user}" CREATEDB, or use --backend local',
+                ) from None
             yield make_conninfo(admin_conninfo, dbname=name)
         finally:
-            _drop_database(admin, name)
+            _drop_scratch(admin_conninfo, admin, name)
+
+
+def _drop_scratch(admin_conninfo: str, admin: Any, name: str) -> None:
+    """Drop the scratch database, on a fresh connection when an interrupt broke the first."""
+    import psycopg
+
+    try:
+        _drop_database(admin, name)
+        return
+    except (psycopg.Error, KeyboardInterrupt):
+        pass
+    with psycopg.connect(admin_conninfo, autocommit=True, connect_timeout=10) as fresh:
+        _drop_database(fresh, name)
 
 
 def _drop_database(admin: Any, name: str) -> None:

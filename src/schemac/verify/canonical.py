@@ -360,7 +360,9 @@ def canonical_view_sql(
     return str(row[0]).strip().rstrip(";")
 
 
-def canonical_check_sql(conn: psycopg.Connection[Any], schema: str, table: str, expression: str) -> str:
+def canonical_check_sql(
+    conn: psycopg.Connection[Any], schema: str, table: str, expression: str
+) -> str:
     """How PostgreSQL stores a check expression on an existing table (pg_get_expr of conbin).
 
     The constraint is added NOT VALID (no scan) inside a transaction that is always rolled back.
@@ -374,8 +376,11 @@ def canonical_check_sql(conn: psycopg.Connection[Any], schema: str, table: str, 
         with conn.transaction(force_rollback=True), conn.cursor() as cur:
             cur.execute("SELECT set_config('search_path', 'public', true)")
             cur.execute(
-                sql.SQL("ALTER TABLE {} ADD CONSTRAINT schemac_canonical_check CHECK ({}) NOT VALID").format(
-                    target, sql.SQL(expression)  # type: ignore[arg-type]
+                sql.SQL(
+                    "ALTER TABLE {} ADD CONSTRAINT schemac_canonical_check CHECK ({}) NOT VALID"
+                ).format(
+                    target,
+                    sql.SQL(expression),  # type: ignore[arg-type]
                 )
             )
             cur.execute(

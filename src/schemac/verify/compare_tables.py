@@ -105,9 +105,16 @@ def _compare_keys(report: Report, table: str, spec: Table, db: Table) -> None:
         if not same and report.check_sql is not None:
             # PostgreSQL stores implicit casts of column references (`quantity::numeric`) that
             # no text normalisation can know: ask the server how it stores the spec's version
-            same = same_expr(report.check_sql(spec.schema_name, spec.name, s_c.expression), d_c.expression)
+            same = same_expr(
+                report.check_sql(spec.schema_name, spec.name, s_c.expression), d_c.expression
+            )
         report.check(
-            f"check {s_c.name} on {table}", "", s_c.expression, d_c.expression, s_c.span or spec.span, same
+            f"check {s_c.name} on {table}",
+            "",
+            s_c.expression,
+            d_c.expression,
+            s_c.span or spec.span,
+            same,
         )
 
 

@@ -41,18 +41,28 @@ class Outcome:
         return not (self.failures or self.differences or self.leftovers or self.round_trip)
 
 
-def migration_units(directory: Path, layout: str) -> tuple[list[MigrationUnit], list[MigrationUnit]]:
+def migration_units(
+    directory: Path, layout: str
+) -> tuple[list[MigrationUnit], list[MigrationUnit]]:
     """The up units in version order and the down units in reverse order."""
     from schemac.render.files import read_migrations
 
     files = read_migrations(directory, layout)  # type: ignore[arg-type]
     up = [
-        MigrationUnit(_shown(m.up_path), m.up_sql, m.transactional, "up", m.version, m.up_first_line)
+        MigrationUnit(
+            _shown(m.up_path), m.up_sql, m.transactional, "up", m.version, m.up_first_line
+        )
         for m in files
     ]
     down = [
-        MigrationUnit(_shown(m.down_path), m.down_sql, m.transactional, "down", m.version,
-                      m.down_first_line or 1)
+        MigrationUnit(
+            _shown(m.down_path),
+            m.down_sql,
+            m.transactional,
+            "down",
+            m.version,
+            m.down_first_line or 1,
+        )
         for m in reversed(files)
         if m.down_path is not None and m.down_sql is not None
     ]
@@ -67,8 +77,12 @@ def _shown(path: Path) -> str:
 
 
 def verify_units(
-    schema: Schema, settings: Settings, up: Sequence[MigrationUnit], down: Sequence[MigrationUnit],
-    *, measure: bool = False,
+    schema: Schema,
+    settings: Settings,
+    up: Sequence[MigrationUnit],
+    down: Sequence[MigrationUnit],
+    *,
+    measure: bool = False,
 ) -> Outcome:
     """Prove the migrations on a throwaway PostgreSQL (raises EnvironmentProblem when none)."""
     from schemac.verify.backends import open_backend
@@ -83,7 +97,9 @@ def verify_units(
             errors: list[BaseException] = []
             trip = threading.Thread(
                 target=_guard(errors, lambda: _round_trip(trip_db, up, down, outcome, catalogs)),
-                name="schemac-round-trip", daemon=True)
+                name="schemac-round-trip",
+                daemon=True,
+            )
             trip.start()
             _guard(errors, lambda: _main(main_db, schema, up, outcome, catalogs, measure))()
             trip.join()
@@ -112,8 +128,14 @@ def _guard(errors: list[BaseException], work: Callable[[], None]) -> Callable[[]
     return run
 
 
-def _main(conninfo: str, schema: Schema, up: Sequence[MigrationUnit], outcome: Outcome,
-          catalogs: dict[str, Schema], measure: bool) -> None:
+def _main(
+    conninfo: str,
+    schema: Schema,
+    up: Sequence[MigrationUnit],
+    outcome: Outcome,
+    catalogs: dict[str, Schema],
+    measure: bool,
+) -> None:
     import psycopg
 
     from schemac.verify.apply import apply_units
@@ -133,13 +155,21 @@ def _main(conninfo: str, schema: Schema, up: Sequence[MigrationUnit], outcome: O
         db = introspect(conn)
         catalogs["main"] = db
         outcome.differences += compare(
-            schema, db, view_sql=lambda q: canonical_view_sql(conn, q),
-            check_sql=lambda s, t, e: canonical_check_sql(conn, s, t, e))
+            schema,
+            db,
+            view_sql=lambda q: canonical_view_sql(conn, q),
+            check_sql=lambda s, t, e: canonical_check_sql(conn, s, t, e),
+        )
     outcome.timings["compare"] = time.perf_counter() - t
 
 
-def _round_trip(conninfo: str, up: Sequence[MigrationUnit], down: Sequence[MigrationUnit],
-                outcome: Outcome, catalogs: dict[str, Schema]) -> None:
+def _round_trip(
+    conninfo: str,
+    up: Sequence[MigrationUnit],
+    down: Sequence[MigrationUnit],
+    outcome: Outcome,
+    catalogs: dict[str, Schema],
+) -> None:
     import psycopg
 
     from schemac.verify.apply import apply_units
@@ -169,13 +199,21 @@ def _round_trip(conninfo: str, up: Sequence[MigrationUnit], down: Sequence[Migra
     outcome.timings["round_trip"] = time.perf_counter() - t
 
 
-def verify_migrations(schema: Schema, settings: Settings, directory: Path, *, report: bool = False,
-                      output_format: str = "text") -> int:
+def verify_migrations(
+    schema: Schema,
+    settings: Settings,
+    directory: Path,
+    *,
+    report: bool = False,
+    output_format: str = "text",
+) -> int:
     """`schemac verify`: prints the outcome and returns the exit code."""
     up, down = migration_units(directory, settings.format)
     if not up:
         print(f"error: no {settings.format} migrations in {directory}", file=sys.stderr)
-        print(f"  help: run 'schemac build -o {directory}' first, or pass --format", file=sys.stderr)
+        print(
+            f"  help: run 'schemac build -o {directory}' first, or pass --format", file=sys.stderr
+        )
         return EXIT_INPUT
     outcome = verify_units(schema, settings, up, down, measure=report)
     if output_format == "json":
@@ -202,11 +240,17 @@ def _print_text(outcome: Outcome, report: bool, directory: Path, count: int) -> 
         print(format_lock_report(outcome.applied))
     if outcome.ok:
         total = outcome.timings.get("total", 0.0)
-        print(f"verify: {count} migration(s) in {directory} applied, match the specs, undo to an "
-              f"empty database and apply again ({total:.2f} s)")
+        print(
+            f"verify: {count} migration(s) in {directory} applied, match the specs, undo to an "
+            f"empty database and apply again ({total:.2f} s)"
+        )
     else:
-        problems = len(outcome.failures) + len(outcome.differences) + len(outcome.leftovers) + len(
-            outcome.round_trip)
+        problems = (
+            len(outcome.failures)
+            + len(outcome.differences)
+            + len(outcome.leftovers)
+            + len(outcome.round_trip)
+        )
         print(f"verify: failed with {problems} problem(s)", file=sys.stderr)
 
 
@@ -216,9 +260,16 @@ def _json(outcome: Outcome, report: bool) -> dict[str, Any]:
     data: dict[str, Any] = {
         "ok": outcome.ok,
         "failures": [
-            {"path": f.path, "line": f.line, "col": f.col, "direction": f.direction,
-             "version": f.version, "message": f.message, "sqlstate": f.sqlstate,
-             "statement": f.statement}
+            {
+                "path": f.path,
+                "line": f.line,
+                "col": f.col,
+                "direction": f.direction,
+                "version": f.version,
+                "message": f.message,
+                "sqlstate": f.sqlstate,
+                "statement": f.statement,
+            }
             for f in outcome.failures
         ],
         "differences": [diagnostic_json(d) for d in outcome.differences],

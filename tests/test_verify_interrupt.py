@@ -1,0 +1,98 @@
+"""Interrupting a running `schemac verify` leaves no server process, temp dir or database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from schemac.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.postgres
+
+
+def schemac_clusters() -> set[str]:
+    """Data directories of running postgres servers started by schemac (from /proc)."""
+    found: set[str] = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if argv and argv[0].endswith(b"postgres"):
+            found |= {a.decode(errors="replace") for a in argv if b"schemac-pg-" in a}
+    return found
+
+
+def scratch_dirs() -> set[Path]:
+    roots = [Path("/dev/shm"), Path(os.environ.get("TMPDIR", "/tmp"))]
+    return {p for root in roots if root.is_dir() for p in root.glob("schemac-pg-*")}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupted_verify_cleans_up(tmp_path: Path, sig: signal.Signals) -> None:
+    out = tmp_path / "m"
+    result = CliRunner().invoke(cli, ["build", str(ROOT / "specs"), "-o", str(out), "--no-lint"])
+    assert result.exit_code == 0, result.stderr
+    before_clusters, before_dirs = schemac_clusters(), scratch_dirs()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "schemac", "verify", str(ROOT / "specs"), "-m", str(out),
+         "--backend", "local"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    deadline = time.monotonic() + 30
+    while not (schemac_clusters() - before_clusters):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "verify never started its server"
+        time.sleep(0.02)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode != 0
+    assert b"Traceback" not in err, err.decode()
+    time.sleep(0.2)
+    assert schemac_clusters() - before_clusters == set()
+    assert scratch_dirs() - before_dirs == set()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupted_verify_drops_its_databases_on_a_url_server(
+    pg_backend: object, tmp_path: Path, sig: signal.Signals
+) -> None:
+    import psycopg
+
+    admin = pg_backend.admin_conninfo  # type: ignore[attr-defined]
+    out = tmp_path / "m"
+    result = CliRunner().invoke(cli, ["build", str(ROOT / "specs"), "-o", str(out), "--no-lint"])
+    assert result.exit_code == 0, result.stderr
+
+    def scratch() -> list[str]:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'schemac_verify_%'"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    before = set(scratch())
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "schemac", "verify", str(ROOT / "specs"), "-m", str(out),
+         "--backend", "url", "--database-url", admin],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    deadline = time.monotonic() + 30
+    while not set(scratch()) - before:
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "verify never created its database"
+        time.sleep(0.01)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert b"Traceback" not in err, err.decode()
+    assert set(scratch()) - before == set()
