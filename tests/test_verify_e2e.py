@@ -112,6 +112,12 @@ def test_a_failing_statement_is_located_in_its_file(pg_backend: Any, tmp_path: P
     )
     assert failure.path.endswith("V0001__initial_schema.sql") and failure.line == line
     assert "nosuchtype" in failure.message
+    from schemac.verify.locate import spec_object
+
+    schema, _ = load_schema(ROOT / "specs", Settings())
+    assert schema is not None
+    what, span = spec_object(schema, failure.statement) or ("", None)
+    assert what == "table users" and span is not None and span.path.endswith("identity.md")
 
 
 def test_hard_examples_apply_with_plain_psql_and_give_exactly_the_declared_objects(
@@ -165,7 +171,7 @@ def test_verify_command_exit_codes(
         cli, ["verify", str(ROOT / "specs"), "-m", str(tmp_path / "m"), "--backend", "url"]
     )
     assert ok.exit_code == 0, ok.output + ok.stderr
-    assert "match the specs" in ok.stdout
+    assert "match the specs, undo to an empty database and apply again" in ok.stdout
     as_json = runner.invoke(
         cli,
         [
@@ -216,3 +222,14 @@ def test_no_postgresql_is_exit_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     )
     assert result.exit_code == 3, result.output + result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_no_round_trip_applies_up_only(pg_backend: Any, tmp_path: Path) -> None:
+    build(ROOT / "specs", tmp_path / "m")
+    edit(tmp_path / "m" / "U0001__initial_schema.sql", "DROP TYPE IF EXISTS user_role;\n", "")
+    settings = Settings(backend="url", database_url=pg_backend.admin_conninfo)
+    schema, _ = load_schema(ROOT / "specs", settings)
+    assert schema is not None
+    up, down = migration_units(tmp_path / "m", "flyway")
+    outcome = verify_units(schema, settings, up, down, round_trip=False)
+    assert outcome.ok and "round_trip" not in outcome.timings

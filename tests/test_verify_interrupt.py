@@ -45,9 +45,20 @@ def test_interrupted_verify_cleans_up(tmp_path: Path, sig: signal.Signals) -> No
     assert result.exit_code == 0, result.stderr
     before_clusters, before_dirs = schemac_clusters(), scratch_dirs()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "schemac", "verify", str(ROOT / "specs"), "-m", str(out),
-         "--backend", "local"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "schemac",
+            "verify",
+            str(ROOT / "specs"),
+            "-m",
+            str(out),
+            "--backend",
+            "local",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
     )
     deadline = time.monotonic() + 30
     while not (schemac_clusters() - before_clusters):
@@ -83,9 +94,22 @@ def test_interrupted_verify_drops_its_databases_on_a_url_server(
 
     before = set(scratch())
     proc = subprocess.Popen(
-        [sys.executable, "-m", "schemac", "verify", str(ROOT / "specs"), "-m", str(out),
-         "--backend", "url", "--database-url", admin],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "schemac",
+            "verify",
+            str(ROOT / "specs"),
+            "-m",
+            str(out),
+            "--backend",
+            "url",
+            "--database-url",
+            admin,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
     )
     deadline = time.monotonic() + 30
     while not set(scratch()) - before:

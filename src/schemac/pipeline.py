@@ -51,6 +51,11 @@ def load_schema(specs: Path, settings: Settings) -> tuple[Schema | None, list[Di
             gc.enable()
 
 
+#: the last schema snapshot_text() read and its text: a build asks twice for the same schema
+#: (is the output up to date? then the files to write), and a Schema value never changes
+_last_snapshot: tuple[Schema, str] | None = None
+
+
 def snapshot_text(schema: Schema) -> str:
     """The resolved schema as stable JSON (spans and spec-only fields excluded).
 
@@ -58,22 +63,33 @@ def snapshot_text(schema: Schema) -> str:
     as a readable diff in review; each line comes from the C encoder (an indented dump would
     use the pure-Python one, ten times slower on large schemas).
     """
-    data = schema.model_dump(mode="json")
-    lines = ["{"]
-    keys = sorted(data)
-    for i, key in enumerate(keys):
-        value = data[key]
-        comma = "," if i < len(keys) - 1 else ""
-        if isinstance(value, list) and value:
-            items = [_compact(item) for item in value]
-            lines.append(f"  {json.dumps(key)}: [")
-            lines.extend(f"    {item}," for item in items[:-1])
-            lines.append(f"    {items[-1]}")
-            lines.append(f"  ]{comma}")
-        else:
-            lines.append(f"  {json.dumps(key)}: {_compact(value)}{comma}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    global _last_snapshot
+    if _last_snapshot is not None and _last_snapshot[0] is schema:
+        return _last_snapshot[1]
+    collecting = gc.isenabled()
+    gc.disable()  # as in load_schema: a large dump allocates much and frees nothing
+    try:
+        data = schema.model_dump(mode="json")
+        lines = ["{"]
+        keys = sorted(data)
+        for i, key in enumerate(keys):
+            value = data[key]
+            comma = "," if i < len(keys) - 1 else ""
+            if isinstance(value, list) and value:
+                items = [_compact(item) for item in value]
+                lines.append(f"  {json.dumps(key)}: [")
+                lines.extend(f"    {item}," for item in items[:-1])
+                lines.append(f"    {items[-1]}")
+                lines.append(f"  ]{comma}")
+            else:
+                lines.append(f"  {json.dumps(key)}: {_compact(value)}{comma}")
+        lines.append("}")
+    finally:
+        if collecting:
+            gc.enable()
+    text = "\n".join(lines) + "\n"
+    _last_snapshot = (schema, text)
+    return text
 
 
 def _compact(value: Any) -> str:
@@ -223,7 +239,7 @@ def run_check(settings: Settings, specs: Path, migrations: Path, *, verify: bool
 
 
 def run_verify(settings: Settings, specs: Path, migrations: Path, *, schema: Schema | None = None,
-               report: bool = False, output_format: str = "text") -> int:
+               report: bool = False, output_format: str = "text", round_trip: bool = True) -> int:
     from schemac.verify.run import verify_migrations
 
     if schema is None:
@@ -233,7 +249,8 @@ def run_verify(settings: Settings, specs: Path, migrations: Path, *, schema: Sch
             return EXIT_INPUT
     try:
         return verify_migrations(
-            schema, settings, migrations, report=report, output_format=output_format
+            schema, settings, migrations, report=report, output_format=output_format,
+            round_trip=round_trip,
         )
     except EnvironmentProblem as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -35,6 +35,11 @@ import click
     default="text",
     help="Output: text, or json with the same data (differences, failures, locks).",
 )
+@click.option(
+    "--round-trip/--no-round-trip",
+    default=True,
+    help="Also apply down (must leave an empty database) and up again (default: on).",
+)
 @click.option("--config", type=click.Path(dir_okay=False))
 def verify_command(
     specs: Path | None,
@@ -45,6 +50,7 @@ def verify_command(
     layout: str | None,
     report: bool,
     output_format: str,
+    round_trip: bool,
     config: str | None,
 ) -> None:
     """Apply the migrations up, compare with the specs, down to empty, up again."""
@@ -61,5 +67,6 @@ def verify_command(
             migrations or Path(settings.migrations),
             report=report,
             output_format=output_format,
+            round_trip=round_trip,
         )
     )

@@ -8,6 +8,7 @@ equal the first's. Both come from the same backend and are dropped on every exit
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
@@ -83,8 +84,12 @@ def verify_units(
     down: Sequence[MigrationUnit],
     *,
     measure: bool = False,
+    round_trip: bool = True,
 ) -> Outcome:
-    """Prove the migrations on a throwaway PostgreSQL (raises EnvironmentProblem when none)."""
+    """Prove the migrations on a throwaway PostgreSQL (raises EnvironmentProblem when none).
+
+    Without `round_trip` only the up migrations are applied and compared (one database).
+    """
     from schemac.verify.backends import open_backend
 
     outcome = Outcome()
@@ -92,17 +97,24 @@ def verify_units(
     backend = open_backend(settings)
     try:
         outcome.timings["start"] = time.perf_counter() - started
-        with backend.database() as main_db, backend.database() as trip_db:
+        with contextlib.ExitStack() as stack:
+            main_db = stack.enter_context(backend.database())
             catalogs: dict[str, Schema] = {}
             errors: list[BaseException] = []
-            trip = threading.Thread(
-                target=_guard(errors, lambda: _round_trip(trip_db, up, down, outcome, catalogs)),
-                name="schemac-round-trip",
-                daemon=True,
-            )
-            trip.start()
+            trip: threading.Thread | None = None
+            if round_trip:
+                trip_db = stack.enter_context(backend.database())
+                trip = threading.Thread(
+                    target=_guard(
+                        errors, lambda: _round_trip(trip_db, up, down, outcome, catalogs)
+                    ),
+                    name="schemac-round-trip",
+                    daemon=True,
+                )
+                trip.start()
             _guard(errors, lambda: _main(main_db, schema, up, outcome, catalogs, measure))()
-            trip.join()
+            if trip is not None:
+                trip.join()
             if errors:
                 raise errors[0]
             first, again = catalogs.get("main"), catalogs.get("again")
@@ -206,6 +218,7 @@ def verify_migrations(
     *,
     report: bool = False,
     output_format: str = "text",
+    round_trip: bool = True,
 ) -> int:
     """`schemac verify`: prints the outcome and returns the exit code."""
     up, down = migration_units(directory, settings.format)
@@ -215,19 +228,26 @@ def verify_migrations(
             f"  help: run 'schemac build -o {directory}' first, or pass --format", file=sys.stderr
         )
         return EXIT_INPUT
-    outcome = verify_units(schema, settings, up, down, measure=report)
+    outcome = verify_units(schema, settings, up, down, measure=report, round_trip=round_trip)
     if output_format == "json":
-        print(json.dumps(_json(outcome, report), indent=2))
+        print(json.dumps(_json(outcome, report, schema), indent=2))
     else:
-        _print_text(outcome, report, directory, len(up))
+        _print_text(outcome, report, directory, len(up), schema, round_trip)
     return EXIT_OK if outcome.ok else EXIT_FINDINGS
 
 
-def _print_text(outcome: Outcome, report: bool, directory: Path, count: int) -> None:
+def _print_text(
+    outcome: Outcome, report: bool, directory: Path, count: int, schema: Schema, round_trip: bool
+) -> None:
     from schemac.report import render_text
+    from schemac.verify.locate import spec_object
 
     for failure in outcome.failures:
         print(failure.render(), file=sys.stderr)
+        found = spec_object(schema, failure.statement)
+        if found is not None:
+            what, span = found
+            print(f"  spec: {what}" + (f", declared at {span}" if span else ""), file=sys.stderr)
     if outcome.differences:
         print(render_text(outcome.differences), file=sys.stderr)
     for item in outcome.leftovers:
@@ -240,9 +260,10 @@ def _print_text(outcome: Outcome, report: bool, directory: Path, count: int) -> 
         print(format_lock_report(outcome.applied))
     if outcome.ok:
         total = outcome.timings.get("total", 0.0)
+        trip = ", undo to an empty database and apply again" if round_trip else ""
         print(
-            f"verify: {count} migration(s) in {directory} applied, match the specs, undo to an "
-            f"empty database and apply again ({total:.2f} s)"
+            f"verify: {count} migration(s) in {directory} applied and match the specs{trip} "
+            f"({total:.2f} s)"
         )
     else:
         problems = (
@@ -254,7 +275,18 @@ def _print_text(outcome: Outcome, report: bool, directory: Path, count: int) -> 
         print(f"verify: failed with {problems} problem(s)", file=sys.stderr)
 
 
-def _json(outcome: Outcome, report: bool) -> dict[str, Any]:
+def _spec_json(schema: Schema, statement: str) -> dict[str, Any] | None:
+    from schemac.verify.locate import spec_object
+
+    found = spec_object(schema, statement)
+    if found is None:
+        return None
+    what, span = found
+    where = {"path": span.path, "line": span.line, "column": span.col} if span else {}
+    return {"object": what, **where}
+
+
+def _json(outcome: Outcome, report: bool, schema: Schema) -> dict[str, Any]:
     from schemac.report import diagnostic_json
 
     data: dict[str, Any] = {

@@ -1,0 +1,104 @@
+"""Which spec object a migration statement came from, for messages about server errors."""
+
+from __future__ import annotations
+
+import re
+
+from schemac.model.schema import Schema
+from schemac.source import Span
+
+_NAME = r'((?:"[^"]+"|[A-Za-z_][\w$]*)(?:\.(?:"[^"]+"|[A-Za-z_][\w$]*))?)'
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE | re.DOTALL))
+    for kind, pattern in (
+        ("partition", rf"^\s*CREATE\s+TABLE\s+{_NAME}\s+PARTITION\s+OF\s+{_NAME}"),
+        ("table", rf"^\s*CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_NAME}"),
+        (
+            "index",
+            rf"^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?{_NAME}\s+ON\s+{_NAME}",
+        ),
+        ("constraint", rf"^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?{_NAME}\s+ADD\s+CONSTRAINT\s+{_NAME}"),
+        ("table", rf"^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?{_NAME}"),
+        ("view", rf"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?VIEW\s+{_NAME}"),
+        ("type", rf"^\s*CREATE\s+TYPE\s+{_NAME}"),
+        ("function", rf"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?FUNCTION\s+{_NAME}"),
+        ("trigger", rf"^\s*CREATE\s+TRIGGER\s+{_NAME}\s+.*?\bON\s+{_NAME}"),
+        ("policy", rf"^\s*CREATE\s+POLICY\s+{_NAME}\s+ON\s+{_NAME}"),
+        ("seed", rf"^\s*INSERT\s+INTO\s+{_NAME}"),
+        ("column", r'^\s*COMMENT\s+ON\s+COLUMN\s+(?:(?:"[^"]+"|\w+)\.)?("[^"]+"|\w+)\.'),
+        (
+            "comment",
+            rf"^\s*COMMENT\s+ON\s+(?:TABLE|(?:MATERIALIZED\s+)?VIEW|TYPE|FUNCTION)\s+{_NAME}",
+        ),
+    )
+)
+
+
+def _bare(name: str) -> str:
+    return name.rsplit(".", 1)[-1].strip('"')
+
+
+def spec_object(schema: Schema, statement: str) -> tuple[str, Span | None] | None:
+    """A description of the spec object behind a statement and where it was declared."""
+    text = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
+    for kind, pattern in _PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return _find(schema, kind, [_bare(g) for g in match.groups()])
+    return None
+
+
+def _find(schema: Schema, kind: str, names: list[str]) -> tuple[str, Span | None] | None:
+    first = names[0]
+    if kind == "partition":
+        table = schema.table(names[1])
+        part = next((p for p in table.partitions if p.name == first), None) if table else None
+        return (
+            f"partition {first} of {names[1]}",
+            part.span if part else table.span if table else None,
+        )
+    if kind in ("table", "seed", "comment", "column"):
+        table = schema.table(first)
+        if table is not None:
+            return f"table {first}", table.span
+        seed = next((s for s in schema.seeds if s.table == first), None)
+        return (f"seed of {first}", seed.span) if seed else _view(schema, first)
+    if kind == "index":
+        owner = schema.table(names[1])
+        indexes = (
+            owner.indexes
+            if owner
+            else next((m.indexes for m in schema.materialized_views if m.name == names[1]), ())
+        )
+        index = next((i for i in indexes if i.name == first), None)
+        return f"index {first} on {names[1]}", index.span if index else None
+    if kind == "constraint":
+        table = schema.table(first)
+        fk = next((f for f in table.foreign_keys if f.name == names[1]), None) if table else None
+        return (
+            f"foreign key {names[1]} on {first}",
+            fk.span if fk else table.span if table else None,
+        )
+    if kind == "view":
+        return _view(schema, first)
+    if kind == "type":
+        enum = schema.enum(first)
+        return (f"enum {first}", enum.span) if enum else None
+    if kind == "function":
+        fn = next((f for f in schema.functions if f.name == first), None)
+        return (f"function {first}", fn.span) if fn else None
+    if kind == "trigger":
+        trig = next((t for t in schema.triggers if t.name == first and t.table == names[1]), None)
+        return (f"trigger {first} on {names[1]}", trig.span) if trig else None
+    if kind == "policy":
+        table = schema.table(names[1])
+        pol = next((p for p in table.rls.policies if p.name == first), None) if table else None
+        return (f"policy {first} on {names[1]}", pol.span if pol else None) if table else None
+    return None
+
+
+def _view(schema: Schema, name: str) -> tuple[str, Span | None] | None:
+    for view in (*schema.views, *schema.materialized_views):
+        if view.name == name:
+            return f"view {name}", view.span
+    return None
