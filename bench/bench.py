@@ -115,8 +115,12 @@ def built(specs: Path) -> Path:
     """Migrations of `specs`, built once (verify and the floor apply the same SQL)."""
     out = specs.parent / f"built_{specs.name}"
     if not out.is_dir():
-        subprocess.run([*SCHEMAC, "build", str(specs), "-o", str(out), "--no-lint"], check=True,
-                       capture_output=True, env=child_env())
+        subprocess.run(
+            [*SCHEMAC, "build", str(specs), "-o", str(out), "--no-lint"],
+            check=True,
+            capture_output=True,
+            env=child_env(),
+        )
     return out
 
 
@@ -126,18 +130,36 @@ COMMANDS: list[Command] = [
     Command("schemac lint", lambda specs, out: [*SCHEMAC, "lint", str(specs)]),
     Command(
         "floor: fresh cluster + psql -1 -f + stop",
-        lambda specs, out: [sys.executable, str(REPO / "bench" / "floor.py"),
-                            str(built(specs) / "V0001__initial_schema.sql")],
+        lambda specs, out: [
+            sys.executable,
+            str(REPO / "bench" / "floor.py"),
+            str(built(specs) / "V0001__initial_schema.sql"),
+        ],
     ),
     Command(
         "schemac verify",
-        lambda specs, out: [*SCHEMAC, "verify", str(specs), "-m", str(built(specs)),
-                            "--backend", "local"],
+        lambda specs, out: [
+            *SCHEMAC,
+            "verify",
+            str(specs),
+            "-m",
+            str(built(specs)),
+            "--backend",
+            "local",
+        ],
     ),
     Command(
         "schemac verify --report",
-        lambda specs, out: [*SCHEMAC, "verify", str(specs), "-m", str(built(specs)),
-                            "--backend", "local", "--report"],
+        lambda specs, out: [
+            *SCHEMAC,
+            "verify",
+            str(specs),
+            "-m",
+            str(built(specs)),
+            "--backend",
+            "local",
+            "--report",
+        ],
     ),
 ]
 

@@ -380,7 +380,7 @@ def canonical_check_sql(
                     "ALTER TABLE {} ADD CONSTRAINT schemac_canonical_check CHECK ({}) NOT VALID"
                 ).format(
                     target,
-                    sql.SQL(expression),  # type: ignore[arg-type]
+                    sql.SQL(expression),
                 )
             )
             cur.execute(

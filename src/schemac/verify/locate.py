@@ -98,7 +98,10 @@ def _find(schema: Schema, kind: str, names: list[str]) -> tuple[str, Span | None
 
 
 def _view(schema: Schema, name: str) -> tuple[str, Span | None] | None:
-    for view in (*schema.views, *schema.materialized_views):
+    for view in schema.views:
         if view.name == name:
             return f"view {name}", view.span
+    for matview in schema.materialized_views:
+        if matview.name == name:
+            return f"materialized view {name}", matview.span
     return None
