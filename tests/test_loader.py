@@ -67,3 +67,32 @@ def test_plain_scalars_are_typed_like_yaml_1_1_and_quoted_ones_stay_text() -> No
     import datetime
 
     assert doc.data["a"] == [True, False, 1, 1.5, None, datetime.date(2026, 1, 1), "1", "true", "x"]
+
+
+def test_an_alias_is_its_anchored_value_with_the_anchor_positions() -> None:
+    doc, diags = parse_yaml("a: &x {p: 1, q: [2]}\nb: *x\n", "f.yaml")
+    assert not diags and doc is not None
+    assert doc.data == {"a": {"p": 1, "q": [2]}, "b": {"p": 1, "q": [2]}}
+    assert str(doc.spans.value(("b", "q", 0))) == "f.yaml:1:18"
+    assert str(doc.spans.key(("b",))) == "f.yaml:2:1"
+
+
+def test_composer_errors_are_located_yaml_errors() -> None:
+    for text, message, at in [
+        ("a: *nope\n", "found undefined alias", "f.yaml:1:4"),
+        ("a: &x 1\nb: &x 2\n", "second occurrence", "f.yaml:2:4"),
+        ("a: 1\n---\nb: 2\n", "but found another document", "f.yaml:2:1"),
+        ("a: &r [1, *r]\n", "found recursive alias", "f.yaml:1:11"),
+    ]:
+        _, diags = parse_yaml(text, "f.yaml")
+        assert [(d.code, d.message, str(d.span)) for d in diags] == [
+            ("E005", f"invalid YAML: {message}", at)
+        ], text
+
+
+def test_merge_keys_and_complex_keys_do_not_derail_the_mapping() -> None:
+    _, diags = parse_yaml("!!merge <<: {a: 1}\nb: 2\n", "f.yaml")
+    assert [(d.code, str(d.span)) for d in diags] == [("E007", "f.yaml:1:1")]
+    doc, diags = parse_yaml("? [a, b]\n: 1\nc: 2\n", "f.yaml")
+    assert not diags and doc is not None
+    assert doc.data == {"?": 1, "c": 2}

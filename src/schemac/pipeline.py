@@ -10,6 +10,9 @@ import datetime
 import gc
 import json
 import sys
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,18 +26,35 @@ SUM = "schemac.sum"
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_ENV = 0, 1, 2, 3
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Run an allocation-heavy stage (load, snapshot, render) without the cyclic collector.
+
+    On a large schema these stages allocate about a million objects and leave almost no garbage
+    cycles: the collector would walk the growing heap again and again to find nothing (a third
+    of a large build). Reference counting still frees what a stage drops. What survives is then
+    moved to the oldest generation at once (what repeated young collections would do one by
+    one), so no young collection walks it right after the stage; a full collection still would.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_freeze_count() == 0:  # never unfreeze what an embedding program froze
+            gc.freeze()
+            gc.unfreeze()
+        if collecting:
+            gc.enable()
+
+
 def load_schema(specs: Path, settings: Settings) -> tuple[Schema | None, list[Diagnostic]]:
     """Load, parse and resolve a spec directory (or file). None when any input error exists."""
     from schemac.load.loader import load_specs
     from schemac.resolve import resolve
     from schemac.spec.parse import parse_document
 
-    # These stages allocate hundreds of thousands of objects and free almost none of them: the
-    # cyclic collector would walk the growing heap again and again (a third of the time of a
-    # large build) to find nothing. Reference counting still frees what the stages drop.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _gc_paused():
         raw_docs, diagnostics = load_specs(specs)
         documents = []
         for raw in raw_docs:
@@ -46,14 +66,12 @@ def load_schema(specs: Path, settings: Settings) -> tuple[Schema | None, list[Di
             return None, diagnostics
         schema, diags = resolve(documents, settings)
         return schema, diagnostics + diags
-    finally:
-        if collecting:
-            gc.enable()
 
 
-#: the last schema snapshot_text() read and its text: a build asks twice for the same schema
-#: (is the output up to date? then the files to write), and a Schema value never changes
-_last_snapshot: tuple[Schema, str] | None = None
+#: the last schema snapshot_text() read (weakly: it must not outlive its users) and its text:
+#: a build asks twice for the same schema (is the output up to date? then the files to write),
+#: and a Schema value never changes
+_last_snapshot: tuple[weakref.ref[Schema], str] | None = None
 
 
 def snapshot_text(schema: Schema) -> str:
@@ -64,11 +82,9 @@ def snapshot_text(schema: Schema) -> str:
     use the pure-Python one, ten times slower on large schemas).
     """
     global _last_snapshot
-    if _last_snapshot is not None and _last_snapshot[0] is schema:
+    if _last_snapshot is not None and _last_snapshot[0]() is schema:
         return _last_snapshot[1]
-    collecting = gc.isenabled()
-    gc.disable()  # as in load_schema: a large dump allocates much and frees nothing
-    try:
+    with _gc_paused():
         data = schema.model_dump(mode="json")
         lines = ["{"]
         keys = sorted(data)
@@ -84,11 +100,8 @@ def snapshot_text(schema: Schema) -> str:
             else:
                 lines.append(f"  {json.dumps(key)}: {_compact(value)}{comma}")
         lines.append("}")
-    finally:
-        if collecting:
-            gc.enable()
     text = "\n".join(lines) + "\n"
-    _last_snapshot = (schema, text)
+    _last_snapshot = (weakref.ref(schema), text)
     return text
 
 
@@ -126,9 +139,7 @@ def render_plan(schema: Schema, settings: Settings, out: Path, slug: str | None,
     from schemac.render.sql import render_unit
     from schemac.write import sum_for_build
 
-    collecting = gc.isenabled()
-    gc.disable()  # as in load_schema: many objects, no cycles worth a collection
-    try:
+    with _gc_paused():
         plan = fresh_plan(schema)
         env = make_environment(settings.templates_dir)
         units = [
@@ -139,9 +150,6 @@ def render_plan(schema: Schema, settings: Settings, out: Path, slug: str | None,
             )
             for up, down in zip(plan.up, plan.down, strict=True)
         ]
-    finally:
-        if collecting:
-            gc.enable()
     existing = read_migrations(out, settings.format) if out.is_dir() else []
     version = next_version(existing, settings.versioning, now)
     files = layout_files(settings.format, units, version, slug or "initial_schema")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from schemac.model.keywords import (
@@ -23,8 +24,12 @@ def is_reserved(name: str) -> bool:
     return name.lower() in NEEDS_QUOTES
 
 
+@functools.lru_cache(maxsize=16384)
 def quote_ident(name: str) -> str:
-    """Quote an identifier only where PostgreSQL needs it (keywords, upper case, odd characters)."""
+    """Quote an identifier only where PostgreSQL needs it (keywords, upper case, odd characters).
+
+    Cached: rendering a schema quotes the same table and column names over and over.
+    """
     if _PLAIN.match(name) and name not in NEEDS_QUOTES:
         return name
     return '"' + name.replace('"', '""') + '"'

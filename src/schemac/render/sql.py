@@ -7,6 +7,7 @@ optional clause is either the empty string or a string that brings its own leadi
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -274,9 +275,32 @@ BUILDERS: dict[str, Callable[[Any], Context]] = {
 }
 
 
+#: each template's globals as one plain dict (see _render_template)
+_GLOBALS: weakref.WeakKeyDictionary[jinja2.Template, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _render_template(template: jinja2.Template, context: Context) -> str:
+    """`template.render(context)`, without copying the globals out of a ChainMap each time.
+
+    Template.render merges the template's and the environment's globals (a ChainMap, slow to
+    iterate) into every new context: for these one-statement templates that costs as much as
+    the rendering itself, thousands of times in a large build. The globals are merged once per
+    template here and the context is made, rendered and its errors handled as render does
+    (`shared=True` only means: take this dict as the context's variables as it is).
+    """
+    merged = _GLOBALS.get(template)
+    if merged is None:
+        merged = _GLOBALS[template] = dict(template.globals)
+    variables = template.new_context({**merged, **context}, shared=True)
+    try:
+        return template.environment.concat(template.root_render_func(variables))
+    except Exception:
+        template.environment.handle_exception()
+
+
 def _render(change: c.Change, env: jinja2.Environment) -> Piece:
     template = env.get_template(template_name(change.kind))
-    text = template.render(BUILDERS[change.kind](change)).rstrip("\n")
+    text = _render_template(template, BUILDERS[change.kind](change)).rstrip("\n")
     # the file name tells an overlaid template from a built-in one in a RenderBug
     return template.filename or template_name(change.kind), text
 

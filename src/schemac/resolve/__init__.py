@@ -24,6 +24,7 @@ from schemac.model.schema import (
     View,
 )
 from schemac.resolve import objects, traits
+from schemac.resolve.construct import construct
 from schemac.resolve.context import Context, Located, TableDraft
 from schemac.resolve.tables import build_table, draft_table
 from schemac.spec.models import DatabaseSpec, DocumentSpec, TraitSpec
@@ -44,26 +45,45 @@ def resolve(
         schema = spec.schema_ or "public"
         if schema != "public" and schema not in schemas:
             schemas.append(schema)
-        docs.append(Document(
-            path=raw.path, title=spec.title, owner=spec.owner, status=spec.status,
-            version=None if spec.version is None else str(spec.version),
-            domain=spec.domain or raw.path.rsplit("/", 1)[-1].rsplit(".", 1)[0],
-            schema_name=schema, lint_ignore=tuple(spec.lint.ignore) if spec.lint else ()))
+        docs.append(
+            Document(
+                path=raw.path,
+                title=spec.title,
+                owner=spec.owner,
+                status=spec.status,
+                version=None if spec.version is None else str(spec.version),
+                domain=spec.domain or raw.path.rsplit("/", 1)[-1].rsplit(".", 1)[0],
+                schema_name=schema,
+                lint_ignore=tuple(spec.lint.ignore) if spec.lint else (),
+            )
+        )
         for i, ext in enumerate(spec.extensions):
             if ext.name not in ctx.extensions:
                 ctx.extensions.add(ext.name)
-                extensions.append(Extension.model_construct(
-                    name=ext.name, schema_name=ext.schema_, span=raw.spans.value(("extensions", i))))
+                extensions.append(
+                    construct(
+                        Extension,
+                        name=ext.name,
+                        schema_name=ext.schema_,
+                        span=raw.spans.value(("extensions", i)),
+                    )
+                )
         for name, trait in spec.traits.items():
             if name in traits.BUILTIN_TRAITS or name in traits.COMPOSITE_TRAITS:
-                ctx.error("E032", f"trait '{name}' is built in and cannot be redefined",
-                          raw.spans.key(("traits", name)), "give your trait another name")
+                ctx.error(
+                    "E032",
+                    f"trait '{name}' is built in and cannot be redefined",
+                    raw.spans.key(("traits", name)),
+                    "give your trait another name",
+                )
             elif ctx.register("trait", "-", name, raw.spans.key(("traits", name)), "trait"):
                 user_traits[name] = trait
         for name, enum in spec.enums.items():
             enum_schema = enum.schema_ or schema
             if ctx.register("type", enum_schema, name, raw.spans.key(("enums", name)), "type"):
-                ctx.enums[f"{enum_schema}.{name}"] = name if enum_schema == "public" else f"{enum_schema}.{name}"
+                ctx.enums[f"{enum_schema}.{name}"] = (
+                    name if enum_schema == "public" else f"{enum_schema}.{name}"
+                )
             for other in (enum.schema_,):
                 if other and other != "public" and other not in schemas:
                     schemas.append(other)
@@ -93,46 +113,80 @@ def resolve(
     views: list[View] = []
     matviews: list[MaterializedView] = []
     seeds: list[SeedTable] = []
-    enum_values = {e.name if e.schema_name == "public" else e.qualified_name: e.values for e in enums}
+    enum_values = {
+        e.name if e.schema_name == "public" else e.qualified_name: e.values for e in enums
+    }
     for raw, spec in documents:
         schema = spec.schema_ or "public"
         for name, view in spec.views.items():
-            views.append(objects.resolve_view(ctx, name, view, Located(raw, spec, ("views", name)),
-                                              view.schema_ or schema))
+            views.append(
+                objects.resolve_view(
+                    ctx, name, view, Located(raw, spec, ("views", name)), view.schema_ or schema
+                )
+            )
         for name, mv in spec.materialized_views.items():
-            matviews.append(objects.resolve_matview(
-                ctx, name, mv, Located(raw, spec, ("materialized_views", name)), mv.schema_ or schema))
+            matviews.append(
+                objects.resolve_matview(
+                    ctx,
+                    name,
+                    mv,
+                    Located(raw, spec, ("materialized_views", name)),
+                    mv.schema_ or schema,
+                )
+            )
         for name, seed in spec.seed.items():
-            resolved = objects.resolve_seed(ctx, name, seed, Located(raw, spec, ("seed", name)), schema,
-                                            tables, enum_values)
+            resolved = objects.resolve_seed(
+                ctx, name, seed, Located(raw, spec, ("seed", name)), schema, tables, enum_values
+            )
             if resolved is not None:
                 seeds.append(resolved)
     if has_errors(ctx.diagnostics):
         return None, ctx.diagnostics
-    return Schema.model_construct(
-        database=database, documents=tuple(docs), schemas=tuple(schemas), extensions=tuple(extensions),
-        enums=tuple(enums), functions=tuple(functions), tables=tuple(tables.values()),
-        views=tuple(views), materialized_views=tuple(matviews), triggers=tuple(triggers),
+    return construct(
+        Schema,
+        database=database,
+        documents=tuple(docs),
+        schemas=tuple(schemas),
+        extensions=tuple(extensions),
+        enums=tuple(enums),
+        functions=tuple(functions),
+        tables=tuple(tables.values()),
+        views=tuple(views),
+        materialized_views=tuple(matviews),
+        triggers=tuple(triggers),
         seeds=tuple(seeds),
     ), ctx.diagnostics
 
 
-def _database(ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]], settings: Settings) -> Database:
+def _database(
+    ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]], settings: Settings
+) -> Database:
     found: DatabaseSpec | None = None
     for raw, spec in documents:
         if spec.database is None:
             continue
         if found is not None:
-            ctx.error("E032", "'database:' is declared in more than one spec file",
-                      raw.spans.key(("database",)), "keep one database: block (or put it in config)")
+            ctx.error(
+                "E032",
+                "'database:' is declared in more than one spec file",
+                raw.spans.key(("database",)),
+                "keep one database: block (or put it in config)",
+            )
             continue
         found = spec.database
         if spec.database.engine.lower() not in _SUPPORTED_ENGINES:
-            ctx.error("E041", f"unsupported database engine '{spec.database.engine}'",
-                      raw.spans.value(("database", "engine")), "schemac supports engine: postgresql")
+            ctx.error(
+                "E041",
+                f"unsupported database engine '{spec.database.engine}'",
+                raw.spans.value(("database", "engine")),
+                "schemac supports engine: postgresql",
+            )
     version = settings.postgres_version or (found.version if found else 16)
-    return Database(version=version, timezone=found.timezone if found else None,
-                    encoding=found.encoding if found else None)
+    return Database(
+        version=version,
+        timezone=found.timezone if found else None,
+        encoding=found.encoding if found else None,
+    )
 
 
 def _enums(ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]]) -> list[Enum]:
@@ -143,16 +197,29 @@ def _enums(ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]]) -> list[E
             ctx.check_length(name, f"enum {name}", span, derived=False)
             if len(set(enum.values)) != len(enum.values):
                 dup = next(v for v in enum.values if enum.values.count(v) > 1)
-                ctx.error("E032", f"enum {name}: duplicate value '{dup}'", raw.spans.value(("enums", name)))
-            out.append(Enum.model_construct(
-                schema_name=enum.schema_ or spec.schema_ or "public", name=name, values=tuple(enum.values),
-                description=enum.description,
-                lint_ignore=tuple(enum.lint.ignore) if enum.lint else (), span=span))
+                ctx.error(
+                    "E032",
+                    f"enum {name}: duplicate value '{dup}'",
+                    raw.spans.value(("enums", name)),
+                )
+            out.append(
+                construct(
+                    Enum,
+                    schema_name=enum.schema_ or spec.schema_ or "public",
+                    name=name,
+                    values=tuple(enum.values),
+                    description=enum.description,
+                    lint_ignore=tuple(enum.lint.ignore) if enum.lint else (),
+                    span=span,
+                )
+            )
     return out
 
 
 def _functions_and_triggers(
-    ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]], drafts: list[TableDraft],
+    ctx: Context,
+    documents: list[tuple[RawDoc, DocumentSpec]],
+    drafts: list[TableDraft],
     tables: dict[str, Table],
 ) -> tuple[list[Function], list[Trigger]]:
     functions: list[Function] = []
@@ -170,52 +237,111 @@ def _functions_and_triggers(
         if "timestamps" in draft.traits:
             if f"public.{traits.UPDATED_AT_FUNCTION}" not in declared:
                 declared.add(f"public.{traits.UPDATED_AT_FUNCTION}")
-                functions.append(Function.model_construct(
-                    schema_name="public", name=traits.UPDATED_AT_FUNCTION, arguments="",
-                    returns="trigger", language="plpgsql", body=traits.UPDATED_AT_BODY,
-                    volatility="volatile", security_definer=False,
-                    description="Keeps updated_at current on every UPDATE (timestamps trait).", span=span))
-            triggers.append(_trait_trigger(draft, traits.UPDATED_AT_TRIGGER, "before", ("update",),
-                                           traits.UPDATED_AT_FUNCTION, span))
+                functions.append(
+                    construct(
+                        Function,
+                        schema_name="public",
+                        name=traits.UPDATED_AT_FUNCTION,
+                        arguments="",
+                        returns="trigger",
+                        language="plpgsql",
+                        body=traits.UPDATED_AT_BODY,
+                        volatility="volatile",
+                        security_definer=False,
+                        description="Keeps updated_at current on every UPDATE (timestamps trait).",
+                        span=span,
+                    )
+                )
+            triggers.append(
+                _trait_trigger(
+                    draft,
+                    traits.UPDATED_AT_TRIGGER,
+                    "before",
+                    ("update",),
+                    traits.UPDATED_AT_FUNCTION,
+                    span,
+                )
+            )
         if "audited" in draft.traits:
             audit = ctx.find_table("audit_logs", draft.schema_name)
             missing = [c for c in traits.AUDIT_COLUMNS if audit is None or c not in audit.columns]
             if missing:
-                ctx.error("SC309", f"table {draft.name}: the audited trait writes to audit_logs"
-                          f" ({', '.join(traits.AUDIT_COLUMNS)}), which lacks {', '.join(missing)}", span,
-                          "declare an audit_logs table with those columns")
+                ctx.error(
+                    "SC309",
+                    f"table {draft.name}: the audited trait writes to audit_logs"
+                    f" ({', '.join(traits.AUDIT_COLUMNS)}), which lacks {', '.join(missing)}",
+                    span,
+                    "declare an audit_logs table with those columns",
+                )
             elif f"public.{traits.AUDIT_FUNCTION}" not in declared:
                 declared.add(f"public.{traits.AUDIT_FUNCTION}")
-                functions.append(Function.model_construct(
-                    schema_name="public", name=traits.AUDIT_FUNCTION, arguments="", returns="trigger",
-                    language="plpgsql", body=traits.AUDIT_BODY, volatility="volatile",
-                    security_definer=False, description="Writes row changes to audit_logs (audited trait).",
-                    span=span))
+                functions.append(
+                    construct(
+                        Function,
+                        schema_name="public",
+                        name=traits.AUDIT_FUNCTION,
+                        arguments="",
+                        returns="trigger",
+                        language="plpgsql",
+                        body=traits.AUDIT_BODY,
+                        volatility="volatile",
+                        security_definer=False,
+                        description="Writes row changes to audit_logs (audited trait).",
+                        span=span,
+                    )
+                )
             if not missing:
-                triggers.append(_trait_trigger(draft, traits.AUDIT_TRIGGER, "after",
-                                               ("insert", "update", "delete"), traits.AUDIT_FUNCTION, span))
+                triggers.append(
+                    _trait_trigger(
+                        draft,
+                        traits.AUDIT_TRIGGER,
+                        "after",
+                        ("insert", "update", "delete"),
+                        traits.AUDIT_FUNCTION,
+                        span,
+                    )
+                )
     by_name = {f.qualified_name: f.qualified_name for f in functions}
     for raw, spec in documents:
         for name, trig in spec.triggers.items():
             where = Located(raw, spec, ("triggers", name))
-            resolved = objects.resolve_trigger(ctx, name, trig, where, spec.schema_ or "public", by_name)
+            resolved = objects.resolve_trigger(
+                ctx, name, trig, where, spec.schema_ or "public", by_name
+            )
             if resolved is None:
                 continue
-            clash = next((t for t in triggers if t.table == resolved.table and t.name == name), None)
+            clash = next(
+                (t for t in triggers if t.table == resolved.table and t.name == name), None
+            )
             if clash is not None:
-                ctx.error("E032", f"duplicate trigger '{name}' on {resolved.table}", where.key_span(),
-                          "a trait already adds it; rename yours or drop the trait")
+                ctx.error(
+                    "E032",
+                    f"duplicate trigger '{name}' on {resolved.table}",
+                    where.key_span(),
+                    "a trait already adds it; rename yours or drop the trait",
+                )
                 continue
             triggers.append(resolved)
     return functions, triggers
 
 
-def _trait_trigger(draft: TableDraft, name: str, timing: str, events: tuple[str, ...], function: str,
-                   span: object) -> Trigger:
-    return Trigger.model_construct(
-        name=name, table_schema=draft.schema_name, table=draft.name, timing=timing, events=events,
-        for_each="row", function_schema="public", function=function, when=None, description=None,
-        span=span)
+def _trait_trigger(
+    draft: TableDraft, name: str, timing: str, events: tuple[str, ...], function: str, span: object
+) -> Trigger:
+    return construct(
+        Trigger,
+        name=name,
+        table_schema=draft.schema_name,
+        table=draft.name,
+        timing=timing,
+        events=events,
+        for_each="row",
+        function_schema="public",
+        function=function,
+        when=None,
+        description=None,
+        span=span,
+    )
 
 
 def _with_rls(ctx: Context, draft: TableDraft, table: Table) -> Table:
@@ -223,10 +349,17 @@ def _with_rls(ctx: Context, draft: TableDraft, table: Table) -> Table:
     extra: tuple[Policy, ...] = ()
     if tenancy.rls and "tenant_scoped" in draft.traits:
         column = "tenant_id"
-        extra = (Policy.model_construct(
-            name="tenant_isolation", command="all", permissive=True, roles=("public",),
-            using=f"{column} = current_setting('{tenancy.setting}')::uuid", with_check=None,
-            span=draft.where.span("traits")),)
+        extra = (
+            construct(
+                Policy,
+                name="tenant_isolation",
+                command="all",
+                permissive=True,
+                roles=("public",),
+                using=f"{column} = current_setting('{tenancy.setting}')::uuid",
+                with_check=None,
+                span=draft.where.span("traits"),
+            ),
+        )
     rls = objects.resolve_rls(ctx, draft.spec.rls, draft.where, extra)
     return table.model_copy(update={"rls": rls})
-

@@ -13,10 +13,12 @@ from schemac.model.names import identifier_too_long
 from schemac.model.types import (
     EXTENSION_TYPES,
     PSEUDO_TYPES,
+    TypeRef,
     TypeSyntaxError,
     known_base_names,
     parse_type,
 )
+from schemac.resolve import expressions
 from schemac.source import Span
 from schemac.spec.models import ColumnSpec, DocumentSpec, TableSpec
 
@@ -71,7 +73,9 @@ class Context:
     def error(self, code: str, message: str, span: Span | None, help: str | None = None) -> None:
         self.diagnostics.append(error(code, message, span, help))
 
-    def register(self, namespace: str, schema: str, name: str, span: Span | None, what: str) -> bool:
+    def register(
+        self, namespace: str, schema: str, name: str, span: Span | None, what: str
+    ) -> bool:
         """Claim a name; a second claim is an error naming both places."""
         key = (namespace, f"{schema}.{name}")
         if key in self.registry:
@@ -95,7 +99,9 @@ class Context:
                 f"{what}: {how} '{name}' is {len(name.encode())} bytes; PostgreSQL truncates "
                 "identifiers to 63 bytes",
                 span,
-                "give it a shorter explicit 'name:'" if derived else "use a name of at most 63 bytes",
+                "give it a shorter explicit 'name:'"
+                if derived
+                else "use a name of at most 63 bytes",
             )
 
     def find_table(self, ref: str, default_schema: str) -> TableDraft | None:
@@ -108,7 +114,9 @@ class Context:
     def table_names(self) -> list[str]:
         return sorted({t.name for t in self.tables.values()})
 
-    def resolve_type(self, text: str, span_of: Callable[[], Span | None], schema: str) -> str | None:
+    def resolve_type(
+        self, text: str, span_of: Callable[[], Span | None], schema: str
+    ) -> str | None:
         """The canonical type of a column, or None after reporting why it is unknown."""
         known = self._type_cache.get((text, schema))
         if known is not None:
@@ -119,23 +127,33 @@ class Context:
         except TypeSyntaxError as exc:
             self.error("E030", f"invalid type '{text}': {exc}", span)
             return None
-        if ref.schema is None and ref.base in self.enums_in(schema):
-            qualified = self.enums_in(schema)[ref.base]
-            return str(ref.__class__(qualified, (), ref.array_dims))
-        if ref.schema is not None and f"{ref.schema}.{ref.base}" in self.enums:
-            return str(ref.__class__(self.enums[f"{ref.schema}.{ref.base}"], (), ref.array_dims))
-        if ref.base in PSEUDO_TYPES:
+        # types are resolved after every enum and extension is declared, so a resolved type
+        # stays valid for the rest of the resolution (errors are not cached: each is reported)
+        enums = self.enums_in(schema)
+        if ref.schema is None and ref.base in enums:
+            resolved = str(ref.__class__(enums[ref.base], (), ref.array_dims))
+        elif ref.schema is not None and f"{ref.schema}.{ref.base}" in self.enums:
+            resolved = str(
+                ref.__class__(self.enums[f"{ref.schema}.{ref.base}"], (), ref.array_dims)
+            )
+        elif ref.base in PSEUDO_TYPES:
             self.error("E030", f"'{ref.base}' is not a column type", span)
             return None
-        if ref.is_builtin:
-            self._type_cache[(text, schema)] = str(ref)
-            return str(ref)
+        elif ref.is_builtin:
+            resolved = str(ref)
+        else:
+            return self._extension_type(ref, text, span)
+        self._type_cache[(text, schema)] = resolved
+        return resolved
+
+    def _extension_type(self, ref: TypeRef, text: str, span: Span | None) -> str | None:
         extension = EXTENSION_TYPES.get(ref.base)
         if extension is not None:
             if extension not in self.extensions:
                 self.error(
                     "E030",
-                    f"type '{ref.base}' comes from the extension '{extension}', which no spec declares",
+                    f"type '{ref.base}' comes from the extension '{extension}', "
+                    "which no spec declares",
                     span,
                     f"add '{extension}' to 'extensions:'",
                 )
@@ -146,7 +164,8 @@ class Context:
             "E030",
             f"unknown type '{text}'",
             span,
-            suggestion(ref.base, candidates) or "use a PostgreSQL type or an enum declared under 'enums:'",
+            suggestion(ref.base, candidates)
+            or "use a PostgreSQL type or an enum declared under 'enums:'",
         )
         return None
 
@@ -162,3 +181,20 @@ class Context:
 
 def literal_hint(value: Any) -> str:
     return f"write it as a quoted SQL literal: \"'{value}'\""
+
+
+def derived_name(ctx: Context, name: str, what: str, span: Span | None) -> str:
+    """A derived name (constraint, index), reported when PostgreSQL would truncate it."""
+    ctx.check_length(name, what, span, derived=True)
+    return name
+
+
+def checked_expression(ctx: Context, expression: str | None, span: Span | None) -> str | None:
+    """An SQL expression as emitted (stripped), reported when PostgreSQL cannot parse it."""
+    if expression is None:
+        return None
+    text = expression.strip()
+    problem = expressions.syntax_error(text)
+    if problem:
+        ctx.error("E036", f"invalid SQL expression '{text}': {problem}", span)
+    return text

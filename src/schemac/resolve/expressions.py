@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
 from typing import Any
@@ -24,8 +25,11 @@ _SIMPLE = re.compile(
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+# Both checks are pure functions of the text, and specs repeat the same few defaults and
+# expressions on thousands of columns: each distinct text is parsed once.
+@functools.lru_cache(maxsize=4096)
 def syntax_error(expression: str) -> str | None:
-    """PostgreSQL's parse error for `SELECT <expression>`, or None when it is one valid expression."""
+    """PostgreSQL's parse error for `SELECT <expression>`, or None for one valid expression."""
     if _SIMPLE.match(expression.strip()):
         return None
     from pglast import parser
@@ -43,6 +47,7 @@ def syntax_error(expression: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def default_error(expression: str) -> str | None:
     """Why a default expression is invalid, or None. Defaults may not reference columns."""
     problem = syntax_error(expression)

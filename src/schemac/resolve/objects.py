@@ -17,8 +17,9 @@ from schemac.model.schema import (
     View,
 )
 from schemac.resolve import expressions
+from schemac.resolve.construct import construct
 from schemac.resolve.context import Context, Located
-from schemac.resolve.tables import resolve_index
+from schemac.resolve.indexes import resolve_index
 from schemac.source import Span
 from schemac.spec.models import (
     FunctionSpec,
@@ -31,12 +32,18 @@ from schemac.spec.models import (
 
 #: trigger functions PostgreSQL ships, usable without declaring them
 BUILTIN_TRIGGER_FUNCTIONS = frozenset(
-    {"tsvector_update_trigger", "tsvector_update_trigger_column", "suppress_redundant_updates_trigger"}
+    {
+        "tsvector_update_trigger",
+        "tsvector_update_trigger_column",
+        "suppress_redundant_updates_trigger",
+    }
 )
 _CATALOG_SCHEMAS = frozenset({"pg_catalog", "information_schema"})
 
 
-def view_dependencies(ctx: Context, query: str, schema: str, span: Span | None, name: str) -> tuple[str, ...]:
+def view_dependencies(
+    ctx: Context, query: str, schema: str, span: Span | None, name: str
+) -> tuple[str, ...]:
     """Qualified names of the spec relations a query reads (parsed with sqlglot)."""
     import sqlglot
     from sqlglot import exp
@@ -53,7 +60,9 @@ def view_dependencies(ctx: Context, query: str, schema: str, span: Span | None, 
         rel, db = table.name, table.db or None
         if not rel or rel in ctes or db in _CATALOG_SCHEMAS or rel.startswith("pg_"):
             continue
-        if isinstance(table.this, exp.Anonymous) or table.find_ancestor(exp.Lateral) and not db and not rel:
+        if isinstance(table.this, exp.Anonymous) or (
+            table.find_ancestor(exp.Lateral) and not db and not rel
+        ):
             continue
         qualified = f"{db or schema}.{rel}"
         if qualified in ctx.tables or qualified in ctx.views:
@@ -64,9 +73,13 @@ def view_dependencies(ctx: Context, query: str, schema: str, span: Span | None, 
         else:
             if _is_function_call(table):
                 continue
-            ctx.error("SC309", f"view {name} reads '{rel}', which no spec declares", span,
-                      suggestion(rel, [*ctx.table_names(), *(v.split('.')[1] for v in ctx.views)])
-                      or "declare the table or view, or fix the query")
+            ctx.error(
+                "SC309",
+                f"view {name} reads '{rel}', which no spec declares",
+                span,
+                suggestion(rel, [*ctx.table_names(), *(v.split(".")[1] for v in ctx.views)])
+                or "declare the table or view, or fix the query",
+            )
             continue
         if target not in found:
             found.append(target)
@@ -90,27 +103,51 @@ def _clean_query(query: str) -> str:
 def resolve_view(ctx: Context, name: str, spec: ViewSpec, where: Located, schema: str) -> View:
     span = where.span("query")
     deps = view_dependencies(ctx, _clean_query(spec.query), schema, span, name)
-    return View.model_construct(schema_name=schema, name=name, query=_clean_query(spec.query),
-                                description=spec.description, depends_on=deps, span=where.key_span())
+    return construct(
+        View,
+        schema_name=schema,
+        name=name,
+        query=_clean_query(spec.query),
+        description=spec.description,
+        depends_on=deps,
+        span=where.key_span(),
+    )
 
 
-def resolve_matview(ctx: Context, name: str, spec: MaterializedViewSpec, where: Located,
-                    schema: str) -> MaterializedView:
+def resolve_matview(
+    ctx: Context, name: str, spec: MaterializedViewSpec, where: Located, schema: str
+) -> MaterializedView:
     query = _clean_query(spec.query)
     deps = view_dependencies(ctx, query, schema, where.span("query"), name)
     columns = _output_columns(query)
     indexes = tuple(
-        resolve_index(ctx, name, index, columns or [c for i in spec.indexes for c in i.columns],
-                      lambda *k, i=i: where.span("indexes", i, *k))
+        resolve_index(
+            ctx,
+            name,
+            index,
+            columns or [c for i in spec.indexes for c in i.columns],
+            lambda *k, i=i: where.span("indexes", i, *k),
+        )
         for i, index in enumerate(spec.indexes)
     )
     refresh = None
     if spec.refresh is not None:
-        refresh = Refresh(every=spec.refresh.every, concurrently=spec.refresh.concurrently,
-                          max_staleness=spec.refresh.max_staleness)
-    return MaterializedView.model_construct(
-        schema_name=schema, name=name, query=query, description=spec.description, indexes=indexes,
-        refresh=refresh, depends_on=deps, span=where.key_span())
+        refresh = Refresh(
+            every=spec.refresh.every,
+            concurrently=spec.refresh.concurrently,
+            max_staleness=spec.refresh.max_staleness,
+        )
+    return construct(
+        MaterializedView,
+        schema_name=schema,
+        name=name,
+        query=query,
+        description=spec.description,
+        indexes=indexes,
+        refresh=refresh,
+        depends_on=deps,
+        span=where.key_span(),
+    )
 
 
 def _output_columns(query: str) -> list[str]:
@@ -128,39 +165,73 @@ def _output_columns(query: str) -> list[str]:
 
 def resolve_function(name: str, spec: FunctionSpec, where: Located, schema: str) -> Function:
     arguments = spec.arguments if isinstance(spec.arguments, str) else ", ".join(spec.arguments)
-    return Function.model_construct(
-        schema_name=schema, name=name, arguments=arguments.strip(), returns=spec.returns.strip(),
-        language=spec.language, body=spec.body if spec.body.endswith("\n") else spec.body + "\n",
-        volatility=spec.volatility, security_definer=spec.security_definer,
-        description=spec.description, span=where.key_span())
+    return construct(
+        Function,
+        schema_name=schema,
+        name=name,
+        arguments=arguments.strip(),
+        returns=spec.returns.strip(),
+        language=spec.language,
+        body=spec.body if spec.body.endswith("\n") else spec.body + "\n",
+        volatility=spec.volatility,
+        security_definer=spec.security_definer,
+        description=spec.description,
+        span=where.key_span(),
+    )
 
 
-def resolve_trigger(ctx: Context, name: str, spec: TriggerSpec, where: Located, schema: str,
-                    functions: dict[str, str]) -> Trigger | None:
+def resolve_trigger(
+    ctx: Context,
+    name: str,
+    spec: TriggerSpec,
+    where: Located,
+    schema: str,
+    functions: dict[str, str],
+) -> Trigger | None:
     table = ctx.find_table(spec.table, schema)
     if table is None:
-        ctx.error("SC309", f"trigger {name}: unknown table '{spec.table}'", where.span("table"),
-                  suggestion(spec.table, ctx.table_names()))
+        ctx.error(
+            "SC309",
+            f"trigger {name}: unknown table '{spec.table}'",
+            where.span("table"),
+            suggestion(spec.table, ctx.table_names()),
+        )
         return None
     fn_schema, _, fn_name = spec.function.rpartition(".")
     fn_name = fn_name.removesuffix("()")
-    qualified = functions.get(f"{fn_schema or schema}.{fn_name}") or functions.get(f"public.{fn_name}")
+    qualified = functions.get(f"{fn_schema or schema}.{fn_name}") or functions.get(
+        f"public.{fn_name}"
+    )
     if qualified is None and fn_name not in BUILTIN_TRIGGER_FUNCTIONS and fn_schema != "pg_catalog":
-        ctx.error("SC309", f"trigger {name}: unknown function '{spec.function}'", where.span("function"),
-                  suggestion(fn_name, [f.split(".", 1)[1] for f in functions])
-                  or "declare it under 'functions:' (returns: trigger)")
+        ctx.error(
+            "SC309",
+            f"trigger {name}: unknown function '{spec.function}'",
+            where.span("function"),
+            suggestion(fn_name, [f.split(".", 1)[1] for f in functions])
+            or "declare it under 'functions:' (returns: trigger)",
+        )
         return None
     target_schema = qualified.split(".", 1)[0] if qualified else (fn_schema or "pg_catalog")
     ctx.check_length(name, "trigger", where.key_span(), derived=False)
-    return Trigger.model_construct(
-        name=name, table_schema=table.schema_name, table=table.name,
-        timing=spec.timing.replace("_", " "), events=tuple(spec.events), for_each=spec.for_each,
-        function_schema=target_schema, function=fn_name,
-        when=spec.when.strip() if spec.when else None, description=spec.description,
-        span=where.key_span())
+    return construct(
+        Trigger,
+        name=name,
+        table_schema=table.schema_name,
+        table=table.name,
+        timing=spec.timing.replace("_", " "),
+        events=tuple(spec.events),
+        for_each=spec.for_each,
+        function_schema=target_schema,
+        function=fn_name,
+        when=spec.when.strip() if spec.when else None,
+        description=spec.description,
+        span=where.key_span(),
+    )
 
 
-def resolve_rls(ctx: Context, spec: RlsSpec | None, where: Located, extra: tuple[Policy, ...]) -> Rls:
+def resolve_rls(
+    ctx: Context, spec: RlsSpec | None, where: Located, extra: tuple[Policy, ...]
+) -> Rls:
     policies: list[Policy] = list(extra)
     enabled = bool(extra)
     force = False
@@ -173,29 +244,61 @@ def resolve_rls(ctx: Context, spec: RlsSpec | None, where: Located, extra: tuple
             for expr, key in ((using, "using"), (check, "with_check")):
                 problem = expressions.syntax_error(expr) if expr else None
                 if problem:
-                    ctx.error("E036", f"policy {name}: invalid {key} expression: {problem}",
-                              where.span("rls", "policies", name, key))
+                    ctx.error(
+                        "E036",
+                        f"policy {name}: invalid {key} expression: {problem}",
+                        where.span("rls", "policies", name, key),
+                    )
             policies = [p for p in policies if p.name != name]
-            policies.append(Policy.model_construct(
-                name=name, command=policy.command, permissive=policy.permissive,
-                roles=tuple(policy.roles), using=using, with_check=check, span=span))
-    return Rls.model_construct(enabled=enabled or bool(policies), force=force,
-                               policies=tuple(policies), span=where.span("rls"))
+            policies.append(
+                construct(
+                    Policy,
+                    name=name,
+                    command=policy.command,
+                    permissive=policy.permissive,
+                    roles=tuple(policy.roles),
+                    using=using,
+                    with_check=check,
+                    span=span,
+                )
+            )
+    return construct(
+        Rls,
+        enabled=enabled or bool(policies),
+        force=force,
+        policies=tuple(policies),
+        span=where.span("rls"),
+    )
 
 
-def resolve_seed(ctx: Context, table_ref: str, spec: SeedSpec, where: Located, schema: str,
-                 tables: dict[str, Table], enums: dict[str, tuple[str, ...]]) -> SeedTable | None:
+def resolve_seed(
+    ctx: Context,
+    table_ref: str,
+    spec: SeedSpec,
+    where: Located,
+    schema: str,
+    tables: dict[str, Table],
+    enums: dict[str, tuple[str, ...]],
+) -> SeedTable | None:
     draft = ctx.find_table(table_ref, schema)
     if draft is None:
-        ctx.error("SC309", f"seed for unknown table '{table_ref}'", where.key_span(),
-                  suggestion(table_ref, ctx.table_names()))
+        ctx.error(
+            "SC309",
+            f"seed for unknown table '{table_ref}'",
+            where.key_span(),
+            suggestion(table_ref, ctx.table_names()),
+        )
         return None
     table = tables[draft.qualified_name]
     types = {c.name: c.type for c in table.columns}
     for key in spec.key:
         if key not in types:
-            ctx.error("E035", f"seed {table.name}: key column '{key}' does not exist", where.span("key"),
-                      suggestion(key, types))
+            ctx.error(
+                "E035",
+                f"seed {table.name}: key column '{key}' does not exist",
+                where.span("key"),
+                suggestion(key, types),
+            )
             return None
     rows: list[tuple[tuple[str, str], ...]] = []
     for i, row in enumerate(spec.rows):
@@ -203,20 +306,36 @@ def resolve_seed(ctx: Context, table_ref: str, spec: SeedSpec, where: Located, s
         for column, value in row.items():
             span = where.span("rows", i, column)
             if column not in types:
-                ctx.error("E035", f"seed {table.name}: no column '{column}'", where.key_span("rows", i, column),
-                          suggestion(column, types))
+                ctx.error(
+                    "E035",
+                    f"seed {table.name}: no column '{column}'",
+                    where.key_span("rows", i, column),
+                    suggestion(column, types),
+                )
                 continue
             allowed = enums.get(types[column])
             if allowed is not None and value is not None and str(value) not in allowed:
-                ctx.error("E038", f"seed {table.name}.{column}: '{value}' is not a value of enum "
-                          f"{types[column]}", span, suggestion(str(value), allowed)
-                          or f"values: {', '.join(allowed)}")
+                ctx.error(
+                    "E038",
+                    f"seed {table.name}.{column}: '{value}' is not a value of enum {types[column]}",
+                    span,
+                    suggestion(str(value), allowed) or f"values: {', '.join(allowed)}",
+                )
             rendered.append((column, expressions.literal(value)))
         missing = [k for k in spec.key if k not in row]
         if missing:
-            ctx.error("E039", f"seed {table.name}: row {i + 1} lacks key column(s) {', '.join(missing)}",
-                      where.span("rows", i))
+            ctx.error(
+                "E039",
+                f"seed {table.name}: row {i + 1} lacks key column(s) {', '.join(missing)}",
+                where.span("rows", i),
+            )
         rows.append(tuple(rendered))
-    return SeedTable.model_construct(
-        table_schema=table.schema_name, table=table.name, key=tuple(spec.key),
-        on_conflict=spec.on_conflict, rows=tuple(rows), span=where.key_span())
+    return construct(
+        SeedTable,
+        table_schema=table.schema_name,
+        table=table.name,
+        key=tuple(spec.key),
+        on_conflict=spec.on_conflict,
+        rows=tuple(rows),
+        span=where.key_span(),
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 from schemac.model.schema import Partition, Partitioning, PrimaryKey, Unique
 from schemac.resolve import expressions
+from schemac.resolve.construct import construct
 from schemac.resolve.context import Context, TableDraft
 from schemac.spec.models import GeneratedPartitionsSpec, GenerateSpec
 
@@ -19,20 +20,32 @@ def resolve_partitions(
     spec, where, table = draft.spec, draft.where, draft.name
     if spec.partition_by is None:
         if spec.partitions is not None:
-            ctx.error("E050", f"table {table} has partitions but no partition_by", where.key_span("partitions"),
-                      "add 'partition_by: {range: [column]}' (or list / hash)")
+            ctx.error(
+                "E050",
+                f"table {table} has partitions but no partition_by",
+                where.key_span("partitions"),
+                "add 'partition_by: {range: [column]}' (or list / hash)",
+            )
         return None, ()
     by = spec.partition_by
-    chosen = [(k, v) for k, v in (("range", by.range_), ("list", by.list_), ("hash", by.hash_)) if v]
+    chosen = [
+        (k, v) for k, v in (("range", by.range_), ("list", by.list_), ("hash", by.hash_)) if v
+    ]
     if len(chosen) != 1:
-        ctx.error("E050", f"table {table}: partition_by needs exactly one of range, list, hash",
-                  where.span("partition_by"))
+        ctx.error(
+            "E050",
+            f"table {table}: partition_by needs exactly one of range, list, hash",
+            where.span("partition_by"),
+        )
         return None, ()
     strategy, keys = chosen[0]
     for key in keys:
         if key.isidentifier() and key not in columns:
-            ctx.error("E035", f"table {table}: partition key '{key}' is not a column",
-                      where.span("partition_by", strategy))
+            ctx.error(
+                "E035",
+                f"table {table}: partition key '{key}' is not a column",
+                where.span("partition_by", strategy),
+            )
     plain_keys = [k for k in keys if k.isidentifier()]
     constraints: list[tuple[str, tuple[str, ...], Any]] = []
     if pk is not None:
@@ -41,11 +54,16 @@ def resolve_partitions(
     for what, cols, span in constraints:
         missing = [k for k in plain_keys if k not in cols]
         if missing:
-            ctx.error("SC304", f"table {table}: the {what} must include the partition key "
-                      f"({', '.join(missing)})", span,
-                      f"add {', '.join(missing)} to it, e.g. primary_key: [{', '.join((*cols, *missing))}]")
-    partitioning = Partitioning.model_construct(strategy=strategy, keys=tuple(keys),
-                                                span=where.span("partition_by"))
+            ctx.error(
+                "SC304",
+                f"table {table}: the {what} must include the partition key ({', '.join(missing)})",
+                span,
+                f"add {', '.join(missing)} to it, "
+                f"e.g. primary_key: [{', '.join((*cols, *missing))}]",
+            )
+    partitioning = construct(
+        Partitioning, strategy=strategy, keys=tuple(keys), span=where.span("partition_by")
+    )
     partitions: list[Partition] = []
     if isinstance(spec.partitions, GeneratedPartitionsSpec):
         partitions = _generate(ctx, draft, strategy, spec.partitions.generate, by.modulus)
@@ -56,20 +74,36 @@ def resolve_partitions(
             ctx.check_length(p.name, "partition", span, derived=False)
             shape = _explicit_shape(p.default, p.from_, p.to, p.values, p.modulus, p.remainder)
             if shape != strategy and shape != "default":
-                ctx.error("E051", f"partition {p.name}: a {strategy} partition needs "
-                          + {"range": "from and to", "list": "values", "hash": "modulus and remainder"}[strategy],
-                          span)
+                ctx.error(
+                    "E051",
+                    f"partition {p.name}: a {strategy} partition needs "
+                    + {"range": "from and to", "list": "values", "hash": "modulus and remainder"}[
+                        strategy
+                    ],
+                    span,
+                )
                 continue
-            partitions.append(Partition.model_construct(
-                name=p.name, default=p.default,
-                range_from=_bound(p.from_) if strategy == "range" and not p.default else None,
-                range_to=_bound(p.to) if strategy == "range" and not p.default else None,
-                values=tuple(expressions.literal(v) for v in (p.values or [])) if strategy == "list" and not p.default else None,
-                modulus=p.modulus, remainder=p.remainder, span=span))
+            partitions.append(
+                construct(
+                    Partition,
+                    name=p.name,
+                    default=p.default,
+                    range_from=_bound(p.from_) if strategy == "range" and not p.default else None,
+                    range_to=_bound(p.to) if strategy == "range" and not p.default else None,
+                    values=tuple(expressions.literal(v) for v in (p.values or []))
+                    if strategy == "list" and not p.default
+                    else None,
+                    modulus=p.modulus,
+                    remainder=p.remainder,
+                    span=span,
+                )
+            )
     return partitioning, tuple(partitions)
 
 
-def _explicit_shape(default: bool, lo: Any, hi: Any, values: Any, modulus: Any, remainder: Any) -> str:
+def _explicit_shape(
+    default: bool, lo: Any, hi: Any, values: Any, modulus: Any, remainder: Any
+) -> str:
     if default:
         return "default"
     if lo is not None and hi is not None:
@@ -84,34 +118,53 @@ def _explicit_shape(default: bool, lo: Any, hi: Any, values: Any, modulus: Any, 
 def _bound(value: Any) -> tuple[str, ...]:
     values = value if isinstance(value, list) else [value]
     return tuple(
-        _BOUND_KEYWORDS.get(v.lower(), expressions.literal(v)) if isinstance(v, str) else expressions.literal(v)
+        _BOUND_KEYWORDS.get(v.lower(), expressions.literal(v))
+        if isinstance(v, str)
+        else expressions.literal(v)
         for v in values
     )
 
 
-def _generate(ctx: Context, draft: TableDraft, strategy: str, gen: GenerateSpec,
-              modulus: int | None) -> list[Partition]:
+def _generate(
+    ctx: Context, draft: TableDraft, strategy: str, gen: GenerateSpec, modulus: int | None
+) -> list[Partition]:
     where, table = draft.where, draft.name
     span = where.span("partitions", "generate")
     out: list[Partition] = []
     if strategy == "hash":
         total = gen.modulus or modulus
         if total is None:
-            ctx.error("E051", f"table {table}: generated hash partitions need a modulus", span,
-                      "write partitions: {generate: {modulus: 8}}")
+            ctx.error(
+                "E051",
+                f"table {table}: generated hash partitions need a modulus",
+                span,
+                "write partitions: {generate: {modulus: 8}}",
+            )
             return []
         for n in range(total):
             out.append(_named(ctx, draft, f"{table}_p{n}", span, modulus=total, remainder=n))
         return out
     if strategy != "range" or gen.interval is None or gen.start is None or gen.count is None:
-        ctx.error("E051", f"table {table}: generated partitions need a range key with interval, start "
-                  "and count (or a hash key with modulus)", span)
+        ctx.error(
+            "E051",
+            f"table {table}: generated partitions need a range key with interval, start "
+            "and count (or a hash key with modulus)",
+            span,
+        )
         return []
     start = gen.start
     for _ in range(gen.count):
         end = _step(start, gen.interval)
-        out.append(_named(ctx, draft, _period_name(table, start, gen.interval), span,
-                          range_from=(expressions.literal(start),), range_to=(expressions.literal(end),)))
+        out.append(
+            _named(
+                ctx,
+                draft,
+                _period_name(table, start, gen.interval),
+                span,
+                range_from=(expressions.literal(start),),
+                range_to=(expressions.literal(end),),
+            )
+        )
         start = end
     if gen.default:
         out.append(_named(ctx, draft, f"{table}_default", span, default=True))
@@ -121,10 +174,17 @@ def _generate(ctx: Context, draft: TableDraft, strategy: str, gen: GenerateSpec,
 def _named(ctx: Context, draft: TableDraft, name: str, span: Any, **bound: Any) -> Partition:
     ctx.register("relation", draft.schema_name, name, span, "partition")
     ctx.check_length(name, "generated partition", span, derived=True)
-    return Partition.model_construct(
-        name=name, default=bound.get("default", False), range_from=bound.get("range_from"),
-        range_to=bound.get("range_to"), values=None, modulus=bound.get("modulus"),
-        remainder=bound.get("remainder"), span=span)
+    return construct(
+        Partition,
+        name=name,
+        default=bound.get("default", False),
+        range_from=bound.get("range_from"),
+        range_to=bound.get("range_to"),
+        values=None,
+        modulus=bound.get("modulus"),
+        remainder=bound.get("remainder"),
+        span=span,
+    )
 
 
 def _step(day: datetime.date, interval: str) -> datetime.date:
@@ -133,8 +193,11 @@ def _step(day: datetime.date, interval: str) -> datetime.date:
     if interval == "week":
         return day + datetime.timedelta(weeks=1)
     if interval == "month":
-        return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1) if day.day == 1 else (
-            datetime.date(day.year + (day.month // 12), day.month % 12 + 1, day.day))
+        return (
+            datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            if day.day == 1
+            else (datetime.date(day.year + (day.month // 12), day.month % 12 + 1, day.day))
+        )
     return datetime.date(day.year + 1, day.month, day.day)
 
 

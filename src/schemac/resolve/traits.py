@@ -45,13 +45,13 @@ BUILTIN_TRAITS: dict[str, TraitSpec] = {
         columns={"id": ColumnSpec(type="uuid", default="gen_random_uuid()", primary_key=True)},
     ),
     "created_at": TraitSpec(columns={"created_at": _TIMESTAMPTZ_NOW}),
-    "timestamps": TraitSpec(columns={"created_at": _TIMESTAMPTZ_NOW, "updated_at": _TIMESTAMPTZ_NOW}),
+    "timestamps": TraitSpec(
+        columns={"created_at": _TIMESTAMPTZ_NOW, "updated_at": _TIMESTAMPTZ_NOW}
+    ),
     "soft_delete": TraitSpec(columns={"deleted_at": ColumnSpec(type="timestamptz", nullable=True)}),
     "versioned": TraitSpec(
         columns={
-            "version": ColumnSpec(
-                type="integer", default=1, description="Optimistic lock counter"
-            )
+            "version": ColumnSpec(type="integer", default=1, description="Optimistic lock counter")
         }
     ),
     "tenant_scoped": TraitSpec(
