@@ -44,7 +44,7 @@ PLAIN_COLUMNS: list[tuple[str, str]] = [
     ("ends_at", "{type: timestamptz, nullable: true}"),
     ("attributes", "{type: jsonb, default: \"'{}'::jsonb\", description: Free-form settings}"),
     ("external_ref", "{type: uuid, nullable: true, description: Id in the source system}"),
-    ("code", "varchar(50)"),
+    ("code", "{type: varchar(50), description: Short code shown in listings}"),
     ("summary", "{type: text, nullable: true}"),
     ("quota", "{type: integer, nullable: true}"),
     ("total_bytes", "{type: bigint, default: 0}"),
@@ -62,13 +62,14 @@ def fk_column(i: int) -> str:
 
 
 def table_yaml(i: int, rng: random.Random) -> str:
-    """One table: uuid_pk, an enum column, two FKs to earlier tables, 16 columns, 2 indexes."""
+    """One convention-following table: the standard trait (id, timestamps, soft delete,
+    version), an enum column, two FKs to earlier tables, 16 more columns, 2 indexes."""
     parents = sorted(rng.sample(range(i), 2)) if i >= 2 else []
     enum = list(ENUMS)[i % len(ENUMS)]
     lines = [
         f"  {table_name(i)}:",
         f"    description: Synthetic table number {i}.",
-        "    traits: [uuid_pk]",
+        "    traits: [standard]",
         "    columns:",
     ]
     lines += [f"      {fk_column(p)}: {{type: uuid, references: {table_name(p)}}}" for p in parents]
@@ -149,6 +150,19 @@ COMMANDS: list[Command] = [
         ],
     ),
     Command(
+        "schemac verify --no-round-trip",
+        lambda specs, out: [
+            *SCHEMAC,
+            "verify",
+            str(specs),
+            "-m",
+            str(built(specs)),
+            "--backend",
+            "local",
+            "--no-round-trip",
+        ],
+    ),
+    Command(
         "schemac verify --report",
         lambda specs, out: [
             *SCHEMAC,
@@ -195,7 +209,7 @@ def measure(command: Command, specs: Path, repeat: int, work: Path) -> tuple[Sam
     samples: list[Sample] = []
     log = work / "unused.log"
     for attempt in range(repeat):
-        out = work / f"out_{command.label.replace(' ', '_')}_{attempt}"
+        out = work / f"out_{specs.name}_{command.label.replace(' ', '_')}_{attempt}"
         log = work / f"{out.name}.log"
         samples.append(run_once(command.argv(specs, out), log))
         if samples[-1].returncode != 0:

@@ -62,3 +62,29 @@ def test_tables_follow_their_fk_targets(tmp_path: Path) -> None:
     assert creates == ["parent", "child"]
     drops = [c.name for c in plan.down[0].changes if getattr(c, "object_type", None) == "table"]
     assert drops == ["child", "parent"]
+
+
+def test_sql_functions_follow_the_tables_their_bodies_read(tmp_path: Path) -> None:
+    schema = resolve_text(
+        tmp_path,
+        """
+        functions:
+          size_of: {returns: bigint, language: sql, body: SELECT count(*) FROM t}
+          touch: {returns: trigger, body: "BEGIN RETURN NEW; END;"}
+        tables:
+          t: {columns: {id: uuid}}
+        views:
+          v: {query: SELECT size_of() AS n}
+        """,
+    )
+    kinds = [
+        (type(c).__name__, getattr(getattr(c, "function", None), "name", None))
+        for c in fresh_plan(schema).up[0].changes
+    ]
+    names = [k for k, _ in kinds]
+    assert kinds.index(("CreateFunction", "touch")) < names.index("CreateTable")
+    assert (
+        names.index("CreateTable")
+        < kinds.index(("CreateFunction", "size_of"))
+        < names.index("CreateView")
+    )

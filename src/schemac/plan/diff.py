@@ -38,7 +38,10 @@ def fresh_plan(schema: Schema) -> Plan:
     up: list[Change] = [CreateSchema(name) for name in schema.schemas]
     up += [CreateExtension(ext) for ext in schema.extensions]
     up += [CreateEnum(enum) for enum in schema.enums]
-    up += [CreateFunction(fn) for fn in schema.functions]
+    # PostgreSQL checks the body of an SQL-language function against existing relations when it
+    # is created, so those come after the tables (and before the views that may call them);
+    # other languages are checked at call time and come first, for defaults and triggers
+    up += [CreateFunction(fn) for fn in schema.functions if fn.language.lower() != "sql"]
     order = order_tables(schema.tables)
     for table in order.tables:
         deferred = {fk.name for fk in order.deferred.get(table.qualified_name, [])}
@@ -50,6 +53,7 @@ def fresh_plan(schema: Schema) -> Plan:
         up += [CreateIndex(table.schema_name, table.name, index) for index in table.indexes]
     for table in order.tables:
         up += [AddForeignKey(table, fk) for fk in order.deferred.get(table.qualified_name, [])]
+    up += [CreateFunction(fn) for fn in schema.functions if fn.language.lower() == "sql"]
     relations = order_views(schema)
     for view in relations:
         if isinstance(view, MaterializedView):

@@ -34,6 +34,8 @@ DROP FUNCTION IF EXISTS updated_at_trigger();
 
 DROP FUNCTION IF EXISTS touch_document_title();
 
+DROP FUNCTION IF EXISTS department_size(dept uuid);
+
 DROP TYPE IF EXISTS ticket_status;
 
 DROP EXTENSION IF EXISTS pgcrypto;

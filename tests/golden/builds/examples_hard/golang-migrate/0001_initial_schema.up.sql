@@ -160,6 +160,10 @@ ALTER TABLE departments ADD CONSTRAINT fk_departments_head_employee_id FOREIGN K
 
 ALTER TABLE employees ADD CONSTRAINT fk_employees_manager_id FOREIGN KEY (manager_id) REFERENCES employees (id) ON DELETE SET NULL;
 
+CREATE FUNCTION department_size(dept uuid) RETURNS bigint LANGUAGE sql STABLE AS $function$
+SELECT count(*) FROM employees WHERE department_id = dept
+$function$;
+
 CREATE VIEW managed_employees AS
 SELECT e.id, e.full_name, e.department_id, e.manager_id
 FROM employees AS e
@@ -189,6 +193,8 @@ CREATE POLICY documents_owner_all ON documents AS PERMISSIVE FOR ALL TO public U
 CREATE POLICY documents_public_read ON documents AS PERMISSIVE FOR SELECT TO public USING (is_public);
 
 COMMENT ON TYPE ticket_status IS 'Workflow state. The label ''in progress'' holds a space.';
+
+COMMENT ON FUNCTION department_size(dept uuid) IS 'Employees of a department. An SQL function, so PostgreSQL checks its body against employees.';
 
 COMMENT ON FUNCTION updated_at_trigger() IS 'Keeps updated_at current on every UPDATE (timestamps trait).';
 
