@@ -130,8 +130,9 @@ class Rendered:
     sum_text: str
 
 
-def render_plan(schema: Schema, settings: Settings, out: Path, slug: str | None,
-                now: datetime.datetime) -> Rendered:
+def render_plan(
+    schema: Schema, settings: Settings, out: Path, slug: str | None, now: datetime.datetime
+) -> Rendered:
     """Plan and render a fresh build of the schema into migration files (syntax-checked)."""
     from schemac.plan.diff import fresh_plan
     from schemac.render.environment import make_environment
@@ -171,8 +172,10 @@ def run_build(settings: Settings, options: BuildOptions) -> int:
         if findings:
             print(render_text(findings), file=sys.stderr)
         if has_errors(findings):
-            print("error: lint found errors; the build is refused (use --no-lint to build anyway)",
-                  file=sys.stderr)
+            print(
+                "error: lint found errors; the build is refused (use --no-lint to build anyway)",
+                file=sys.stderr,
+            )
             return EXIT_FINDINGS
     snapshot_path = options.out / SNAPSHOT
     previous = snapshot_path.read_text(encoding="utf-8") if snapshot_path.is_file() else None
@@ -186,8 +189,10 @@ def run_build(settings: Settings, options: BuildOptions) -> int:
             "planning of changes to an existing schema is not available in this version",
             file=sys.stderr,
         )
-        print("  help: build into an empty directory, or restore the specs the snapshot records",
-              file=sys.stderr)
+        print(
+            "  help: build into an empty directory, or restore the specs the snapshot records",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     now = datetime.datetime.now(datetime.UTC)
     rendered = render_plan(schema, settings, options.out, options.slug, now)
@@ -246,8 +251,16 @@ def run_check(settings: Settings, specs: Path, migrations: Path, *, verify: bool
     return EXIT_OK
 
 
-def run_verify(settings: Settings, specs: Path, migrations: Path, *, schema: Schema | None = None,
-               report: bool = False, output_format: str = "text", round_trip: bool = True) -> int:
+def run_verify(
+    settings: Settings,
+    specs: Path,
+    migrations: Path,
+    *,
+    schema: Schema | None = None,
+    report: bool = False,
+    output_format: str = "text",
+    round_trip: bool = True,
+) -> int:
     from schemac.verify.run import verify_migrations
 
     if schema is None:
@@ -257,7 +270,11 @@ def run_verify(settings: Settings, specs: Path, migrations: Path, *, schema: Sch
             return EXIT_INPUT
     try:
         return verify_migrations(
-            schema, settings, migrations, report=report, output_format=output_format,
+            schema,
+            settings,
+            migrations,
+            report=report,
+            output_format=output_format,
             round_trip=round_trip,
         )
     except EnvironmentProblem as exc:

@@ -231,7 +231,11 @@ class TriggerSpec(SpecModel):
     def _events(cls, value: Any) -> Any:
         if isinstance(value, str):
             value = [value]
-        return [v.lower() if isinstance(v, str) else v for v in value] if isinstance(value, list) else value
+        return (
+            [v.lower() if isinstance(v, str) else v for v in value]
+            if isinstance(value, list)
+            else value
+        )
 
 
 class SeedSpec(SpecModel):

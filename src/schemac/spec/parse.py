@@ -44,22 +44,26 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
+        in_mapping = isinstance(node, dict) and isinstance(part, str) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_mapping or in_list:
             path.append(part)
             node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            path.append(part)
-            node = node[part]
-        elif isinstance(part, str) and isinstance(node, dict) and part not in node and not _tag(part):
+        elif (
+            isinstance(part, str) and isinstance(node, dict) and part not in node and not _tag(part)
+        ):
             path.append(part)  # a missing or extra key: keep it, the span falls back to the parent
             node = None
     return tuple(path)
 
 
 def _tag(part: str) -> bool:
-    return "[" in part or part in {"str", "int", "float", "bool", "date", "datetime", "none"} or part[
-        :1
-    ].isupper() or part.startswith("function-")
+    return (
+        "[" in part
+        or part in {"str", "int", "float", "bool", "date", "datetime", "none"}
+        or part[:1].isupper()
+        or part.startswith("function-")
+    )
 
 
 def _where(path: Path_) -> str:
@@ -73,7 +77,9 @@ def _describe(doc: RawDoc, err: Any, path: Path_) -> tuple[str, str | None, Any]
     if kind == "extra_forbidden":
         candidates = _keys_at(path[:-1], doc.data)
         guess = did_you_mean(field, candidates)
-        hint = f"did you mean '{guess}'?" if guess else f"valid keys: {', '.join(sorted(candidates))}"
+        hint = (
+            f"did you mean '{guess}'?" if guess else f"valid keys: {', '.join(sorted(candidates))}"
+        )
         return f"unknown key '{field}' in {_where(parent)}", hint, doc.spans.key(path)
     if kind == "missing":
         return (
@@ -92,7 +98,13 @@ def _describe(doc: RawDoc, err: Any, path: Path_) -> tuple[str, str | None, Any]
         return f"'{_where(path)}' must be a mapping, not {type(value).__name__}", None, span
     if kind == "list_type":
         return f"'{_where(path)}' must be a list", f"write [{value}]" if value else None, span
-    if kind in ("string_type", "int_type", "int_parsing", "date_type", "date_from_datetime_parsing"):
+    if kind in (
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "date_type",
+        "date_from_datetime_parsing",
+    ):
         return f"invalid value {value!r} for '{_where(path)}': {err['msg'].lower()}", None, span
     return f"{_where(path)}: {err['msg']}", None, span
 
