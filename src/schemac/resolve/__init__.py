@@ -27,6 +27,7 @@ from schemac.resolve import objects, traits
 from schemac.resolve.construct import construct
 from schemac.resolve.context import Context, Located, TableDraft
 from schemac.resolve.tables import build_table, draft_table
+from schemac.source import Span
 from schemac.spec.models import DatabaseSpec, DocumentSpec, TraitSpec
 
 _SUPPORTED_ENGINES = ("postgresql", "postgres")
@@ -238,18 +239,11 @@ def _functions_and_triggers(
             if f"public.{traits.UPDATED_AT_FUNCTION}" not in declared:
                 declared.add(f"public.{traits.UPDATED_AT_FUNCTION}")
                 functions.append(
-                    construct(
-                        Function,
-                        schema_name="public",
-                        name=traits.UPDATED_AT_FUNCTION,
-                        arguments="",
-                        returns="trigger",
-                        language="plpgsql",
-                        body=traits.UPDATED_AT_BODY,
-                        volatility="volatile",
-                        security_definer=False,
-                        description="Keeps updated_at current on every UPDATE (timestamps trait).",
-                        span=span,
+                    _trait_function(
+                        traits.UPDATED_AT_FUNCTION,
+                        traits.UPDATED_AT_BODY,
+                        "Keeps updated_at current on every UPDATE (timestamps trait).",
+                        span,
                     )
                 )
             triggers.append(
@@ -276,18 +270,11 @@ def _functions_and_triggers(
             elif f"public.{traits.AUDIT_FUNCTION}" not in declared:
                 declared.add(f"public.{traits.AUDIT_FUNCTION}")
                 functions.append(
-                    construct(
-                        Function,
-                        schema_name="public",
-                        name=traits.AUDIT_FUNCTION,
-                        arguments="",
-                        returns="trigger",
-                        language="plpgsql",
-                        body=traits.AUDIT_BODY,
-                        volatility="volatile",
-                        security_definer=False,
-                        description="Writes row changes to audit_logs (audited trait).",
-                        span=span,
+                    _trait_function(
+                        traits.AUDIT_FUNCTION,
+                        traits.AUDIT_BODY,
+                        "Writes row changes to audit_logs (audited trait).",
+                        span,
                     )
                 )
             if not missing:
@@ -323,6 +310,23 @@ def _functions_and_triggers(
                 continue
             triggers.append(resolved)
     return functions, triggers
+
+
+def _trait_function(name: str, body: str, description: str, span: Span | None) -> Function:
+    """A trigger function a built-in trait brings, emitted once in public."""
+    return construct(
+        Function,
+        schema_name="public",
+        name=name,
+        arguments="",
+        returns="trigger",
+        language="plpgsql",
+        body=body,
+        volatility="volatile",
+        security_definer=False,
+        description=description,
+        span=span,
+    )
 
 
 def _trait_trigger(
