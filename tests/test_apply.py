@@ -134,10 +134,12 @@ def test_non_transactional_failure_keeps_earlier_statements(pg_conninfo: str) ->
     assert tables(pg_conninfo) == {"a"}
 
 
-def test_measure_times_each_statement(pg_conninfo: str) -> None:
+def test_measure_times_each_statement_once_something_exists(pg_conninfo: str) -> None:
+    existing = up("CREATE TABLE z (id int);\n")
     sql = "CREATE TABLE a (id int);\n\nCREATE TABLE b (id int);\n"
-    result = apply_units(pg_conninfo, [up(sql)], measure=True)
-    statements = result.units[0].statements
+    result = apply_units(pg_conninfo, [existing, up(sql)], measure=True)
+    assert result.units[0].new_relations_only and result.units[0].statements == ()
+    statements = result.units[1].statements
     assert [(s.line, s.sql_excerpt) for s in statements] == [
         (1, "CREATE TABLE a (id int)"),
         (3, "CREATE TABLE b (id int)"),

@@ -121,6 +121,17 @@ def test_report_forms(pg_conninfo: str, render: str) -> None:
 def test_pre_existing_means_before_this_migration_not_before_the_run(pg_conninfo: str) -> None:
     change = MigrationUnit("V2__c.sql", "ALTER TABLE t ADD COLUMN c int;", True, "up", "2")
     result = apply_units(pg_conninfo, [SETUP, change], measure=True)
-    first, second = (unit.statements for unit in result.units)
-    assert first[0].locks == ()
-    assert LockRecord("t", "AccessExclusiveLock", "reads+writes", True) in second[0].locks
+    first, second = result.units
+    # the setup only creates: nothing existed before it, so it is applied in one round trip
+    assert first.new_relations_only and first.statements == ()
+    assert not second.new_relations_only
+    assert (
+        LockRecord("t", "AccessExclusiveLock", "reads+writes", True) in second.statements[0].locks
+    )
+
+
+def test_report_says_plainly_when_a_migration_only_creates(pg_conninfo: str) -> None:
+    result = apply_units(pg_conninfo, [SETUP], measure=True)
+    text = format_lock_report([result])
+    assert "nothing that existed before can be blocked or rewritten" in text
+    assert to_json([result])["migrations"][0]["new_relations_only"] is True

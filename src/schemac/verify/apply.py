@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from schemac.diagnostics import EnvironmentProblem
@@ -84,6 +84,8 @@ class UnitResult:
     duration_ms: float
     #: empty when the unit went in one round trip (the fast path, without lock measurement)
     statements: tuple[StatementReport, ...] = ()
+    #: measured, but no relation existed before the unit, so none could be blocked or rewritten
+    new_relations_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,10 @@ def _apply_unit(
         return UnitResult(unit, 0.0)
     if unit.transactional and probe is None:
         return _apply_whole(conn, unit, statements)
+    if unit.transactional and probe is not None and not probe.existing:
+        # lock sampling has nothing to report on a migration that only creates: one round trip
+        whole = _apply_whole(conn, unit, statements)
+        return replace(whole, new_relations_only=True) if isinstance(whole, UnitResult) else whole
     return _apply_each(conn, unit, statements, probe)
 
 

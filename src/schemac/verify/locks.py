@@ -180,7 +180,12 @@ def format_lock_report(results: Sequence[ApplyResult]) -> str:
     for result in results:
         for unit in result.units:
             out.append(f"{unit.unit.path} ({unit.unit.direction}, {unit.duration_ms:.1f} ms)")
-            if not unit.statements:
+            if unit.new_relations_only:
+                out.append(
+                    "  every relation it touches is created by it: nothing that existed before "
+                    "can be blocked or rewritten"
+                )
+            elif not unit.statements:
                 out.append("  (no statements)")
             for st in unit.statements:
                 rewrites = f" rewrites {', '.join(st.rewritten)}" if st.rewritten else ""
@@ -206,6 +211,7 @@ def to_json(results: Sequence[ApplyResult]) -> dict[str, Any]:
                 "version": unit.unit.version,
                 "direction": unit.unit.direction,
                 "duration_ms": round(unit.duration_ms, 3),
+                "new_relations_only": unit.new_relations_only,
                 "statements": [
                     {
                         "line": st.line,
