@@ -6,13 +6,13 @@ one diagnostic located at the spec object; PostgreSQL's own respellings give non
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 
 import psycopg
 import pytest
 
 from schemac.diagnostics import Diagnostic, Severity
+from schemac.model.names import search_path
 from schemac.model.schema import (
     Check,
     Column,
@@ -254,7 +254,11 @@ def conn(pg_conninfo: str) -> Iterator[Conn]:
 
 
 def diff(conn: Conn, spec: Schema = SPEC) -> list[Diagnostic]:
-    return compare(spec, introspect(conn), view_sql=functools.partial(canonical_view_sql, conn))
+    return compare(
+        spec,
+        introspect(conn),
+        view_sql=lambda q, s: canonical_view_sql(conn, q, search_path=search_path(s)),
+    )
 
 
 def only(diagnostics: list[Diagnostic]) -> Diagnostic:

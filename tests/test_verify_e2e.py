@@ -125,6 +125,7 @@ def test_hard_examples_apply_with_plain_psql_and_give_exactly_the_declared_objec
 ) -> None:
     import psycopg
 
+    from schemac.model.names import search_path
     from schemac.verify.canonical import canonical_check_sql, canonical_view_sql
     from schemac.verify.compare import compare
     from schemac.verify.introspect import introspect
@@ -155,7 +156,7 @@ def test_hard_examples_apply_with_plain_psql_and_give_exactly_the_declared_objec
         differences = compare(
             schema,
             db,
-            view_sql=lambda q: canonical_view_sql(conn, q),
+            view_sql=lambda q, s: canonical_view_sql(conn, q, search_path=search_path(s)),
             check_sql=lambda s, t, e: canonical_check_sql(conn, s, t, e),
         )
     assert [d.message for d in differences] == []

@@ -66,3 +66,9 @@ _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 def is_snake_case(name: str) -> bool:
     return bool(_SNAKE.match(name))
+
+
+def search_path(schema: str) -> str:
+    """The search_path under which SQL written for an object of `schema` is read: its own
+    schema first, then public (as the resolver reads view and function dependencies)."""
+    return "public" if schema == "public" else f"{quote_ident(schema)}, public"

@@ -11,7 +11,7 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
-from schemac.model.names import qualify, quote_ident, quote_literal
+from schemac.model.names import qualify, quote_ident, quote_literal, search_path
 from schemac.plan import changes as c
 from schemac.render import clauses as cl
 from schemac.render.check import Piece, check_statements
@@ -310,6 +310,21 @@ def render_change(change: c.Change, env: jinja2.Environment) -> str:
     return _render(change, env)[1]
 
 
+def _body_search_path(change: c.Change) -> str | None:
+    """The search_path to create a view or function of a non-public schema under.
+
+    Their SQL is read (views: bound for good) when they are created, and the resolver reads an
+    unqualified name in it as the object's own schema first, then public; the migration must too.
+    """
+    if isinstance(change, c.CreateView | c.CreateMaterializedView):
+        schema = change.view.schema_name
+    elif isinstance(change, c.CreateFunction):
+        schema = change.function.schema_name
+    else:
+        return None
+    return None if schema == "public" else search_path(schema)
+
+
 def render_unit(
     unit: c.Unit, env: jinja2.Environment, settings: Settings, *, direction: Direction
 ) -> str:
@@ -329,6 +344,12 @@ def render_unit(
         if settings.statement_timeout is not None:
             lines.append(f"SET statement_timeout = {quote_literal(settings.statement_timeout)};")
     pieces: list[Piece] = [("(file header)", "\n".join(lines))]
-    pieces.extend(_render(ch, env) for ch in unit.changes)
+    for change in unit.changes:
+        path = _body_search_path(change)
+        if path is not None:
+            pieces.append(("(search path)", f"SET search_path = {path};"))
+        pieces.append(_render(change, env))
+        if path is not None:
+            pieces.append(("(search path)", "RESET search_path;"))
     check_statements(pieces)
     return "\n\n".join(text for _, text in pieces) + "\n"

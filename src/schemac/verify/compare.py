@@ -68,7 +68,8 @@ def display_name(schema: str, name: str) -> str:
 class Report:
     """Collects the diagnostics of one comparison."""
 
-    view_sql: Callable[[str], str] | None = None
+    #: (query, schema of the view) -> the body as the server prints it
+    view_sql: Callable[[str, str], str] | None = None
     #: (schema, table, check expression) -> the expression as the server stores it on that table
     check_sql: Callable[[str, str, str], str] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -147,7 +148,7 @@ def compare(
     spec: Schema,
     db: Schema,
     *,
-    view_sql: Callable[[str], str] | None = None,
+    view_sql: Callable[[str, str], str] | None = None,
     check_sql: Callable[[str, str, str], str] | None = None,
 ) -> list[Diagnostic]:
     """Every difference between the spec and the database, one diagnostic each.
@@ -243,7 +244,7 @@ def _compare_view(
     what = f"{kind} {_name(spec)}"
     if report.view_sql is not None:
         try:
-            expected = report.view_sql(spec.query)
+            expected = report.view_sql(spec.query, spec.schema_name)
         except Exception as exc:  # the server rejected the spec query: that is the difference
             report.fails(what, f"PostgreSQL rejects the spec query ({exc})", spec.span)
             return

@@ -182,6 +182,7 @@ def _apply(
 def _compare(conninfo: str, schema: Schema, outcome: Outcome, catalogs: dict[str, Schema]) -> None:
     import psycopg
 
+    from schemac.model.names import search_path
     from schemac.verify.canonical import canonical_check_sql, canonical_view_sql
     from schemac.verify.compare import compare
     from schemac.verify.introspect import introspect
@@ -193,7 +194,7 @@ def _compare(conninfo: str, schema: Schema, outcome: Outcome, catalogs: dict[str
         outcome.differences += compare(
             schema,
             db,
-            view_sql=lambda q: canonical_view_sql(conn, q),
+            view_sql=lambda q, s: canonical_view_sql(conn, q, search_path=search_path(s)),
             check_sql=lambda s, t, e: canonical_check_sql(conn, s, t, e),
         )
     outcome.timings["compare"] = time.perf_counter() - t

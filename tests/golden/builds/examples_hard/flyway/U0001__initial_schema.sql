@@ -4,6 +4,8 @@ DROP MATERIALIZED VIEW IF EXISTS department_headcounts;
 
 DROP VIEW IF EXISTS managed_employee_names;
 
+DROP VIEW IF EXISTS reporting.recent_headcounts;
+
 DROP VIEW IF EXISTS managed_employees;
 
 ALTER TABLE employees DROP CONSTRAINT IF EXISTS fk_employees_manager_id;
@@ -31,6 +33,8 @@ DROP TABLE IF EXISTS regional_events;
 DROP TABLE IF EXISTS measurements;
 
 DROP FUNCTION IF EXISTS updated_at_trigger();
+
+DROP FUNCTION IF EXISTS reporting.headcount_on(d date);
 
 DROP FUNCTION IF EXISTS touch_document_title();
 

@@ -164,10 +164,25 @@ CREATE FUNCTION department_size(dept uuid) RETURNS bigint LANGUAGE sql STABLE AS
 SELECT count(*) FROM employees WHERE department_id = dept
 $function$;
 
+SET search_path = reporting, public;
+
+CREATE FUNCTION reporting.headcount_on(d date) RETURNS bigint LANGUAGE sql STABLE AS $function$
+SELECT coalesce(sum(headcount), 0) FROM daily_headcounts WHERE day = d
+$function$;
+
+RESET search_path;
+
 CREATE VIEW managed_employees AS
 SELECT e.id, e.full_name, e.department_id, e.manager_id
 FROM employees AS e
 WHERE e.manager_id IS NOT NULL;
+
+SET search_path = reporting, public;
+
+CREATE VIEW reporting.recent_headcounts AS
+SELECT department_id, day, headcount FROM daily_headcounts WHERE day > current_date - 7;
+
+RESET search_path;
 
 CREATE VIEW managed_employee_names AS
 SELECT id, full_name FROM managed_employees;
@@ -195,6 +210,8 @@ CREATE POLICY documents_public_read ON documents AS PERMISSIVE FOR SELECT TO pub
 COMMENT ON TYPE ticket_status IS 'Workflow state. The label ''in progress'' holds a space.';
 
 COMMENT ON FUNCTION department_size(dept uuid) IS 'Employees of a department. An SQL function, so PostgreSQL checks its body against employees.';
+
+COMMENT ON FUNCTION reporting.headcount_on(d date) IS 'Total headcount on a day (an SQL function in the reporting schema).';
 
 COMMENT ON FUNCTION updated_at_trigger() IS 'Keeps updated_at current on every UPDATE (timestamps trait).';
 
@@ -227,6 +244,8 @@ COMMENT ON TABLE documents IS 'Documents guarded by two RLS policies (owner full
 COMMENT ON TABLE employees_projects IS 'Who works on what (composite-key junction table).';
 
 COMMENT ON VIEW managed_employees IS 'Employees that have a manager (it''s a view over a table).';
+
+COMMENT ON VIEW reporting.recent_headcounts IS 'Last week''s headcounts. Reads daily_headcounts unqualified, from its own schema.';
 
 COMMENT ON VIEW managed_employee_names IS 'A view over the view above; it must be created after it.';
 
