@@ -82,9 +82,9 @@ def resolve(
         for name, enum in spec.enums.items():
             enum_schema = enum.schema_ or schema
             if ctx.register("type", enum_schema, name, raw.spans.key(("enums", name)), "type"):
-                ctx.enums[f"{enum_schema}.{name}"] = (
-                    name if enum_schema == "public" else f"{enum_schema}.{name}"
-                )
+                spelled = name if enum_schema == "public" else f"{enum_schema}.{name}"
+                ctx.enums[f"{enum_schema}.{name}"] = spelled
+                ctx.enum_values[spelled] = tuple(enum.values)
             for other in (enum.schema_,):
                 if other and other != "public" and other not in schemas:
                     schemas.append(other)

@@ -63,6 +63,8 @@ class Context:
     #: qualified name -> where it was declared, per object namespace ("relation", "type", ...)
     registry: dict[tuple[str, str], Span | None] = field(default_factory=dict)
     enums: dict[str, str] = field(default_factory=dict)
+    #: enum as spelled in column types -> its values (for defaults and seeds)
+    enum_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extensions: set[str] = field(default_factory=set)
     tables: dict[str, TableDraft] = field(default_factory=dict)
     #: views and materialized views by qualified name (for view dependencies)

@@ -16,6 +16,7 @@ from schemac.model.schema import (
     Unique,
 )
 from schemac.resolve import expressions
+from schemac.resolve.columns import check_column, check_foreign_key_types
 from schemac.resolve.construct import construct
 from schemac.resolve.context import (
     Context,
@@ -103,6 +104,7 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
         ctx.check_length(name, f"column {table}.{name}", span, derived=False)
         col_type = ctx.resolve_type(col.type, _span_or(vspan, "type", span), draft.schema_name)
         default = _default(ctx, col, _span_or(vspan, "default", span), table, name)
+        check_column(ctx, draft, name, col, col_type, default, _spans_or(vspan, span))
         columns.append(
             construct(
                 Column,
@@ -274,6 +276,12 @@ def _value_spans(
     return lambda *keys: where.span(*path, *keys)
 
 
+def _spans_or(
+    spans: Callable[..., Span | None], fallback: Span | None
+) -> Callable[[str], Span | None]:
+    return lambda key: spans(key) or fallback
+
+
 def _span_or(
     spans: Callable[..., Span | None], key: str, fallback: Span | None
 ) -> Callable[[], Span | None]:
@@ -384,6 +392,7 @@ def _foreign_key(
             span,
         )
         return None
+    check_foreign_key_types(ctx, draft, cols, ref, ref_cols, span)
     fk_name = name or derived_name(ctx, f"fk_{draft.name}_{'_'.join(cols)}", "foreign key", span)
     return construct(
         ForeignKey,
