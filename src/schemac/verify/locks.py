@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from schemac.verify.introspect import load_query
+
 if TYPE_CHECKING:
     from psycopg import Connection
 
@@ -25,10 +27,6 @@ BLOCKS: dict[str, Blocks] = {
     "AccessShareLock": "none",
 }
 
-# Relations with oids below FirstNormalObjectId are the system catalogs: every DDL statement locks
-# them, and so does this probe, so they are noise in a report about the user's tables.
-_FIRST_NORMAL_OID = 16384
-
 #: lock modes from weakest to strongest; a statement only matters when it raises the level held
 MODES = (
     "AccessShareLock",
@@ -40,34 +38,6 @@ MODES = (
     "ExclusiveLock",
     "AccessExclusiveLock",
 )
-
-# One round trip per statement: the relation locks this backend holds, and the current storage
-# (relfilenode) of each locked relation, since nothing is rewritten without a lock on it.
-# Relations that no longer exist come back with a NULL name (resolved from the snapshot).
-_OBSERVE = f"""
-WITH held AS MATERIALIZED (
-  SELECT l.relation, l.mode
-  FROM pg_catalog.pg_locks l
-  WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted
-    AND l.relation >= {_FIRST_NORMAL_OID}
-    AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
-)
-SELECT 'lock', h.relation::int8, c.oid::regclass::text, h.mode
-FROM held h
-LEFT JOIN pg_catalog.pg_class c ON c.oid = h.relation
-WHERE c.relnamespace IS DISTINCT FROM 'pg_toast'::regnamespace
-UNION ALL
-SELECT 'storage', c.oid::int8, c.oid::regclass::text, c.relfilenode::text
-FROM pg_catalog.pg_class c
-WHERE c.oid IN (SELECT relation FROM held)
-"""
-
-# Toast tables are storage details of their table: their locks and rewrites follow the table's.
-_SNAPSHOT = f"""
-SELECT c.oid::int8, c.relfilenode::int8, c.oid::regclass::text
-FROM pg_catalog.pg_class c
-WHERE c.oid >= {_FIRST_NORMAL_OID} AND c.relnamespace <> 'pg_toast'::regnamespace
-"""
 
 
 @dataclass(frozen=True)
@@ -117,7 +87,7 @@ class LockProbe:
     @classmethod
     def start(cls, conn: Connection[Any]) -> LockProbe:
         """Snapshot existing relations; call before the migration's first statement."""
-        rows = conn.execute(_SNAPSHOT).fetchall()
+        rows = conn.execute(load_query("lock_snapshot")).fetchall()
         return cls(conn, {int(oid): (int(node), str(name)) for oid, node, name in rows})
 
     def new_transaction(self) -> None:
@@ -129,7 +99,7 @@ class LockProbe:
             # nothing to block or rewrite; and pg_locks grows with every relation a big first
             # migration creates, which made probing it quadratic (minutes for 6,000 statements)
             return (), ()
-        rows = self.conn.execute(_OBSERVE).fetchall()
+        rows = self.conn.execute(load_query("lock_observe")).fetchall()
         strongest: dict[int, tuple[int, str | None]] = {}
         rewritten: list[str] = []
         for kind, oid, name, value in rows:
