@@ -236,7 +236,11 @@ def run_check(settings: Settings, specs: Path, migrations: Path, *, verify: bool
     if not snapshot_path.is_file():
         problems.append(f"no {SNAPSHOT} in {migrations}: {rebuild}")
     elif snapshot_path.read_text(encoding="utf-8") != snapshot_text(schema):
-        problems.append(f"the specs have changes no migration holds: {rebuild}")
+        # incremental planning does not exist yet, so a rebuild cannot add the missing migration
+        problems.append(
+            f"the specs have changes no migration holds: the snapshot in {migrations} records a "
+            "different schema"
+        )
     if (migrations / SUM).is_file():
         problems += [f"{SUM}: {p}" for p in verify_sum(migrations)]
     elif migrations.is_dir():
