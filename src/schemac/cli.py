@@ -13,8 +13,7 @@ from typing import Any, ClassVar, NoReturn
 import click
 
 from schemac import __version__
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_ENV = 0, 1, 2, 3
+from schemac.diagnostics import EXIT_INPUT
 
 
 class LazyGroup(click.Group):
@@ -104,7 +103,6 @@ def fail_input(message: str, help_: str | None = None) -> NoReturn:
 @click.option("--database-url", envvar="SCHEMAC_DATABASE_URL", help="Server for --backend url.")
 @click.option("--pg-bin", envvar="SCHEMAC_PG_BIN", help="Directory of PostgreSQL server binaries.")
 @click.option("--no-lint", is_flag=True, help="Build even when lint reports errors.")
-@click.option("--allow-destructive", is_flag=True, help="Allow drops in incremental migrations.")
 @click.option("--config", type=click.Path(dir_okay=False), help="schemac.toml or pyproject.toml.")
 def build(
     specs: Path | None,
@@ -117,7 +115,6 @@ def build(
     database_url: str | None,
     pg_bin: str | None,
     no_lint: bool,
-    allow_destructive: bool,
     config: str | None,
 ) -> None:
     """Compile SPECS into the next migration(s), the snapshot and the sum file."""
@@ -137,7 +134,6 @@ def build(
         slug=slug,
         lint=not no_lint,
         verify=verify,
-        allow_destructive=allow_destructive,
         write=True,
     )
     sys.exit(run_build(settings, options))

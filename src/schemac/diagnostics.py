@@ -9,6 +9,10 @@ from enum import StrEnum
 
 from schemac.source import Span
 
+#: exit codes of every command: ok, findings (lint errors, drift, verification mismatch),
+#: usage or input error, missing environment (no PostgreSQL to verify with)
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_ENV = 0, 1, 2, 3
+
 
 class Severity(StrEnum):
     """How bad a diagnostic is. ERROR stops the pipeline (or fails lint); the rest inform."""

@@ -18,12 +18,20 @@ from pathlib import Path
 from typing import Any
 
 from schemac.config import Settings
-from schemac.diagnostics import Diagnostic, EnvironmentProblem, Severity, has_errors
+from schemac.diagnostics import (
+    EXIT_ENV,
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_OK,
+    Diagnostic,
+    EnvironmentProblem,
+    Severity,
+    has_errors,
+)
 from schemac.model.schema import Schema
 
 SNAPSHOT = "schemac.snapshot.json"
 SUM = "schemac.sum"
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_ENV = 0, 1, 2, 3
 
 
 @contextmanager
@@ -116,7 +124,6 @@ class BuildOptions:
     slug: str | None = None
     lint: bool = True
     verify: bool = False
-    allow_destructive: bool = False
     #: False for `schemac plan`: print the SQL instead of writing it
     write: bool = True
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+from schemac.diagnostics import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+
 FORMATS = ("text", "json", "sarif", "github")
 
 

@@ -19,11 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from schemac.config import Settings
-from schemac.diagnostics import Diagnostic
+from schemac.diagnostics import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, Diagnostic
 from schemac.model.schema import Schema
 from schemac.verify.apply import ApplyFailure, ApplyResult, MigrationUnit
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 
 @dataclass
