@@ -240,7 +240,8 @@ def verify_migrations(
     if not up:
         print(f"error: no {settings.format} migrations in {directory}", file=sys.stderr)
         print(
-            f"  help: run 'schemac build -o {directory}' first, or pass --format", file=sys.stderr
+            f"  help: run 'schemac build -o {directory}' first, or name the layout with --layout",
+            file=sys.stderr,
         )
         return EXIT_INPUT
     outcome = verify_units(schema, settings, up, down, measure=report, round_trip=round_trip)
