@@ -42,3 +42,12 @@ def pg_conninfo(pg_backend: Backend) -> Iterator[str]:
     """The libpq conninfo of a fresh empty database, dropped after the test."""
     with pg_backend.database() as conninfo:
         yield conninfo
+
+
+@pytest.fixture(autouse=True)
+def _outside_the_repository(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run every test from an empty directory, so the repository's own [tool.schemac] settings
+    (tenancy RLS for the bundled specs) never leak into a test's configuration."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
