@@ -234,3 +234,11 @@ def test_no_round_trip_applies_up_only(pg_backend: Any, tmp_path: Path) -> None:
     up, down = migration_units(tmp_path / "m", "flyway")
     outcome = verify_units(schema, settings, up, down, round_trip=False)
     assert outcome.ok and "round_trip" not in outcome.timings
+
+
+def test_init_starter_verifies(pg_backend: Any, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "specs")])
+    assert result.exit_code == 0, result.stderr
+    build(tmp_path / "specs", tmp_path / "m")
+    outcome = verify(pg_backend, tmp_path / "specs", tmp_path / "m")
+    assert outcome.ok, (outcome.failures, outcome.differences, outcome.leftovers, outcome.round_trip)

@@ -31,6 +31,12 @@ class LazyGroup(click.Group):
             "verify_command",
             "Apply the migrations to a throwaway PostgreSQL and compare with the specs.",
         ),
+        "json-schema": (
+            "schemac.commands.tools",
+            "json_schema_command",
+            "Print the JSON Schema of spec documents (for editors).",
+        ),
+        "init": ("schemac.commands.tools", "init_command", "Write starter specs into a directory."),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

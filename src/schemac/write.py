@@ -142,13 +142,31 @@ def write_build(
             )
     outputs = [(f.name, f.content.encode("utf-8")) for f in new_files]
     outputs += [(SNAPSHOT_NAME, snapshot_text.encode("utf-8")), (SUM_NAME, sum_text.encode())]
+    return _place(directory, outputs, (SNAPSHOT_NAME, SUM_NAME), "the migrations")
+
+
+def write_new_files(directory: Path, files: Sequence[OutputFile]) -> list[Path]:
+    """Write files none of which may exist yet (starter specs), all or nothing."""
+    for f in files:
+        if (directory / f.name).exists():
+            raise WriteError(
+                f"{directory / f.name} already exists; schemac never overwrites it",
+                help="choose an empty directory, or move the existing file away",
+            )
+    return _place(directory, [(f.name, f.content.encode("utf-8")) for f in files], (), "files")
+
+
+def _place(
+    directory: Path, outputs: Sequence[tuple[str, bytes]], replaceable: Sequence[str], what: str
+) -> list[Path]:
+    """Temp file + rename for each output; on any failure the directory is left as it was
+    (files of `replaceable` names get their old bytes back, created folders are removed)."""
     created_dirs = _missing_parents(directory)
     temps: list[Path] = []
     placed: list[Path] = []
-    # snapshot and sum may be replaced; their old bytes come back if the build fails
     previous = {
         name: (directory / name).read_bytes() if (directory / name).is_file() else None
-        for name in (SNAPSHOT_NAME, SUM_NAME)
+        for name in replaceable
     }
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -160,7 +178,7 @@ def write_build(
     except OSError as exc:
         _roll_back(directory, temps, placed, previous, created_dirs)
         raise WriteError(
-            f"cannot write the migrations to {directory}: {exc.strerror or exc}",
+            f"cannot write {what} to {directory}: {exc.strerror or exc}",
             help="check that the directory is writable (or pass another one with -o); "
             "nothing was changed",
         ) from exc
