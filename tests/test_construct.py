@@ -1,8 +1,8 @@
 import pytest
 from pydantic import ValidationError
 
+from schemac.model.construct import construct
 from schemac.model.schema import Column, Index, IndexPart, Rls, Table
-from schemac.resolve.construct import construct
 from schemac.source import Span
 
 

@@ -241,4 +241,9 @@ def test_init_starter_verifies(pg_backend: Any, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     build(tmp_path / "specs", tmp_path / "m")
     outcome = verify(pg_backend, tmp_path / "specs", tmp_path / "m")
-    assert outcome.ok, (outcome.failures, outcome.differences, outcome.leftovers, outcome.round_trip)
+    assert outcome.ok, (
+        outcome.failures,
+        outcome.differences,
+        outcome.leftovers,
+        outcome.round_trip,
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from schemac.config import Settings
 from schemac.diagnostics import Diagnostic, has_errors
 from schemac.load.loader import RawDoc
+from schemac.model.construct import construct
 from schemac.model.schema import (
     Database,
     Document,
@@ -24,7 +25,6 @@ from schemac.model.schema import (
     View,
 )
 from schemac.resolve import objects, traits
-from schemac.resolve.construct import construct
 from schemac.resolve.context import Context, Located, TableDraft
 from schemac.resolve.tables import build_table, draft_table
 from schemac.source import Span

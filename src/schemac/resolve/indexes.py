@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from schemac.diagnostics import suggestion
+from schemac.model.construct import construct
 from schemac.model.schema import Index, IndexPart
 from schemac.resolve import expressions
-from schemac.resolve.construct import construct
 from schemac.resolve.context import Context, checked_expression, derived_name
 from schemac.spec.models import IndexSpec
 

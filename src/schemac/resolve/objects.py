@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from schemac.diagnostics import suggestion
+from schemac.model.construct import construct
 from schemac.model.schema import (
     Function,
     MaterializedView,
@@ -17,7 +18,6 @@ from schemac.model.schema import (
     View,
 )
 from schemac.resolve import expressions
-from schemac.resolve.construct import construct
 from schemac.resolve.context import Context, Located
 from schemac.resolve.indexes import resolve_index
 from schemac.source import Span

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from schemac.model.construct import construct
 from schemac.model.schema import Partition, Partitioning, PrimaryKey, Unique
 from schemac.resolve import expressions
-from schemac.resolve.construct import construct
 from schemac.resolve.context import Context, TableDraft
 from schemac.spec.models import GeneratedPartitionsSpec, GenerateSpec
 

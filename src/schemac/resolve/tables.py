@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from schemac.diagnostics import suggestion
+from schemac.model.construct import construct
 from schemac.model.schema import (
     Check,
     Column,
@@ -17,7 +18,6 @@ from schemac.model.schema import (
 )
 from schemac.resolve import expressions
 from schemac.resolve.columns import check_column, check_foreign_key_types
-from schemac.resolve.construct import construct
 from schemac.resolve.context import (
     Context,
     Located,

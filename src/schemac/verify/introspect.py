@@ -26,6 +26,7 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
+from schemac.model.construct import construct
 from schemac.model.schema import (
     Check,
     Column,
@@ -257,9 +258,10 @@ def _column(r: Row) -> Column:
         and default == f"nextval('{sequence.replace(chr(39), chr(39) * 2)}'::regclass)"
     ):
         type_, default = _SERIALS[type_], None
-    # columns are the bulk of a large catalog and their values come straight from it: skipping
-    # pydantic validation here halves the time spent building the model
-    return Column.model_construct(
+    # columns are the bulk of a large catalog and their values come straight from it: no
+    # validation, and the cheaper constructor (pydantic's model_construct costs 4x more)
+    return construct(
+        Column,
         name=r["name"],
         type=type_,
         nullable=r["nullable"],

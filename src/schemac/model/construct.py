@@ -1,4 +1,4 @@
-"""A cheaper `model_construct` for the model values resolution creates by the ten thousand.
+"""A cheaper `model_construct` for model values built by the ten thousand (resolve, introspect).
 
 pydantic's `model_construct` walks every field of the class on every call (aliases, defaults,
 the fields-set bookkeeping): about half of the time of resolving a large schema. The model
