@@ -16,7 +16,7 @@ import yaml
 
 from schemac.diagnostics import Diagnostic, Severity, error
 from schemac.load.compose import Builder, Path_
-from schemac.source import Span
+from schemac.source import Span, display_path
 
 __all__ = ["Path_", "RawDoc", "SpanIndex", "discover", "load_file", "load_specs", "parse_yaml"]
 
@@ -68,16 +68,9 @@ def discover(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in SPEC_SUFFIXES)
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def load_file(path: Path) -> tuple[RawDoc | None, list[Diagnostic]]:
     """Load one spec file; (None, []) for a Markdown file with no front-matter."""
-    shown = _display(path)
+    shown = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -21,6 +21,7 @@ from typing import Any
 from schemac.config import Settings
 from schemac.diagnostics import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, Diagnostic
 from schemac.model.schema import Schema
+from schemac.source import display_path
 from schemac.verify.apply import ApplyFailure, ApplyResult, MigrationUnit
 
 
@@ -49,13 +50,13 @@ def migration_units(
     files = read_migrations(directory, layout)  # type: ignore[arg-type]
     up = [
         MigrationUnit(
-            _shown(m.up_path), m.up_sql, m.transactional, "up", m.version, m.up_first_line
+            display_path(m.up_path), m.up_sql, m.transactional, "up", m.version, m.up_first_line
         )
         for m in files
     ]
     down = [
         MigrationUnit(
-            _shown(m.down_path),
+            display_path(m.down_path),
             m.down_sql,
             m.transactional,
             "down",
@@ -66,13 +67,6 @@ def migration_units(
         if m.down_path is not None and m.down_sql is not None
     ]
     return up, down
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def verify_units(
