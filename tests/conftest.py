@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from schemac.config import Settings
 from schemac.diagnostics import EnvironmentProblem
 from schemac.verify.backends import Backend, open_backend
+from tests.helpers import no_postgresql
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,10 +27,7 @@ def pg_backend() -> Iterator[Backend]:
     try:
         backend = open_backend(Settings(), kind="local")
     except EnvironmentProblem as exc:
-        reason = f"no PostgreSQL for integration tests: {exc.message}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        no_postgresql(f"no PostgreSQL for integration tests: {exc.message}")
     try:
         yield backend
     finally:

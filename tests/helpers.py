@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
+from typing import NoReturn
+
+import pytest
 
 from schemac.config import Settings
 from schemac.diagnostics import Diagnostic
@@ -34,3 +38,10 @@ def errors_of(tmp_path: Path, body: str) -> list[Diagnostic]:
     schema, diags = load_schema(tmp_path / "specs", Settings())
     assert schema is None, "expected the spec to be rejected"
     return [d for d in diags if d.is_error]
+
+
+def no_postgresql(reason: str) -> NoReturn:
+    """A test that needs PostgreSQL and cannot get it: fails on CI (CI=true), skips elsewhere."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)

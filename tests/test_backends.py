@@ -30,6 +30,7 @@ from schemac.verify.backends import (
     open_backend,
 )
 from schemac.verify.local import REQUIRED_PROGRAMS, find_pg_bin
+from tests.helpers import no_postgresql
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -265,10 +266,7 @@ def _server_processes(data_dir: Path) -> list[int]:
 def _run_holder(script: str, sig: signal.Signals | None) -> tuple[Path, Path, int]:
     """Run `script` (prints its cluster folder once up); signal it while the cluster is up."""
     if find_pg_bin() is None:
-        message = "no PostgreSQL server binaries"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)  # CI must prove cleanup, never skip it
-        pytest.skip(message)
+        no_postgresql("no PostgreSQL server binaries")  # CI must prove cleanup, never skip it
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     proc = subprocess.Popen(
         [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env

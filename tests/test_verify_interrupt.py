@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,37 +39,37 @@ def scratch_dirs() -> set[Path]:
     return {p for root in roots if root.is_dir() for p in root.glob("schemac-pg-*")}
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_interrupted_verify_cleans_up(tmp_path: Path, sig: signal.Signals) -> None:
+def interrupt_verify(
+    tmp_path: Path, backend: list[str], started: Callable[[], bool], sig: signal.Signals
+) -> None:
+    """Build the bundled specs, run `schemac verify` on them in a subprocess, send it `sig` as
+    soon as `started()` holds, and check that it stopped without a traceback."""
     out = tmp_path / "m"
     result = CliRunner().invoke(cli, ["build", str(ROOT / "specs"), "-o", str(out), "--no-lint"])
     assert result.exit_code == 0, result.stderr
-    before_clusters, before_dirs = schemac_clusters(), scratch_dirs()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "schemac",
-            "verify",
-            str(ROOT / "specs"),
-            "-m",
-            str(out),
-            "--backend",
-            "local",
-        ],
+        [sys.executable, "-m", "schemac", "verify", str(ROOT / "specs"), "-m", str(out), *backend],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
     )
     deadline = time.monotonic() + 30
-    while not (schemac_clusters() - before_clusters):
+    while not started():
         assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "verify never started its server"
-        time.sleep(0.02)
+        assert time.monotonic() < deadline, "verify never got its PostgreSQL"
+        time.sleep(0.01)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode != 0
     assert b"Traceback" not in err, err.decode()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupted_verify_cleans_up(tmp_path: Path, sig: signal.Signals) -> None:
+    before_clusters, before_dirs = schemac_clusters(), scratch_dirs()
+    interrupt_verify(
+        tmp_path, ["--backend", "local"], lambda: bool(schemac_clusters() - before_clusters), sig
+    )
     time.sleep(0.2)
     assert schemac_clusters() - before_clusters == set()
     assert scratch_dirs() - before_dirs == set()
@@ -81,42 +82,19 @@ def test_interrupted_verify_drops_its_databases_on_a_url_server(
     import psycopg
 
     admin = pg_backend.admin_conninfo  # type: ignore[attr-defined]
-    out = tmp_path / "m"
-    result = CliRunner().invoke(cli, ["build", str(ROOT / "specs"), "-o", str(out), "--no-lint"])
-    assert result.exit_code == 0, result.stderr
 
-    def scratch() -> list[str]:
+    def scratch() -> set[str]:
         with psycopg.connect(admin, autocommit=True) as conn:
             rows = conn.execute(
                 "SELECT datname FROM pg_database WHERE datname LIKE 'schemac_verify_%'"
             ).fetchall()
-        return [r[0] for r in rows]
+        return {r[0] for r in rows}
 
-    before = set(scratch())
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "schemac",
-            "verify",
-            str(ROOT / "specs"),
-            "-m",
-            str(out),
-            "--backend",
-            "url",
-            "--database-url",
-            admin,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=ROOT,
+    before = scratch()
+    interrupt_verify(
+        tmp_path,
+        ["--backend", "url", "--database-url", admin],
+        lambda: bool(scratch() - before),
+        sig,
     )
-    deadline = time.monotonic() + 30
-    while not set(scratch()) - before:
-        assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "verify never created its database"
-        time.sleep(0.01)
-    proc.send_signal(sig)
-    _, err = proc.communicate(timeout=30)
-    assert b"Traceback" not in err, err.decode()
-    assert set(scratch()) - before == set()
+    assert scratch() - before == set()
