@@ -5,17 +5,17 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from schemac.verify.canonical import (
+from schemac.model.canonical import (
     argument_types,
     canonical_arguments,
     canonical_expr,
     canonical_type_text,
-    canonical_view_sql,
     same_expr,
     same_literal_sets,
     same_literals,
     split_keys,
 )
+from schemac.verify.canonical import canonical_view_sql
 
 
 @pytest.mark.parametrize(

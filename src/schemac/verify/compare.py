@@ -9,7 +9,7 @@ object):
 - V003 differs: both have it, one property differs (one diagnostic per property).
 
 Expressions (defaults, checks, policies, index keys and predicates, trigger conditions) are compared
-in canonical form (verify/canonical.py), so only PostgreSQL's own rewrites are forgiven. View bodies
+in canonical form (model/canonical.py), so only PostgreSQL's own rewrites are forgiven. View bodies
 are compared as PostgreSQL prints them: `view_sql` turns a spec query into that form (normally
 `canonical_view_sql` bound to the verification connection); without it the query texts are compared
 through the expression normaliser, which cannot see through `*` expansion. Partition bounds are
@@ -24,6 +24,15 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from schemac.diagnostics import Diagnostic, error
+from schemac.model.canonical import (
+    argument_types,
+    canonical_arguments,
+    canonical_expr,
+    canonical_type_text,
+    same_expr,
+    same_text,
+    squash,
+)
 from schemac.model.names import quote_ident
 from schemac.model.schema import (
     Enum,
@@ -38,15 +47,6 @@ from schemac.model.schema import (
     View,
 )
 from schemac.source import Span
-from schemac.verify.canonical import (
-    argument_types,
-    canonical_arguments,
-    canonical_expr,
-    canonical_type_text,
-    same_expr,
-    same_text,
-    squash,
-)
 
 MISSING, EXTRA, DIFFERS = "V001", "V002", "V003"
 _HELP = {

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from schemac.model.canonical import (
+    canonical_expr,
+    same_expr,
+    same_literal_sets,
+    same_literals,
+)
 from schemac.model.names import quote_ident
 from schemac.model.schema import (
     Column,
@@ -17,12 +23,6 @@ from schemac.model.schema import (
     Table,
 )
 from schemac.source import Span
-from schemac.verify.canonical import (
-    canonical_expr,
-    same_expr,
-    same_literal_sets,
-    same_literals,
-)
 from schemac.verify.compare import Report, display_name, match, render_index
 
 

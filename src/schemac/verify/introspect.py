@@ -26,6 +26,7 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
+from schemac.model.canonical import canonical_type_text, split_keys
 from schemac.model.construct import construct
 from schemac.model.schema import (
     Check,
@@ -51,7 +52,6 @@ from schemac.model.schema import (
     View,
 )
 from schemac.model.types import TypeSyntaxError, canonical_type
-from schemac.verify.canonical import canonical_type_text, split_keys
 
 if TYPE_CHECKING:
     import psycopg

@@ -1,0 +1,335 @@
+"""Canonical spellings of SQL fragments, so that a spec and pg_catalog can be compared.
+
+PostgreSQL stores expressions as trees and prints them back in its own spelling: it adds
+parentheses, casts literals to the type they are used as (`'free'::tenant_plan`, `'-1'::integer`,
+`ARRAY['a'::character varying]::text[]`), casts varchar columns to text (`(email)::text`), prints
+`LIKE` as `~~` and `IN (...)` as `= ANY (ARRAY[...])`. `canonical_expr` parses both sides with
+pglast and undoes exactly those rewrites, so a real difference (another column, operator, constant
+or function) still shows while a spelling difference does not.
+
+View bodies are rewritten far more (`*` expanded, columns qualified); verify/canonical.py lets the
+server itself produce the canonical form of a spec query. Partition bounds are compared with
+`same_literal` (see its docstring for why dates are compared as wall-clock values).
+
+This module is the one notion of "the same expression" shared by the planner (snapshot versus
+specs), verification (catalog versus specs) and drift detection.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from schemac.model.types import TypeSyntaxError, canonical_type
+
+#: qualifiers PostgreSQL leaves out when printing (search_path is `public` while introspecting)
+_IMPLICIT_SCHEMAS = frozenset({"pg_catalog", "public"})
+#: casts PostgreSQL adds to varchar/char columns where a text operator or function is applied
+_TEXT_TYPES = frozenset({"text", "varchar", "bpchar"})
+_NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+_INTEGER = re.compile(r"^-?\d+$")
+
+
+def squash(text: str) -> str:
+    """Text with runs of whitespace collapsed (the fallback when SQL cannot be parsed)."""
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=4096)
+def canonical_expr(expr: str) -> str:
+    """The canonical spelling of a scalar SQL expression (defaults, checks, policies, index keys).
+
+    Unparseable text falls back to whitespace-collapsed text, so a comparison still works for the
+    exotic cases pglast does not know.
+    """
+    from pglast import parser
+    from pglast.stream import RawStream
+
+    try:
+        stmts: Any = parser.parse_sql("SELECT " + expr)
+    except Exception:  # pglast raises its own ParseError; any failure means "compare as text"
+        return squash(expr)
+    targets = stmts[0].stmt.targetList if len(stmts) == 1 else None
+    if not targets or len(targets) != 1:
+        return squash(expr)
+    return str(RawStream()(_normalise(targets[0].val)))
+
+
+def same_expr(a: str | None, b: str | None) -> bool:
+    """True when two optional expressions are the same up to PostgreSQL's rewrites."""
+    if a is None or b is None:
+        return a is None and b is None
+    return a == b or canonical_expr(a) == canonical_expr(b)
+
+
+def same_text(a: str, b: str) -> bool:
+    """Equal up to whitespace runs (view bodies, as printed by pg_get_viewdef on both sides)."""
+    return squash(a).rstrip(";").rstrip() == squash(b).rstrip(";").rstrip()
+
+
+def _normalise(node: Any) -> Any:
+    """Rewrite a pglast node tree bottom-up into the canonical shape; returns the new root."""
+    from pglast import ast
+
+    if isinstance(node, tuple):
+        return tuple(_normalise(n) for n in node)
+    if not isinstance(node, ast.Node):
+        return node
+    slots: Any = getattr(type(node), "__slots__", ())
+    for slot in slots:
+        value = getattr(node, slot, None)
+        if isinstance(value, ast.Node | tuple):
+            setattr(node, slot, _normalise(value))
+    if isinstance(node, ast.TypeName):
+        return _strip_schema(node, "names")
+    if isinstance(node, ast.FuncCall):
+        return _strip_schema(node, "funcname")
+    if isinstance(node, ast.TypeCast):
+        return _uncast(node)
+    if isinstance(node, ast.SQLValueFunction):
+        return _sql_value_function(node)
+    if isinstance(node, ast.A_Expr):
+        return _a_expr(node)
+    if isinstance(node, ast.BoolExpr):
+        return _flatten_bool(node)
+    return node
+
+
+def _strip_schema(node: Any, slot: str) -> Any:
+    names = getattr(node, slot)
+    if names and len(names) == 2 and names[0].sval in _IMPLICIT_SCHEMAS:
+        setattr(node, slot, names[1:])
+    return node
+
+
+def _is_literal(node: Any) -> bool:
+    from pglast import ast
+
+    if isinstance(node, ast.A_Const):
+        return True
+    if isinstance(node, ast.A_ArrayExpr):
+        return all(_is_literal(e) for e in node.elements or ())
+    return False
+
+
+def _uncast(node: Any) -> Any:
+    """Drop the casts PostgreSQL adds: on literals (it types every constant), text on columns."""
+    from pglast import ast
+
+    arg = node.arg
+    names: Any = node.typeName.names or ()
+    if _is_literal(arg):
+        return _numeric_if_number(arg)
+    if (
+        isinstance(arg, ast.ColumnRef)
+        and len(names) == 1
+        and names[0].sval in _TEXT_TYPES
+        and not node.typeName.arrayBounds
+    ):
+        return arg
+    return node
+
+
+def _numeric_if_number(node: Any) -> Any:
+    """`'-1'::integer` (how PostgreSQL prints a negative default) is the number -1."""
+    from pglast import ast
+
+    if not isinstance(node, ast.A_Const) or not isinstance(node.val, ast.String):
+        return node
+    text: str = node.val.sval or ""
+    if _INTEGER.match(text) and abs(int(text)) < 2**31:
+        return ast.A_Const(isnull=False, val=ast.Integer(ival=int(text)))
+    if _NUMBER.match(text):
+        return ast.A_Const(isnull=False, val=ast.Float(fval=text))
+    return node
+
+
+def _sql_value_function(node: Any) -> Any:
+    """CURRENT_TIMESTAMP is now() (PostgreSQL keeps whichever spelling was written)."""
+    from pglast import ast, enums
+
+    if node.op == enums.SQLValueFunctionOp.SVFOP_CURRENT_TIMESTAMP:
+        return ast.FuncCall(funcname=(ast.String(sval="now"),), args=None)
+    return node
+
+
+def _a_expr(node: Any) -> Any:
+    from pglast import ast, enums
+
+    kind = enums.A_Expr_Kind
+    if node.kind in (kind.AEXPR_LIKE, kind.AEXPR_ILIKE):
+        # `x LIKE y` is stored as the operator ~~ (ILIKE as ~~*) and printed that way
+        node.kind = kind.AEXPR_OP
+    elif node.kind == kind.AEXPR_IN:
+        # `x IN (a, b)` is stored as `x = ANY (ARRAY[a, b])`; NOT IN as `x <> ALL (...)`
+        op = node.name[0].sval
+        node.kind = kind.AEXPR_OP_ANY if op == "=" else kind.AEXPR_OP_ALL
+        node.rexpr = ast.A_ArrayExpr(elements=tuple(node.rexpr))
+    elif node.kind in (kind.AEXPR_BETWEEN, kind.AEXPR_NOT_BETWEEN):
+        # BETWEEN is expanded into two comparisons when it is stored
+        low, high = node.rexpr
+        negated = node.kind == kind.AEXPR_NOT_BETWEEN
+        ops = ("<", ">") if negated else (">=", "<=")
+        parts = tuple(
+            ast.A_Expr(kind=kind.AEXPR_OP, name=(ast.String(sval=op),), lexpr=node.lexpr, rexpr=v)
+            for op, v in zip(ops, (low, high), strict=True)
+        )
+        boolop = enums.BoolExprType.OR_EXPR if negated else enums.BoolExprType.AND_EXPR
+        return ast.BoolExpr(boolop=boolop, args=parts)
+    return node
+
+
+def _flatten_bool(node: Any) -> Any:
+    """`a AND (b AND c)` is one AND of three terms (PostgreSQL prints it without the nesting)."""
+    from pglast import ast, enums
+
+    if node.boolop == enums.BoolExprType.NOT_EXPR:
+        return node
+    args: list[Any] = []
+    for arg in node.args:
+        if isinstance(arg, ast.BoolExpr) and arg.boolop == node.boolop:
+            args.extend(arg.args or ())
+        else:
+            args.append(arg)
+    node.args = tuple(args)
+    return node
+
+
+# --- types, function signatures -----------------------------------------------------------------
+
+
+def canonical_type_text(text: str) -> str:
+    """canonical_type(), tolerant of spellings it does not read (`SETOF x`, `TABLE(...)`)."""
+    stripped = squash(text)
+    lowered = stripped.lower()
+    if lowered.startswith("setof "):
+        return "setof " + canonical_type_text(stripped[len("setof ") :])
+    if lowered.startswith("table(") and stripped.endswith(")"):
+        return "table(" + canonical_arguments(stripped[len("table(") : -1]) + ")"
+    try:
+        ref = canonical_type(stripped)
+    except TypeSyntaxError:
+        return stripped
+    return ref[len("public.") :] if ref.startswith("public.") else ref
+
+
+@lru_cache(maxsize=1024)
+def canonical_arguments(arguments: str) -> str:
+    """A function argument list with canonical types and defaults (`a int` == `a integer`)."""
+    from pglast import parser
+    from pglast.stream import RawStream
+
+    if not arguments.strip():
+        return ""
+    try:
+        parsed: Any = parser.parse_sql(f"CREATE FUNCTION f({arguments}) RETURNS void AS ''")
+        stmt = parsed[0].stmt
+    except Exception:  # not a valid list: compare as text
+        return squash(arguments)
+    parts = []
+    for param in stmt.parameters or ():
+        words = []
+        mode = str(getattr(param.mode, "value", param.mode))
+        if mode in ("o", "b", "v", "t"):
+            words.append({"o": "out", "b": "inout", "v": "variadic", "t": "table"}[mode])
+        if param.name:
+            words.append(param.name)
+        words.append(canonical_type_text(str(RawStream()(param.argType))))
+        if param.defexpr is not None:
+            words.append("default " + str(RawStream()(_normalise(param.defexpr))))
+        parts.append(" ".join(words))
+    return ", ".join(parts)
+
+
+def argument_types(arguments: str) -> str:
+    """The identity of a function's signature: its input argument types only."""
+    kept = []
+    for part in _split_top_level(canonical_arguments(arguments)):
+        words = part.split(" default ", 1)[0].split()
+        if words and words[0] in ("out", "table"):
+            continue
+        if words and words[0] in ("inout", "variadic"):
+            words = words[1:]
+        kept.append(words[-1] if len(words) >= 2 else " ".join(words))
+    return ", ".join(kept)
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on commas outside parentheses and quotes."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quoted = 0, False
+    for ch in text:
+        if ch == "'":
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            depth += 1
+        elif not quoted and ch == ")":
+            depth -= 1
+        elif not quoted and depth == 0 and ch == ",":
+            parts.append("".join(current).strip())
+            current = []
+            continue
+        current.append(ch)
+    if "".join(current).strip():
+        parts.append("".join(current).strip())
+    return parts
+
+
+def split_keys(text: str) -> tuple[str, ...]:
+    """Partition keys as pg_get_partkeydef prints them inside `RANGE (...)`."""
+    return tuple(_unquote_ident(p) for p in _split_top_level(text))
+
+
+def _unquote_ident(text: str) -> str:
+    if len(text) > 1 and text[0] == text[-1] == '"':
+        return text[1:-1].replace('""', '"')
+    return text
+
+
+# --- partition bound literals -------------------------------------------------------------------
+
+
+def literal_value(literal: str) -> str | datetime | date | Decimal:
+    """A partition bound literal as a comparable value.
+
+    `'2026-01-01'` (spec) and `'2026-01-01 00:00:00+00'` (PostgreSQL, timestamptz key) name the
+    same bound: PostgreSQL read the spec literal in the session time zone and prints it back in the
+    same zone, so both are compared as wall-clock times in that zone (the offset is dropped). A
+    number compares by value (`'10'` == `10`), MINVALUE/MAXVALUE case-insensitively, anything else
+    as its unquoted text.
+    """
+    text = literal.strip()
+    if text.upper() in ("MINVALUE", "MAXVALUE"):
+        return text.upper()
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        text = text[1:-1].replace("''", "'")
+    if _NUMBER.match(text):
+        try:
+            return Decimal(text).normalize()
+        except InvalidOperation:
+            return text
+    if re.match(r"^\d{4}-\d{2}-\d{2}", text):
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+        return moment.replace(tzinfo=None)
+    return text
+
+
+def same_literals(a: Sequence[str] | None, b: Sequence[str] | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return [literal_value(x) for x in a] == [literal_value(y) for y in b]
+
+
+def same_literal_sets(a: Sequence[str] | None, b: Sequence[str] | None) -> bool:
+    """List partition values: order is irrelevant to PostgreSQL."""
+    if a is None or b is None:
+        return a is None and b is None
+    return sorted(map(str, map(literal_value, a))) == sorted(map(str, map(literal_value, b)))
