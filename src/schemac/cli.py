@@ -37,6 +37,16 @@ class LazyGroup(click.Group):
             "Print the JSON Schema of spec documents (for editors).",
         ),
         "init": ("schemac.commands.tools", "init_command", "Write starter specs into a directory."),
+        "new": (
+            "schemac.commands.migrations",
+            "new_command",
+            "Write an empty, registered migration for hand-written SQL.",
+        ),
+        "hash": (
+            "schemac.commands.migrations",
+            "hash_command",
+            "Re-register intentionally edited migrations in schemac.sum.",
+        ),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

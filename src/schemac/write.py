@@ -5,6 +5,10 @@ in the target directory, then renamed into place (migrations first, snapshot and
 sum never vouches for a file that is not there). On any failure the temporaries, every file this
 call created and the directory itself (when this call made it) are removed, and the previous
 snapshot and sum are put back. Existing migration files are never overwritten.
+
+Two escape hatches change the sum on purpose: `write_registered` adds hand-written migrations
+and lists them right away (`schemac new`), and `rehash` rewrites the sum from the files on disk
+to accept an intentional edit (`schemac hash`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemac.render.files import OutputFile
@@ -95,6 +100,116 @@ def verify_sum(directory: Path) -> list[str]:
         if _is_tracked(path) and path.name not in listed_names:
             problems.append(f"{path.name} is not listed in {SUM_NAME}")
     return problems
+
+
+@dataclass(frozen=True)
+class SumChanges:
+    """What `rehash` changed in schemac.sum: file names, each list in sum order."""
+
+    rehashed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    #: False when schemac.sum already said exactly this (nothing was written)
+    written: bool = False
+
+
+def tracked_names(directory: Path) -> list[str]:
+    """Names of the files in `directory` that schemac.sum must list, sorted by name."""
+    return [p.name for p in _entries(directory) if _is_tracked(p)]
+
+
+def _listed(directory: Path) -> dict[str, str]:
+    """name -> hash of each readable line of schemac.sum, in its order ({} without a sum)."""
+    sum_path = directory / SUM_NAME
+    if not sum_path.is_file():
+        return {}
+    _, _, body = sum_path.read_text(encoding="utf-8").partition("\n")
+    listed: dict[str, str] = {}
+    for line in body.splitlines():
+        name, _, digest = line.rpartition(" ")
+        if name and digest.startswith("h1:"):
+            listed[name] = digest
+    return listed
+
+
+def write_registered(directory: Path, files: Sequence[OutputFile]) -> list[Path]:
+    """Write new (hand-written) migration files and list them in schemac.sum, all or nothing.
+
+    The directory must agree with its sum first (a missing sum is fine only while there is
+    nothing to list): otherwise rewriting the sum would quietly accept an edit nobody
+    re-registered. The new entries go after the existing migrations and before the snapshot,
+    so the files must be of a version after every existing one. Returns the paths written,
+    the sum last. Raises WriteError (nothing changed) when the directory does not match its
+    sum, a file already exists, or the directory cannot be written.
+    """
+    problems = verify_sum(directory)
+    if problems and not (directory / SUM_NAME).is_file():
+        raise WriteError(
+            f"{directory} holds migrations but no {SUM_NAME}",
+            help=f"run 'schemac hash -m {directory}' first to register the files there; "
+            "nothing was written",
+        )
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise WriteError(
+            f"{directory} does not match its {SUM_NAME}: {problems[0]}{more}",
+            help=f"if the changes are intentional, run 'schemac hash -m {directory}' first; "
+            "otherwise restore the files. Nothing was written",
+        )
+    for f in files:
+        if (directory / f.name).exists():
+            raise WriteError(
+                f"{directory / f.name} already exists; schemac never overwrites a migration",
+                help="choose another name, or remove the file yourself if it was never "
+                "applied anywhere",
+            )
+    listed = [name for name in _listed(directory) if name != SNAPSHOT_NAME]
+    entries = [(name, (directory / name).read_bytes()) for name in listed]
+    entries += [(f.name, f.content.encode("utf-8")) for f in files]
+    if (directory / SNAPSHOT_NAME).is_file():
+        entries.append((SNAPSHOT_NAME, (directory / SNAPSHOT_NAME).read_bytes()))
+    outputs = [(f.name, f.content.encode("utf-8")) for f in files]
+    outputs.append((SUM_NAME, format_sum(entries).encode("utf-8")))
+    return _place(directory, outputs, (SUM_NAME,), "the migration")
+
+
+def rehash(directory: Path, names: Sequence[str]) -> SumChanges:
+    """Rewrite schemac.sum from the files on disk: `names` (the migration files, in version
+    order), then the snapshot when there is one. This is how an intentional edit is accepted.
+
+    Every file the sum must list has to be among `names` (or be the snapshot), so that
+    verify_sum finds nothing afterwards. Raises WriteError (nothing changed) otherwise, when a
+    name is not a file, or when the sum cannot be written. Writes nothing when the sum already
+    reads exactly so, or when there is nothing to list and no sum.
+    """
+    wanted = set(names) | {SNAPSHOT_NAME}
+    strays = [name for name in tracked_names(directory) if name not in wanted]
+    if strays:
+        raise WriteError(
+            f"{directory / strays[0]} is not a file of any migration, so it cannot be listed "
+            f"in {SUM_NAME}" + (f" (and {len(strays) - 1} more)" if len(strays) > 1 else ""),
+            help="check the layout (--format, or 'format' in the config), or move the file "
+            "away; nothing was written",
+        )
+    for name in names:
+        if not (directory / name).is_file():
+            raise WriteError(f"{directory / name} is not a file", help="nothing was written")
+    sum_path = directory / SUM_NAME
+    text = compute_sum(directory, names)
+    if not sum_path.is_file() and not tracked_names(directory):
+        return SumChanges()
+    old = _listed(directory)
+    _, _, body = text.partition("\n")
+    new = {name: digest for name, _, digest in (ln.rpartition(" ") for ln in body.splitlines())}
+    changes = SumChanges(
+        rehashed=[n for n, digest in new.items() if n in old and old[n] != digest],
+        added=[n for n in new if n not in old],
+        removed=[n for n in old if n not in new],
+        written=not sum_path.is_file() or sum_path.read_bytes() != text.encode("utf-8"),
+    )
+    if changes.written:
+        _place(directory, [(SUM_NAME, text.encode("utf-8"))], (SUM_NAME,), SUM_NAME)
+    return changes
 
 
 def _entries(directory: Path) -> list[Path]:
