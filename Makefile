@@ -10,7 +10,14 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --upgrade --quiet pip
 
-setup: $(PY)
+# dbmate (a referee in tests/referees.py) from npm into .tools/; without npm its tests skip (fail on CI)
+DBMATE := .tools/node_modules/.bin/dbmate
+$(DBMATE):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --no-save --no-audit --no-fund --loglevel=error --prefix .tools dbmate@2; \
+	else echo "setup: npm not found, dbmate not installed (apt-get install nodejs npm)"; fi
+
+setup: $(PY) $(DBMATE)
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 
 # Builds the bundled specs into a fresh directory and proves the result on a throwaway PostgreSQL.
