@@ -119,6 +119,11 @@ def fail_input(message: str, help_: str | None = None) -> NoReturn:
 @click.option("--database-url", envvar="SCHEMAC_DATABASE_URL", help="Server for --backend url.")
 @click.option("--pg-bin", envvar="SCHEMAC_PG_BIN", help="Directory of PostgreSQL server binaries.")
 @click.option("--no-lint", is_flag=True, help="Build even when lint reports errors.")
+@click.option(
+    "--allow-destructive",
+    is_flag=True,
+    help="Write a migration that drops tables, columns or enum values (data is lost).",
+)
 @click.option("--config", type=click.Path(dir_okay=False), help="schemac.toml or pyproject.toml.")
 def build(
     specs: Path | None,
@@ -131,6 +136,7 @@ def build(
     database_url: str | None,
     pg_bin: str | None,
     no_lint: bool,
+    allow_destructive: bool,
     config: str | None,
 ) -> None:
     """Compile SPECS into the next migration(s), the snapshot and the sum file."""
@@ -151,6 +157,7 @@ def build(
         lint=not no_lint,
         verify=verify,
         write=True,
+        allow_destructive=allow_destructive,
     )
     sys.exit(run_build(settings, options))
 
@@ -158,17 +165,37 @@ def build(
 @cli.command()
 @click.argument("specs", required=False, type=click.Path(path_type=Path))
 @click.option("-m", "--migrations", type=click.Path(path_type=Path), help="Migrations directory.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="Output: SQL with each statement's safety, locks and reversibility, or json.",
+)
+@click.option("--layout", type=click.Choice(["flyway", "golang-migrate", "dbmate"]))
+@click.option(
+    "--allow-destructive", is_flag=True, help="Plan destructive changes instead of refusing."
+)
 @click.option("--config", type=click.Path(dir_okay=False))
-def plan(specs: Path | None, migrations: Path | None, config: str | None) -> None:
-    """Print the SQL the next build would write, writing nothing."""
+def plan(
+    specs: Path | None,
+    migrations: Path | None,
+    output_format: str,
+    layout: str | None,
+    allow_destructive: bool,
+    config: str | None,
+) -> None:
+    """Print the migrations the next build would write, with their facts; writes nothing."""
     from schemac.pipeline import BuildOptions, run_build
 
-    settings = settings_for(config)
+    settings = settings_for(config, format=layout)
     options = BuildOptions(
         specs=specs or Path(settings.specs),
         out=migrations or Path(settings.migrations),
         write=False,
         lint=False,
+        allow_destructive=allow_destructive,
+        output_format=output_format,
     )
     sys.exit(run_build(settings, options))
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime
 import gc
-import json
 import sys
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,47 +74,6 @@ def load_schema(specs: Path, settings: Settings) -> tuple[Schema | None, list[Di
         return schema, diagnostics + diags
 
 
-#: the last schema snapshot_text() read (weakly: it must not outlive its users) and its text:
-#: a build asks twice for the same schema (is the output up to date? then the files to write),
-#: and a Schema value never changes
-_last_snapshot: tuple[weakref.ref[Schema], str] | None = None
-
-
-def snapshot_text(schema: Schema) -> str:
-    """The resolved schema as stable JSON (spans and spec-only fields excluded).
-
-    One top-level key per line and one object per line inside lists, so a schema change shows
-    as a readable diff in review; each line comes from the C encoder (an indented dump would
-    use the pure-Python one, ten times slower on large schemas).
-    """
-    global _last_snapshot
-    if _last_snapshot is not None and _last_snapshot[0]() is schema:
-        return _last_snapshot[1]
-    with _gc_paused():
-        data = schema.model_dump(mode="json")
-        lines = ["{"]
-        keys = sorted(data)
-        for i, key in enumerate(keys):
-            value = data[key]
-            comma = "," if i < len(keys) - 1 else ""
-            if isinstance(value, list) and value:
-                items = [_compact(item) for item in value]
-                lines.append(f"  {json.dumps(key)}: [")
-                lines.extend(f"    {item}," for item in items[:-1])
-                lines.append(f"    {items[-1]}")
-                lines.append(f"  ]{comma}")
-            else:
-                lines.append(f"  {json.dumps(key)}: {_compact(value)}{comma}")
-        lines.append("}")
-    text = "\n".join(lines) + "\n"
-    _last_snapshot = (weakref.ref(schema), text)
-    return text
-
-
-def _compact(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
 @dataclass(frozen=True)
 class BuildOptions:
     specs: Path
@@ -126,48 +83,102 @@ class BuildOptions:
     verify: bool = False
     #: False for `schemac plan`: print the SQL instead of writing it
     write: bool = True
+    allow_destructive: bool = False
+    #: `schemac plan --format`: text or json
+    output_format: str = "text"
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """One build's output: the files to add, the snapshot and the sum as they will be."""
+    """One build's output: the plan, the files to add, the snapshot and the sum as they will be."""
 
+    plan: Any
     files: list[Any]
     snapshot: str
     sum_text: str
+    problems: list[Any]
 
 
 def render_plan(
-    schema: Schema, settings: Settings, out: Path, slug: str | None, now: datetime.datetime
+    schema: Schema,
+    settings: Settings,
+    out: Path,
+    slug: str | None,
+    now: datetime.datetime,
+    previous: Any = None,
 ) -> Rendered:
-    """Plan and render a fresh build of the schema into migration files (syntax-checked)."""
-    from schemac.plan.diff import fresh_plan
+    """Plan the changes from the previous snapshot (or from nothing) to the schema and render
+    them into migration files (syntax-checked)."""
+    from schemac.plan.diff import plan as make_plan
     from schemac.render.environment import make_environment
     from schemac.render.files import UnitSql, layout_files, next_version, read_migrations
     from schemac.render.sql import render_unit
+    from schemac.snapshot import dump_snapshot, snapshot_hash
     from schemac.write import sum_for_build
 
+    parent = previous.hash if previous is not None else None
+    snapshot = dump_snapshot(schema, parent)
+    marks = (parent, snapshot_hash(snapshot)) if parent is not None else None
     with _gc_paused():
-        plan = fresh_plan(schema)
+        plan, problems = make_plan(previous.schema if previous is not None else Schema(), schema)
         env = make_environment(settings.templates_dir)
+        incremental = previous is not None
         units = [
             UnitSql(
-                render_unit(up, env, settings, direction="up"),
-                render_unit(down, env, settings, direction="down"),
+                render_unit(up, env, settings, direction="up", marks=marks, labels=incremental),
+                render_unit(down, env, settings, direction="down", labels=incremental),
                 up.transactional,
+                up.name,
             )
             for up, down in zip(plan.up, plan.down, strict=True)
         ]
     existing = read_migrations(out, settings.format) if out.is_dir() else []
     version = next_version(existing, settings.versioning, now)
-    files = layout_files(settings.format, units, version, slug or "initial_schema")
-    snapshot = snapshot_text(schema)
+    default_slug = "changes" if previous is not None else "initial_schema"
+    files = layout_files(settings.format, units, version, slug or default_slug)
     existing_names = [p.name for m in existing for p in m.paths]
-    return Rendered(files, snapshot, sum_for_build(out, existing_names, files, snapshot))
+    return Rendered(
+        plan, files, snapshot, sum_for_build(out, existing_names, files, snapshot), problems
+    )
+
+
+def _fail(message: str, help_: str | None = None) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    if help_:
+        print(f"  help: {help_}", file=sys.stderr)
+
+
+def _previous(out: Path) -> tuple[Any, int | None]:
+    """The directory's snapshot, or the exit code of a snapshot that cannot be read."""
+    from schemac.history import read_snapshot
+    from schemac.snapshot import SnapshotError
+
+    try:
+        return read_snapshot(out), None
+    except SnapshotError as exc:
+        _fail(exc.message, exc.help)
+        return None, EXIT_INPUT
+
+
+def _safety(
+    rendered: Rendered, previous: Any, schema: Schema, settings: Settings, allow: bool
+) -> list[Diagnostic]:
+    if previous is None:
+        return []  # a first build creates everything: nothing live can be hurt
+    from schemac.rules.safety import check_plan
+
+    return check_plan(
+        rendered.plan,
+        previous.schema,
+        schema,
+        lock_timeout=settings.lock_timeout,
+        allow_destructive=allow,
+    )
 
 
 def run_build(settings: Settings, options: BuildOptions) -> int:
     from schemac.report import render_text
+    from schemac.snapshot import same_schema
 
     schema, diagnostics = load_schema(options.specs, settings)
     if schema is None or has_errors(diagnostics):
@@ -179,53 +190,91 @@ def run_build(settings: Settings, options: BuildOptions) -> int:
         if findings:
             print(render_text(findings), file=sys.stderr)
         if has_errors(findings):
-            print(
-                "error: lint found errors; the build is refused (use --no-lint to build anyway)",
-                file=sys.stderr,
-            )
+            _fail("lint found errors; the build is refused (use --no-lint to build anyway)")
             return EXIT_FINDINGS
-    snapshot_path = options.out / SNAPSHOT
-    previous = snapshot_path.read_text(encoding="utf-8") if snapshot_path.is_file() else None
-    current = snapshot_text(schema)
-    if previous is not None and previous == current:
+    previous, code = _previous(options.out)
+    if code is not None:
+        return code
+    if previous is not None and same_schema(previous.schema, schema):
         print(f"nothing to do: {options.out} is up to date with {options.specs}")
         return EXIT_OK
-    if previous is not None:
-        print(
-            f"error: {options.out} already holds migrations for a different schema; incremental "
-            "planning of changes to an existing schema is not available in this version",
-            file=sys.stderr,
-        )
-        print(
-            "  help: build into an empty directory, or restore the specs the snapshot records",
-            file=sys.stderr,
-        )
-        return EXIT_INPUT
+    if previous is not None and options.write:
+        from schemac.write import verify_sum
+
+        tampered = verify_sum(options.out)
+        if tampered:
+            for problem in tampered:
+                print(f"build: {problem}", file=sys.stderr)
+            _fail(
+                f"{options.out} does not match its {SUM}: nothing was built",
+                f"restore the files, or run 'schemac hash -m {options.out}' if the edit was "
+                "intended",
+            )
+            return EXIT_FINDINGS
     now = datetime.datetime.now(datetime.UTC)
-    rendered = render_plan(schema, settings, options.out, options.slug, now)
-    if not options.write:
-        for file in rendered.files:
-            print(f"-- {file.name}\n{file.content}")
+    rendered = render_plan(schema, settings, options.out, options.slug, now, previous)
+    if rendered.problems:
+        for problem in rendered.problems:
+            where = f"{problem.span}: " if problem.span else ""
+            print(f"{where}error: {problem.message}\n  help: {problem.help}", file=sys.stderr)
+        return EXIT_FINDINGS
+    safety = _safety(rendered, previous, schema, settings, options.allow_destructive)
+    if safety:
+        print(render_text(safety), file=sys.stderr)
+    if has_errors(safety):
+        _fail(
+            "the migration is refused by the safety rules above; nothing was written",
+            "follow each help line, or pass --allow-destructive for an intended destructive change",
+        )
+        return EXIT_FINDINGS
+    if not rendered.plan.up:
+        print("nothing to do: the specs differ from the snapshot only in what no migration holds")
         return EXIT_OK
+    if not options.write:
+        from schemac.plan_output import print_plan
+
+        print_plan(rendered, options.output_format)
+        return EXIT_OK
+    if options.verify:
+        code = _verify_before_writing(settings, options, schema, rendered)
+        if code != EXIT_OK:
+            _fail(f"verification failed: nothing was written to {options.out}")
+            return code
     from schemac.write import WriteError, write_build
 
     try:
         written = write_build(options.out, rendered.files, rendered.snapshot, rendered.sum_text)
     except WriteError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        if exc.help:
-            print(f"  help: {exc.help}", file=sys.stderr)
+        _fail(exc.message, exc.help)
         return EXIT_INPUT
     for path in written:
         print(f"wrote {path}")
-    if options.verify:
-        return run_verify(settings, options.specs, options.out, schema=schema)
     return EXIT_OK
 
 
+def _verify_before_writing(
+    settings: Settings, options: BuildOptions, schema: Schema, rendered: Rendered
+) -> int:
+    """Verify the history as it would be (existing files plus the new ones) in a scratch copy,
+    so a failed verification leaves the migrations directory exactly as it was."""
+    import shutil
+    import tempfile
+
+    from schemac.write import write_build
+
+    with tempfile.TemporaryDirectory(prefix="schemac-build-") as scratch:
+        copy = Path(scratch) / "migrations"
+        if options.out.is_dir():
+            shutil.copytree(options.out, copy)
+        write_build(copy, rendered.files, rendered.snapshot, rendered.sum_text)
+        return run_verify(settings, options.specs, copy, schema=schema)
+
+
 def run_check(settings: Settings, specs: Path, migrations: Path, *, verify: bool) -> int:
-    """lint + up to date (snapshot equals specs) + untampered (sum file) [+ verify]."""
+    """lint + untampered (sum) + one history (no merged branches) + up to date [+ verify]."""
+    from schemac.history import history_problems
     from schemac.report import render_text
+    from schemac.snapshot import same_schema
     from schemac.write import verify_sum
 
     schema, diagnostics = load_schema(specs, settings)
@@ -237,28 +286,36 @@ def run_check(settings: Settings, specs: Path, migrations: Path, *, verify: bool
     if findings:
         print(render_text(findings), file=sys.stderr)
     if has_errors(findings):
-        problems.append("lint found errors")
-    snapshot_path = migrations / SNAPSHOT
-    rebuild = f"run 'schemac build {specs} -o {migrations}'"
-    if not snapshot_path.is_file():
-        problems.append(f"no {SNAPSHOT} in {migrations}: {rebuild}")
-    elif snapshot_path.read_text(encoding="utf-8") != snapshot_text(schema):
-        # incremental planning does not exist yet, so a rebuild cannot add the missing migration
-        problems.append(
-            f"the specs have changes no migration holds: the snapshot in {migrations} records a "
-            "different schema"
-        )
+        problems.append("lint found errors: fix them (see above)")
+    previous, code = _previous(migrations)
+    if code is not None:
+        return code
+    rebuild = f"run 'schemac build {specs} -o {migrations}' and commit the new migration"
     if (migrations / SUM).is_file():
-        problems += [f"{SUM}: {p}" for p in verify_sum(migrations)]
-    elif migrations.is_dir():
-        problems.append(f"no {SUM} in {migrations}")
+        problems += [
+            f"{SUM}: {p} (restore it, or run 'schemac hash -m {migrations}' if intended)"
+            for p in verify_sum(migrations)
+        ]
+    elif migrations.is_dir() and any(migrations.iterdir()):
+        problems.append(f"no {SUM} in {migrations}: run 'schemac hash -m {migrations}'")
+    history = history_problems(migrations, settings.format, previous)
+    problems += history
+    if previous is None:
+        problems.append(f"no {SNAPSHOT} in {migrations}: {rebuild}")
+    elif not history and not same_schema(previous.schema, schema):
+        from schemac.plan.diff import diff
+
+        pending, _ = diff(previous.schema, schema)
+        listed = "; ".join(ch.describe() for ch in pending[:5])
+        more = f" and {len(pending) - 5} more" if len(pending) > 5 else ""
+        problems.append(f"the specs have changes no migration holds ({listed}{more}): {rebuild}")
     for problem in problems:
         print(f"check: {problem}", file=sys.stderr)
     if problems:
         return EXIT_FINDINGS
     print(f"check: {migrations} is up to date and untampered")
     if verify:
-        return run_verify(settings, specs, migrations, schema=schema)
+        return run_verify(settings, specs, migrations, schema=schema, fresh_compare=True)
     return EXIT_OK
 
 
@@ -271,6 +328,7 @@ def run_verify(
     report: bool = False,
     output_format: str = "text",
     round_trip: bool = True,
+    fresh_compare: bool = False,
 ) -> int:
     from schemac.verify.run import verify_migrations
 
@@ -287,12 +345,26 @@ def run_verify(
             report=report,
             output_format=output_format,
             round_trip=round_trip,
+            fresh=_fresh_build(schema, settings) if fresh_compare else None,
         )
     except EnvironmentProblem as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         if exc.help:
             print(f"  help: {exc.help}", file=sys.stderr)
         return EXIT_ENV
+
+
+def _fresh_build(schema: Schema, settings: Settings) -> list[Any]:
+    """The migration units of a fresh build of the schema (to compare a replayed history with)."""
+    from schemac.plan.diff import fresh_plan
+    from schemac.render.environment import make_environment
+    from schemac.render.sql import render_unit
+
+    env = make_environment(settings.templates_dir)
+    return [
+        (render_unit(unit, env, settings, direction="up"), unit.transactional)
+        for unit in fresh_plan(schema).up
+    ]
 
 
 def _lint(schema: Schema, settings: Settings) -> list[Diagnostic]:

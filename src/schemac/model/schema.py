@@ -45,6 +45,8 @@ class Column(Node):
     description: str | None = None
     #: previous name, for the planner (never compared with the database)
     renamed_from: str | None = Field(default=None, exclude=True)
+    #: USING expression for a change of this column's type (planner only)
+    using: str | None = Field(default=None, exclude=True)
     #: the trait that supplied the column (None when written in the table)
     trait: str | None = Field(default=None, exclude=True)
     #: lint codes/names suppressed on this column
@@ -101,6 +103,8 @@ class IndexPart(Node):
 
 class Index(Node):
     name: str
+    #: previous name, for the planner (never compared with the database)
+    renamed_from: str | None = Field(default=None, exclude=True)
     parts: tuple[IndexPart, ...]
     unique: bool = False
     method: Literal["btree", "hash", "gin", "gist", "brin", "spgist"] = "btree"
@@ -181,6 +185,8 @@ class Enum(Node):
     name: str
     values: tuple[str, ...]
     description: str | None = None
+    #: (new value, old value) pairs from `renamed_from` in the specs (planner only)
+    renamed_values: tuple[tuple[str, str], ...] = Field(default=(), exclude=True)
     lint_ignore: tuple[str, ...] = Field(default=(), exclude=True)
     span: Span | None = _span()
 
@@ -200,8 +206,9 @@ class View(Node):
     name: str
     query: str
     description: str | None = None
-    #: qualified names of the tables/views the query reads (from parsing the SQL)
-    depends_on: tuple[str, ...] = Field(default=(), exclude=True)
+    #: qualified names of the tables/views the query reads (from parsing the SQL); kept in the
+    #: snapshot so the planner knows what an old view reads without re-parsing it
+    depends_on: tuple[str, ...] = ()
     span: Span | None = _span()
 
     @property
@@ -222,7 +229,7 @@ class MaterializedView(Node):
     description: str | None = None
     indexes: tuple[Index, ...] = ()
     refresh: Refresh | None = Field(default=None, exclude=True)
-    depends_on: tuple[str, ...] = Field(default=(), exclude=True)
+    depends_on: tuple[str, ...] = ()
     span: Span | None = _span()
 
     @property

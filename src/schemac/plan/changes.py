@@ -1,16 +1,24 @@
 """Typed operations: what a migration does, one value per statement kind.
 
-Every change names its template (`kind`, one `templates/{kind}.sql.j2` each), whether it may run in
-a transaction, how safe it is on a live database, and its inverse for the down migration.
-Changes hold model values; all SQL spelling happens in render/.
+Every change names its template (`kind`, one `templates/{kind}.sql.j2` each). Its facts belong to
+the instance, not the class: whether it may run in a transaction (a concurrent index build may
+not), how safe it is on a live database, the locks it takes on which relation, whether and how it
+can be undone (`inverse()`), and the spec span that caused it. Changes hold model values; all SQL
+spelling happens in render/.
+
+`stage` places a change in the migration sequence an incremental build writes (see plan/units.py):
+enum values are committed before anything uses them, concurrent index builds run alone outside
+a transaction, constraints added NOT VALID are validated in a later transaction.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import ClassVar, Literal
 
 from schemac.model.schema import (
+    Check,
+    Column,
     Enum,
     Extension,
     ForeignKey,
@@ -19,34 +27,110 @@ from schemac.model.schema import (
     MaterializedView,
     Partition,
     Policy,
+    PrimaryKey,
     SeedTable,
     Table,
     Trigger,
+    Unique,
     View,
 )
+from schemac.source import Span
 
 Safety = Literal["safe", "locking", "rewrites", "destructive"]
+Reversibility = Literal["reversible", "lossy", "irreversible"]
+LockMode = Literal[
+    "ACCESS EXCLUSIVE",
+    "EXCLUSIVE",
+    "SHARE ROW EXCLUSIVE",
+    "SHARE",
+    "SHARE UPDATE EXCLUSIVE",
+    "ROW EXCLUSIVE",
+]
+
+#: stages of an incremental migration sequence, in the order they run
+STAGE_ENUM_VALUES = 0  # ALTER TYPE ... ADD VALUE: committed before any use (55P04)
+STAGE_MAIN = 1  # one transaction: creations, alterations, NOT VALID constraints, drops
+STAGE_CONCURRENT = 2  # CREATE INDEX CONCURRENTLY, each alone, outside a transaction
+STAGE_VALIDATE = 3  # one transaction: VALIDATE, SET NOT NULL, ADD CONSTRAINT ... USING INDEX
+STAGE_DROP_CONCURRENT = 4  # DROP INDEX / DETACH PARTITION CONCURRENTLY, each alone
+STAGE_FINISH = 5  # one transaction: renames of rebuilt indexes, drops of detached partitions
+
+ACCESS_EXCLUSIVE: LockMode = "ACCESS EXCLUSIVE"
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A lock a change takes on a relation that existed before the migration."""
+
+    mode: LockMode
+    relation: str
+    #: held only for a catalog update (no scan, no rewrite under it)
+    brief: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.mode} on {self.relation}" + ("" if self.brief else " (scan/rewrite)")
 
 
 @dataclass(frozen=True)
 class Change:
     """Base of every operation.
 
-    `kind` is the template name; `key` identifies the object the change creates or drops (used
-    for ordering ties and messages); `transactional` is False for statements PostgreSQL refuses
-    inside a transaction block (CREATE INDEX CONCURRENTLY, ALTER TYPE ... ADD VALUE before 12).
+    `key` identifies the object the change creates or drops (for ties and messages). Facts
+    default to the harmless case; subclasses and instances say otherwise.
     """
 
     kind: ClassVar[str] = "change"
-    safety: ClassVar[Safety] = "safe"
-    transactional: ClassVar[bool] = True
+    _: KW_ONLY
+    #: where the spec declared the object this change comes from (never compared)
+    span: Span | None = field(default=None, compare=False, repr=False)
+    #: see the STAGE_* constants; fresh builds use STAGE_MAIN only
+    stage: int = STAGE_MAIN
+    #: the object works on a relation that existed before this migration (live traffic)
+    live: bool = False
+    #: the inverse is implied by undoing its parent (an index of a table created alongside)
+    covered: bool = False
 
     @property
     def key(self) -> str:
         raise AssertionError(f"{type(self).__name__} must define key")
 
+    @property
+    def transactional(self) -> bool:
+        return True
 
-# --- creations (up) ------------------------------------------------------------------------
+    @property
+    def safety(self) -> Safety:
+        return "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return ()
+
+    @property
+    def reversibility(self) -> Reversibility:
+        return "reversible"
+
+    @property
+    def reason(self) -> str | None:
+        """Why the change is not safe or not simply reversible (for plan and comments)."""
+        return None
+
+    def inverse(self) -> tuple[Change, ...]:
+        """The changes that undo this one, in order (empty when covered or irreversible)."""
+        return ()
+
+    def describe(self) -> str:
+        return f"{self.kind.replace('_', ' ')} {self.key}"
+
+    def _exclusive(self, relation: str, *, brief: bool = True) -> tuple[Lock, ...]:
+        return (Lock(ACCESS_EXCLUSIVE, relation, brief),) if self.live else ()
+
+
+def _qname(schema: str, name: str) -> str:
+    return name if schema == "public" else f"{schema}.{name}"
+
+
+# --- namespaces, extensions, types, functions -------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -58,6 +142,9 @@ class CreateSchema(Change):
     def key(self) -> str:
         return self.name
 
+    def inverse(self) -> tuple[Change, ...]:
+        return (Drop("schema", None, self.name),)
+
 
 @dataclass(frozen=True)
 class CreateExtension(Change):
@@ -67,6 +154,9 @@ class CreateExtension(Change):
     @property
     def key(self) -> str:
         return self.extension.name
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (Drop("extension", None, self.extension.name),)
 
 
 @dataclass(frozen=True)
@@ -78,15 +168,52 @@ class CreateEnum(Change):
     def key(self) -> str:
         return self.enum.qualified_name
 
+    def inverse(self) -> tuple[Change, ...]:
+        return (Drop("type", self.enum.schema_name, self.enum.name),)
+
+
+@dataclass(frozen=True)
+class AddEnumValue(Change):
+    """ALTER TYPE ... ADD VALUE [BEFORE|AFTER]: PostgreSQL cannot take a value back out."""
+
+    kind: ClassVar[str] = "add_enum_value"
+    enum: Enum
+    value: str
+    #: ("before" | "after", neighbour) or None to append
+    position: tuple[Literal["before", "after"], str] | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.enum.qualified_name}.{self.value}"
+
+    @property
+    def reversibility(self) -> Reversibility:
+        return "irreversible"
+
+    @property
+    def reason(self) -> str | None:
+        return "PostgreSQL cannot remove a value from an enum; the down migration keeps it"
+
 
 @dataclass(frozen=True)
 class CreateFunction(Change):
     kind: ClassVar[str] = "create_function"
     function: Function
+    #: CREATE OR REPLACE over an existing function with the same signature and return type
+    replace_of: Function | None = None
 
     @property
     def key(self) -> str:
         return self.function.qualified_name
+
+    def inverse(self) -> tuple[Change, ...]:
+        if self.replace_of is not None:
+            return (CreateFunction(self.replace_of, replace_of=self.function),)
+        fn = self.function
+        return (Drop("function", fn.schema_name, fn.name, arguments=fn.arguments),)
+
+
+# --- tables and columns -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -102,33 +229,228 @@ class CreateTable(Change):
     def key(self) -> str:
         return self.table.qualified_name
 
+    def inverse(self) -> tuple[Change, ...]:
+        return (Drop("table", self.table.schema_name, self.table.name),)
+
 
 @dataclass(frozen=True)
-class CreatePartition(Change):
-    kind: ClassVar[str] = "create_partition"
+class AddColumn(Change):
+    """ALTER TABLE ... ADD COLUMN on an existing table."""
+
+    kind: ClassVar[str] = "add_column"
     table: Table
-    partition: Partition
+    column: Column
 
     @property
     def key(self) -> str:
-        return f"{self.table.schema_name}.{self.partition.name}"
+        return f"{self.table.qualified_name}.{self.column.name}"
+
+    @property
+    def rewrites(self) -> bool:
+        # PostgreSQL 11+ stores a non-volatile default in the catalog; a volatile one, an
+        # identity or a stored generated column is computed for every existing row
+        col = self.column
+        return bool(
+            col.identity is not None
+            or col.generated is not None
+            or (col.default is not None and is_volatile(col.default))
+        )
+
+    @property
+    def safety(self) -> Safety:
+        return "rewrites" if self.live and self.rewrites else "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return self._exclusive(self.table.qualified_name, brief=not self.rewrites)
+
+    @property
+    def reason(self) -> str | None:
+        if self.live and self.rewrites:
+            return "the new column is computed for every existing row under ACCESS EXCLUSIVE"
+        return None
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (DropColumn(self.table, self.column, live=self.live),)
 
 
 @dataclass(frozen=True)
-class CreateIndex(Change):
-    """CREATE INDEX; `concurrently` on existing tables (then in a non-transactional unit)."""
-
-    kind: ClassVar[str] = "create_index"
-    schema_name: str
-    table: str
-    index: Index
-    concurrently: bool = False
-    #: the indexed relation is a materialized view
-    on_matview: bool = False
+class DropColumn(Change):
+    kind: ClassVar[str] = "drop_column"
+    table: Table
+    column: Column
 
     @property
     def key(self) -> str:
-        return f"{self.schema_name}.{self.index.name}"
+        return f"{self.table.qualified_name}.{self.column.name}"
+
+    @property
+    def safety(self) -> Safety:
+        return "destructive"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return self._exclusive(self.table.qualified_name)
+
+    @property
+    def reversibility(self) -> Reversibility:
+        return "lossy"
+
+    @property
+    def reason(self) -> str | None:
+        return "the column's data is lost; the down migration re-adds it empty"
+
+    def inverse(self) -> tuple[Change, ...]:
+        back: list[Change] = [AddColumn(self.table, _restorable(self.column), live=self.live)]
+        if self.column.description:
+            t = self.table
+            back.append(
+                Comment(
+                    "column", t.schema_name, t.name, self.column.description, sub=self.column.name
+                )
+            )
+        return tuple(back)
+
+
+def _restorable(column: Column) -> Column:
+    # a NOT NULL column without a default cannot be added back to a table holding rows
+    if not column.nullable and column.default is None and column.identity is None:
+        return column.model_copy(update={"nullable": True})
+    return column
+
+
+AlterAction = Literal[
+    "type",
+    "set default",
+    "drop default",
+    "set not null",
+    "drop not null",
+    "add identity",
+    "drop identity",
+    "set identity",
+]
+
+
+@dataclass(frozen=True)
+class AlterColumn(Change):
+    """ALTER TABLE ... ALTER COLUMN: one action, with the column before and after."""
+
+    kind: ClassVar[str] = "alter_column"
+    table: Table
+    action: AlterAction
+    old: Column
+    new: Column
+    #: the USING expression of a type change that needs a cast
+    using: str | None = None
+    #: a type change PostgreSQL performs by rewriting the table (and its indexes)
+    rewrite: bool = False
+    #: the USING expression of the opposite type change (for the down migration)
+    using_back: str | None = None
+    #: SET NOT NULL with a validated CHECK (col IS NOT NULL) in place: no scan under the lock
+    proven: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.table.qualified_name}.{self.new.name}"
+
+    @property
+    def safety(self) -> Safety:
+        if not self.live:
+            return "safe"
+        if self.action == "type" and self.rewrite:
+            return "rewrites"
+        if self.action == "set not null" and not self.proven:
+            return "locking"
+        return "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        brief = not (self.action == "type" and self.rewrite)
+        if self.action == "set not null" and not self.proven:
+            brief = False
+        return self._exclusive(self.table.qualified_name, brief=brief)
+
+    @property
+    def reversibility(self) -> Reversibility:
+        return "lossy" if self.action == "type" and self.rewrite else "reversible"
+
+    @property
+    def reason(self) -> str | None:
+        if self.action == "type" and self.rewrite and self.live:
+            return f"{self.old.type} -> {self.new.type} rewrites the table and its indexes"
+        if self.action == "set not null" and self.live and not self.proven:
+            return "scans the table for NULLs under ACCESS EXCLUSIVE"
+        return None
+
+    def inverse(self) -> tuple[Change, ...]:
+        opposite: dict[str, AlterAction] = {
+            "set not null": "drop not null",
+            "drop not null": "set not null",
+            "add identity": "drop identity",
+            "drop identity": "add identity",
+        }
+        action = opposite.get(self.action, self.action)
+        if self.action == "set default" and self.old.default is None:
+            action = "drop default"
+        elif self.action == "drop default":
+            action = "set default"
+        return (
+            AlterColumn(
+                self.table,
+                action,
+                self.new,
+                self.old,
+                self.using_back,
+                self.rewrite,
+                self.using,
+                live=self.live,
+            ),
+        )
+
+    def describe(self) -> str:
+        return f"alter column {self.key}: {self.action}"
+
+
+# --- constraints ------------------------------------------------------------------------------
+
+
+Constraint = PrimaryKey | Unique | Check
+
+
+@dataclass(frozen=True)
+class AddConstraint(Change):
+    """ALTER TABLE ... ADD CONSTRAINT (primary key, unique, check) on an existing table; a check
+    may be NOT VALID (then validated in a later transaction), a key may adopt a unique index
+    built concurrently beforehand (USING INDEX)."""
+
+    kind: ClassVar[str] = "add_constraint"
+    table: Table
+    constraint: Constraint
+    not_valid: bool = False
+    using_index: str | None = None
+    #: a helper check (col IS NOT NULL) that only exists between stages
+    helper: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.table.qualified_name}.{self.constraint.name}"
+
+    @property
+    def safety(self) -> Safety:
+        if self.live and isinstance(self.constraint, Check) and not self.not_valid:
+            return "locking"
+        if self.live and not isinstance(self.constraint, Check) and self.using_index is None:
+            return "locking"
+        return "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return self._exclusive(self.table.qualified_name, brief=self.safety == "safe")
+
+    def inverse(self) -> tuple[Change, ...]:
+        if self.helper:
+            return ()  # dropped again by the same plan; the down of the drop is empty too
+        return (DropConstraint(self.table, self.constraint.name, live=self.live, if_exists=True),)
 
 
 @dataclass(frozen=True)
@@ -145,15 +467,218 @@ class AddForeignKey(Change):
     def key(self) -> str:
         return f"{self.table.qualified_name}.{self.foreign_key.name}"
 
+    @property
+    def safety(self) -> Safety:
+        return "locking" if self.live and not self.not_valid else "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live:
+            return ()
+        brief = self.not_valid
+        target = f"{self.foreign_key.ref_schema}.{self.foreign_key.ref_table}"
+        return (
+            Lock("SHARE ROW EXCLUSIVE", self.table.qualified_name, brief),
+            Lock("SHARE ROW EXCLUSIVE", target, brief),
+        )
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (DropConstraint(self.table, self.foreign_key.name, live=self.live),)
+
+
+@dataclass(frozen=True)
+class ValidateConstraint(Change):
+    """ALTER TABLE ... VALIDATE CONSTRAINT: scans under SHARE UPDATE EXCLUSIVE (no blocking)."""
+
+    kind: ClassVar[str] = "validate_constraint"
+    table: Table
+    name: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.table.qualified_name}.{self.name}"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return (Lock("SHARE UPDATE EXCLUSIVE", self.table.qualified_name, False),)
+
+
+@dataclass(frozen=True)
+class DropConstraint(Change):
+    kind: ClassVar[str] = "drop_constraint"
+    table: Table
+    name: str
+    #: what the constraint was, so the down migration can add it back
+    restore: tuple[Change, ...] = ()
+    if_exists: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.table.qualified_name}.{self.name}"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return self._exclusive(self.table.qualified_name)
+
+    def inverse(self) -> tuple[Change, ...]:
+        return self.restore
+
+
+# --- indexes, partitions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateIndex(Change):
+    """CREATE INDEX; `concurrently` on existing tables (then alone, outside a transaction);
+    `only` on a partitioned parent (the partitions' indexes are attached afterwards)."""
+
+    kind: ClassVar[str] = "create_index"
+    schema_name: str
+    table: str
+    index: Index
+    concurrently: bool = False
+    #: the indexed relation is a materialized view
+    on_matview: bool = False
+    only: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema_name}.{self.index.name}"
+
+    @property
+    def transactional(self) -> bool:
+        return not self.concurrently
+
+    @property
+    def safety(self) -> Safety:
+        return "locking" if self.live and not self.concurrently and not self.only else "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live:
+            return ()
+        relation = f"{self.schema_name}.{self.table}"
+        if self.concurrently:
+            return (Lock("SHARE UPDATE EXCLUSIVE", relation, False),)
+        return (Lock("SHARE", relation, self.only),)
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (
+            Drop(
+                "index",
+                self.schema_name,
+                self.index.name,
+                concurrently=self.concurrently,
+                stage=self.stage,
+                live=self.live,
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class AttachIndex(Change):
+    """ALTER INDEX parent_index ATTACH PARTITION partition_index."""
+
+    kind: ClassVar[str] = "attach_index"
+    schema_name: str
+    parent_index: str
+    partition_index: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema_name}.{self.partition_index}"
+
+
+@dataclass(frozen=True)
+class CreatePartition(Change):
+    kind: ClassVar[str] = "create_partition"
+    table: Table
+    partition: Partition
+
+    @property
+    def key(self) -> str:
+        return f"{self.table.schema_name}.{self.partition.name}"
+
+    @property
+    def _scans_default(self) -> bool:
+        return any(p.default for p in self.table.partitions) and not self.partition.default
+
+    @property
+    def safety(self) -> Safety:
+        return "locking" if self.live and self._scans_default else "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return self._exclusive(self.table.qualified_name, brief=not self._scans_default)
+
+    @property
+    def reason(self) -> str | None:
+        if self.live and self._scans_default:
+            return "the default partition is scanned for rows of the new bound under lock"
+        return None
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (Drop("table", self.table.schema_name, self.partition.name, live=self.live),)
+
+
+@dataclass(frozen=True)
+class DetachPartition(Change):
+    """ALTER TABLE ... DETACH PARTITION [CONCURRENTLY] before a removed partition is dropped."""
+
+    kind: ClassVar[str] = "detach_partition"
+    table: Table
+    partition: Partition
+    concurrently: bool = True
+
+    @property
+    def key(self) -> str:
+        return f"{self.table.schema_name}.{self.partition.name}"
+
+    @property
+    def transactional(self) -> bool:
+        return not self.concurrently
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        mode: LockMode = "SHARE UPDATE EXCLUSIVE" if self.concurrently else ACCESS_EXCLUSIVE
+        return (Lock(mode, self.table.qualified_name),)
+
+    @property
+    def reason(self) -> str | None:
+        return "the down of the partition's drop attaches it again"
+
+
+# --- views, triggers, row-level security ------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CreateView(Change):
     kind: ClassVar[str] = "create_view"
     view: View
+    #: CREATE OR REPLACE over this view (its columns are kept, new ones only appended)
+    replace_of: View | None = None
 
     @property
     def key(self) -> str:
         return self.view.qualified_name
+
+    def inverse(self) -> tuple[Change, ...]:
+        if self.replace_of is not None:
+            return (DropThenCreateView(self.view, self.replace_of),)
+        return (Drop("view", self.view.schema_name, self.view.name),)
+
+
+@dataclass(frozen=True)
+class DropThenCreateView(Change):
+    """The down of CREATE OR REPLACE that appended columns: a view cannot lose columns in place."""
+
+    kind: ClassVar[str] = "drop_then_create_view"
+    current: View
+    previous: View
+
+    @property
+    def key(self) -> str:
+        return self.previous.qualified_name
 
 
 @dataclass(frozen=True)
@@ -165,6 +690,13 @@ class CreateMaterializedView(Change):
     def key(self) -> str:
         return self.view.qualified_name
 
+    @property
+    def reason(self) -> str | None:
+        return "runs the query to fill the view" if self.live else None
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (Drop("materialized view", self.view.schema_name, self.view.name),)
+
 
 @dataclass(frozen=True)
 class CreateTrigger(Change):
@@ -174,6 +706,15 @@ class CreateTrigger(Change):
     @property
     def key(self) -> str:
         return f"{self.trigger.table_schema}.{self.trigger.table}.{self.trigger.name}"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        relation = f"{self.trigger.table_schema}.{self.trigger.table}"
+        return (Lock("SHARE ROW EXCLUSIVE", relation),) if self.live else ()
+
+    def inverse(self) -> tuple[Change, ...]:
+        t = self.trigger
+        return (Drop("trigger", t.table_schema, t.name, on=t.table),)
 
 
 @dataclass(frozen=True)
@@ -185,6 +726,38 @@ class EnableRls(Change):
     def key(self) -> str:
         return self.table.qualified_name
 
+    def inverse(self) -> tuple[Change, ...]:
+        return (DisableRls(self.table),)
+
+
+RlsAction = Literal["enable", "disable", "force", "no force"]
+
+
+@dataclass(frozen=True)
+class SetRls(Change):
+    """ALTER TABLE ... ENABLE / DISABLE / FORCE / NO FORCE ROW LEVEL SECURITY."""
+
+    kind: ClassVar[str] = "set_rls"
+    table: Table
+    action: RlsAction
+
+    @property
+    def key(self) -> str:
+        return f"{self.table.qualified_name}:{self.action}"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return self._exclusive(self.table.qualified_name)
+
+    def inverse(self) -> tuple[Change, ...]:
+        back: dict[RlsAction, RlsAction] = {
+            "enable": "disable",
+            "disable": "enable",
+            "force": "no force",
+            "no force": "force",
+        }
+        return (SetRls(self.table, back[self.action], live=self.live),)
+
 
 @dataclass(frozen=True)
 class CreatePolicy(Change):
@@ -195,6 +768,78 @@ class CreatePolicy(Change):
     @property
     def key(self) -> str:
         return f"{self.table.qualified_name}.{self.policy.name}"
+
+    def inverse(self) -> tuple[Change, ...]:
+        t = self.table
+        return (Drop("policy", t.schema_name, self.policy.name, on=t.name),)
+
+
+@dataclass(frozen=True)
+class AlterPolicy(Change):
+    """ALTER POLICY: new roles or expressions, same command and permissiveness."""
+
+    kind: ClassVar[str] = "alter_policy"
+    table: Table
+    old: Policy
+    new: Policy
+
+    @property
+    def key(self) -> str:
+        return f"{self.table.qualified_name}.{self.new.name}"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return self._exclusive(self.table.qualified_name)
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (AlterPolicy(self.table, self.new, self.old, live=self.live),)
+
+
+# --- renames, comments, seeds -----------------------------------------------------------------
+
+RenameTarget = Literal[
+    "table", "column", "index", "constraint", "type", "enum value", "view", "materialized view"
+]
+
+
+@dataclass(frozen=True)
+class Rename(Change):
+    """ALTER ... RENAME: only ever from `renamed_from` in the specs (never guessed)."""
+
+    kind: ClassVar[str] = "rename"
+    target: RenameTarget
+    schema_name: str
+    #: the object renamed; for columns and constraints the table, for enum values the type
+    name: str
+    old: str
+    new: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.target}:{self.schema_name}.{self.name}.{self.old}"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if self.target in ("type", "enum value"):
+            return ()
+        relation = self.name if self.target in ("column", "constraint") else self.old
+        return self._exclusive(f"{self.schema_name}.{relation}")
+
+    @property
+    def reason(self) -> str | None:
+        if self.live and self.target in ("table", "column", "view", "materialized view"):
+            return "running code that uses the old name breaks at once (expand/contract instead)"
+        return None
+
+    def inverse(self) -> tuple[Change, ...]:
+        name = self.new if self.target not in ("column", "constraint", "enum value") else self.name
+        return (Rename(self.target, self.schema_name, name, self.new, self.old, live=self.live),)
+
+    def describe(self) -> str:
+        where = _qname(self.schema_name, self.name)
+        return f"rename {self.target} {self.old} to {self.new}" + (
+            f" on {where}" if self.target in ("column", "constraint", "enum value") else ""
+        )
 
 
 CommentTarget = Literal[
@@ -215,69 +860,143 @@ class Comment(Change):
     sub: str | None = None
     #: the argument list, for target "function"
     arguments: str = ""
+    #: the comment before (for the down migration of a changed comment)
+    previous: str | None = None
 
     @property
     def key(self) -> str:
         return f"{self.target}:{self.schema_name}.{self.name}.{self.sub or ''}"
 
+    def inverse(self) -> tuple[Change, ...]:
+        return (
+            Comment(
+                self.target,
+                self.schema_name,
+                self.name,
+                self.previous,
+                self.sub,
+                self.arguments,
+                self.text,
+            ),
+        )
+
 
 @dataclass(frozen=True)
 class InsertSeed(Change):
+    """INSERT ... ON CONFLICT (key) DO NOTHING|UPDATE for seed rows."""
+
     kind: ClassVar[str] = "insert_seed"
     seed: SeedTable
     #: column name -> canonical type, so literals can be cast where PostgreSQL needs it
     column_types: tuple[tuple[str, str], ...] = ()
+    #: the rows as they were before (for upserted rows: the down writes them back)
+    previous: SeedTable | None = None
 
     @property
     def key(self) -> str:
         return f"{self.seed.table_schema}.{self.seed.table}"
 
+    def inverse(self) -> tuple[Change, ...]:
+        if self.previous is not None:
+            return (InsertSeed(self.previous, self.column_types, self.seed),)
+        return (DeleteSeed(self.seed, self.column_types),)
 
-# --- drops (down) --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DeleteSeed(Change):
+    """Removes the seed rows by key (removed seed rows, and the inverse of InsertSeed)."""
+
+    kind: ClassVar[str] = "delete_seed"
+    seed: SeedTable
+    column_types: tuple[tuple[str, str], ...] = ()
+    #: the removed rows are inserted again by the down migration
+    restore: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.seed.table_schema}.{self.seed.table}"
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (InsertSeed(self.seed, self.column_types),) if self.restore else ()
+
+
+# --- drops ------------------------------------------------------------------------------------
+
+DropTarget = Literal[
+    "schema",
+    "extension",
+    "type",
+    "function",
+    "table",
+    "index",
+    "view",
+    "materialized view",
+    "trigger",
+    "policy",
+]
+#: drops whose object holds data: undoing them cannot bring the data back
+_HOLDS_DATA = frozenset({"table", "type"})
 
 
 @dataclass(frozen=True)
 class Drop(Change):
-    """DROP {object_type} IF EXISTS name [ON table] [CASCADE?]: the inverse of a creation.
+    """DROP {object_type} [CONCURRENTLY] IF EXISTS name [ON table].
 
-    Down migrations run the inverses in reverse order, so no CASCADE is needed; `on` holds the
-    table for triggers and policies, `arguments` the signature of functions.
+    `on` holds the table for triggers and policies, `arguments` the signature of functions.
+    `restore` is what re-creates the object (the inverse); a drop that is the down of a
+    creation has none. `destructive` marks the drop of something the specs removed.
     """
 
     kind: ClassVar[str] = "drop"
-    safety: ClassVar[Safety] = "destructive"
-    object_type: Literal[
-        "schema",
-        "extension",
-        "type",
-        "function",
-        "table",
-        "index",
-        "view",
-        "materialized view",
-        "trigger",
-        "policy",
-    ]
+    object_type: DropTarget
     schema_name: str | None
     name: str
     on: str | None = None
     arguments: str | None = None
+    concurrently: bool = False
+    restore: tuple[Change, ...] = ()
+    destructive: bool = False
 
     @property
     def key(self) -> str:
         return f"{self.object_type}:{self.schema_name}.{self.name}"
 
-
-@dataclass(frozen=True)
-class DropConstraint(Change):
-    kind: ClassVar[str] = "drop_constraint"
-    safety: ClassVar[Safety] = "destructive"
-    table: Table
-    name: str
+    @property
+    def transactional(self) -> bool:
+        return not self.concurrently
 
     @property
-    def key(self) -> str:
-        return f"{self.table.qualified_name}.{self.name}"
+    def safety(self) -> Safety:
+        return "destructive" if self.destructive else "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live or self.schema_name is None:
+            return ()
+        if self.object_type == "index":
+            mode: LockMode = "SHARE UPDATE EXCLUSIVE" if self.concurrently else ACCESS_EXCLUSIVE
+            return (Lock(mode, f"{self.schema_name}.{self.on or self.name}"),)
+        if self.object_type in ("trigger", "policy") and self.on is not None:
+            return (Lock(ACCESS_EXCLUSIVE, f"{self.schema_name}.{self.on}"),)
+        return (Lock(ACCESS_EXCLUSIVE, f"{self.schema_name}.{self.name}"),)
+
+    @property
+    def reversibility(self) -> Reversibility:
+        if not self.restore:
+            return "irreversible" if self.destructive else "reversible"
+        return "lossy" if self.object_type in _HOLDS_DATA and self.destructive else "reversible"
+
+    @property
+    def reason(self) -> str | None:
+        if self.destructive and self.object_type in _HOLDS_DATA:
+            return "the data is lost; the down migration re-creates the object empty"
+        return None
+
+    def inverse(self) -> tuple[Change, ...]:
+        return self.restore
+
+    def describe(self) -> str:
+        return f"drop {self.object_type} {_qname(self.schema_name or 'public', self.name)}"
 
 
 @dataclass(frozen=True)
@@ -291,53 +1010,96 @@ class DisableRls(Change):
 
 
 @dataclass(frozen=True)
-class DeleteSeed(Change):
-    """Removes the seed rows by key (the inverse of InsertSeed, for incremental downs)."""
+class Irreversible(Change):
+    """A comment in a down migration where an up change cannot be undone, saying why."""
 
-    kind: ClassVar[str] = "delete_seed"
-    seed: SeedTable
-    column_types: tuple[tuple[str, str], ...] = ()
+    kind: ClassVar[str] = "irreversible"
+    what: str
+    why: str
 
     @property
     def key(self) -> str:
-        return f"{self.seed.table_schema}.{self.seed.table}"
+        return self.what
 
 
 ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     CreateSchema,
     CreateExtension,
     CreateEnum,
+    AddEnumValue,
     CreateFunction,
     CreateTable,
-    CreatePartition,
-    CreateIndex,
+    AddColumn,
+    DropColumn,
+    AlterColumn,
+    AddConstraint,
     AddForeignKey,
+    ValidateConstraint,
+    DropConstraint,
+    CreatePartition,
+    DetachPartition,
+    CreateIndex,
+    AttachIndex,
     CreateView,
+    DropThenCreateView,
     CreateMaterializedView,
     CreateTrigger,
     EnableRls,
+    SetRls,
     CreatePolicy,
+    AlterPolicy,
+    Rename,
     Comment,
     InsertSeed,
-    Drop,
-    DropConstraint,
-    DisableRls,
     DeleteSeed,
+    Drop,
+    DisableRls,
+    Irreversible,
 )
+
+
+# --- expressions the facts depend on ----------------------------------------------------------
+
+#: functions PostgreSQL evaluates once per row: a default calling them fills every row anew
+_VOLATILE = (
+    "random(",
+    "gen_random_uuid(",
+    "uuid_generate_v",
+    "clock_timestamp(",
+    "timeofday(",
+    "nextval(",
+    "txid_current(",
+    "setseed(",
+)
+
+
+def is_volatile(expression: str) -> bool:
+    """True when a default calls a volatile built-in (now() and CURRENT_TIMESTAMP are stable:
+    PostgreSQL 11+ evaluates them once and stores the value in the catalog)."""
+    text = expression.lower().replace(" ", "")
+    return any(name in text for name in _VOLATILE)
 
 
 @dataclass(frozen=True)
 class Unit:
-    """A migration unit: changes applied together, in one transaction unless not transactional."""
+    """A migration unit: changes applied together, in one transaction unless not transactional.
+
+    `name` tells units of one build apart in file names (empty for the main unit).
+    """
 
     changes: tuple[Change, ...]
     transactional: bool = True
+    name: str = ""
 
 
 @dataclass(frozen=True)
 class Plan:
-    """The ordered up changes and their down counterparts, grouped into units."""
+    """The ordered up units and, pairwise, their down units."""
 
     up: tuple[Unit, ...]
     down: tuple[Unit, ...]
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return tuple(ch for unit in self.up for ch in unit.changes)

@@ -1,146 +1,603 @@
-"""Planning: the changes that take a database from one Schema to another.
+"""The one differ: `diff(old, new)` is every change that takes a database from `old` to `new`.
 
-A fresh build is `plan(empty, desired)`: every object is created, in dependency order, and the
-down migration drops everything in reverse.
+A fresh build is `diff(Schema(), desired)`; an incremental build diffs the snapshot against the
+specs. Changes are collected into buckets whose fixed order is the dependency order between
+object kinds (drops of dependents first, then namespaces, types, functions, tables, partitions,
+indexes, constraints, SQL functions, views, triggers, row-level security, comments, seeds, and
+the drops of removed objects last); inside a bucket, tables follow their foreign keys and views
+what they read (plan/order.py), ties keep the specs' order. `plan()` then cuts the ordered
+changes into migration units by stage (plan/units.py).
+
+Objects are matched by name; a rename is only ever taken from `renamed_from` in the specs.
+Expressions are compared in canonical form (model/canonical.py), so a respelling is no change.
 """
 
 from __future__ import annotations
 
-from schemac.model.schema import MaterializedView, Schema, Table, View
-from schemac.plan.changes import (
-    AddForeignKey,
-    Change,
-    Comment,
-    CommentTarget,
-    CreateEnum,
-    CreateExtension,
-    CreateFunction,
-    CreateIndex,
-    CreateMaterializedView,
-    CreatePartition,
-    CreatePolicy,
-    CreateSchema,
-    CreateTable,
-    CreateTrigger,
-    CreateView,
-    Drop,
-    DropConstraint,
-    EnableRls,
-    InsertSeed,
-    Plan,
-    Unit,
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from schemac.model.canonical import argument_types, canonical_type_text, same_expr, squash
+from schemac.model.schema import (
+    Enum,
+    Function,
+    MaterializedView,
+    Schema,
+    SeedTable,
+    Table,
+    Trigger,
+    View,
 )
-from schemac.plan.order import order_tables, stable_topological
+from schemac.plan import changes as c
+from schemac.plan.order import stable_topological
+from schemac.source import Span
+
+(
+    DROP_DEPENDENTS,
+    NAMESPACES,
+    TYPES,
+    FUNCTIONS,
+    TABLES,
+    PARTITIONS,
+    INDEXES,
+    CONSTRAINTS,
+    SQL_FUNCTIONS,
+    VIEWS,
+    TRIGGERS,
+    RLS,
+    COMMENTS,
+    SEEDS,
+    DROPS,
+) = range(15)
 
 
-def fresh_plan(schema: Schema) -> Plan:
-    """Every object of the schema, created in dependency order; down drops them in reverse."""
-    up: list[Change] = [CreateSchema(name) for name in schema.schemas]
-    up += [CreateExtension(ext) for ext in schema.extensions]
-    up += [CreateEnum(enum) for enum in schema.enums]
-    # PostgreSQL checks the body of an SQL-language function against existing relations when it
-    # is created, so those come after the tables (and before the views that may call them);
-    # other languages are checked at call time and come first, for defaults and triggers
-    up += [CreateFunction(fn) for fn in schema.functions if fn.language.lower() != "sql"]
-    order = order_tables(schema.tables)
-    for table in order.tables:
-        deferred = {fk.name for fk in order.deferred.get(table.qualified_name, [])}
-        inline = tuple(fk for fk in table.foreign_keys if fk.name not in deferred)
-        up.append(CreateTable(table, inline))
-    for table in order.tables:
-        up += [CreatePartition(table, p) for p in table.partitions]
-    for table in order.tables:
-        up += [CreateIndex(table.schema_name, table.name, index) for index in table.indexes]
-    for table in order.tables:
-        up += [AddForeignKey(table, fk) for fk in order.deferred.get(table.qualified_name, [])]
-    up += [CreateFunction(fn) for fn in schema.functions if fn.language.lower() == "sql"]
-    relations = order_views(schema)
-    for view in relations:
-        if isinstance(view, MaterializedView):
-            up.append(CreateMaterializedView(view))
-            up += [
-                CreateIndex(view.schema_name, view.name, i, on_matview=True) for i in view.indexes
-            ]
-        else:
-            up.append(CreateView(view))
-    up += [CreateTrigger(trigger) for trigger in schema.triggers]
-    for table in order.tables:
-        if table.rls.enabled or table.rls.force:
-            up.append(EnableRls(table))
-        up += [CreatePolicy(table, policy) for policy in table.rls.policies]
-    up += comments(schema, order.tables, relations)
-    seeds = {f"{s.table_schema}.{s.table}": s for s in schema.seeds}
-    for table in order.tables:
-        seed = seeds.get(table.qualified_name)
-        if seed is not None:
-            types = tuple((c.name, c.type) for c in table.columns)
-            up.append(InsertSeed(seed, types))
+@dataclass(frozen=True)
+class Problem:
+    """A change the planner cannot make safely or at all (the build stops with it)."""
 
-    down: list[Change] = []
-    for view in reversed(relations):
-        if isinstance(view, MaterializedView):
-            down.append(Drop("materialized view", view.schema_name, view.name))
-        else:
-            down.append(Drop("view", view.schema_name, view.name))
-    for table in reversed(order.tables):
-        down += [
-            DropConstraint(table, fk.name) for fk in order.deferred.get(table.qualified_name, [])
-        ]
-    down += [Drop("table", t.schema_name, t.name) for t in reversed(order.tables)]
-    down += [
-        Drop("function", f.schema_name, f.name, arguments=f.arguments)
-        for f in reversed(schema.functions)
+    message: str
+    span: Span | None
+    help: str
+
+
+@dataclass
+class Diff:
+    """What diff() collects: changes per bucket, problems, and what the buckets need to share."""
+
+    old: Schema
+    new: Schema
+    buckets: dict[int, list[c.Change]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    #: old qualified table name -> new qualified name (renames; unchanged names map to themselves)
+    table_map: dict[str, str] = field(default_factory=dict)
+    #: qualified names of relations whose shape changed under their dependents (views read them)
+    reshaped: set[str] = field(default_factory=set)
+    #: qualified names of functions dropped and created again (their dependents follow)
+    recreated_functions: set[str] = field(default_factory=set)
+    #: enum (qualified) -> name it has during a type swap (removed or reordered values)
+    swapped_enums: dict[str, Enum] = field(default_factory=dict)
+    #: qualified table name -> position in foreign-key order (seeds insert parents first)
+    table_rank: dict[str, int] = field(default_factory=dict)
+
+    def add(self, bucket: int, *items: c.Change) -> None:
+        self.buckets.setdefault(bucket, []).extend(items)
+
+    def problem(self, message: str, span: Span | None, help: str) -> None:
+        self.problems.append(Problem(message, span, help))
+
+    def ordered(self) -> list[c.Change]:
+        return [ch for bucket in sorted(self.buckets) for ch in self.buckets[bucket]]
+
+    def live_table(self, qualified_new: str) -> Table | None:
+        """The old version of a table of the new schema (None when the table is new)."""
+        for old_name, new_name in self.table_map.items():
+            if new_name == qualified_new:
+                return self.old.table(old_name)
+        return None
+
+
+def diff(old: Schema, new: Schema) -> tuple[list[c.Change], list[Problem]]:
+    """Every change from `old` to `new`, in dependency order, and what cannot be planned."""
+    from schemac.plan.diff_tables import diff_tables
+
+    d = Diff(old, new)
+    _schemas(d)
+    _extensions(d)
+    _enums(d)
+    _functions(d)
+    diff_tables(d)
+    _views(d)
+    _triggers(d)
+    _seeds(d)
+    _schema_drops(d)
+    return d.ordered(), d.problems
+
+
+def plan(old: Schema, new: Schema) -> tuple[c.Plan, list[Problem]]:
+    from schemac.plan.units import cut_units
+
+    changes, problems = diff(old, new)
+    return cut_units(changes), problems
+
+
+def fresh_plan(schema: Schema) -> c.Plan:
+    """Every object of the schema created in dependency order; down drops them in reverse."""
+    return plan(Schema(), schema)[0]
+
+
+def qualified(schema: str, name: str) -> str:
+    return f"{schema}.{name}"
+
+
+# --- namespaces, extensions -------------------------------------------------------------------
+
+
+def _schemas(d: Diff) -> None:
+    d.add(NAMESPACES, *(c.CreateSchema(n) for n in d.new.schemas if n not in d.old.schemas))
+
+
+def _schema_drops(d: Diff) -> None:
+    # last of all: every object that lived in the namespace is gone by now
+    for name in reversed(d.old.schemas):
+        if name not in d.new.schemas:
+            d.add(DROPS, c.Drop("schema", None, name, restore=(c.CreateSchema(name),)))
+
+
+def _extensions(d: Diff) -> None:
+    old = {e.name: e for e in d.old.extensions}
+    new = {e.name: e for e in d.new.extensions}
+    for ext in d.new.extensions:
+        before = old.get(ext.name)
+        if before is None:
+            d.add(NAMESPACES, c.CreateExtension(ext, span=ext.span))
+        elif ext.schema_name is not None and before.schema_name != ext.schema_name:
+            d.problem(
+                f"extension {ext.name} moves to schema {ext.schema_name}: not planned",
+                ext.span,
+                f"run ALTER EXTENSION {ext.name} SET SCHEMA {ext.schema_name} in a hand-written "
+                "migration (schemac new), or keep the schema",
+            )
+    drops = [
+        c.Drop("extension", None, e.name, restore=(c.CreateExtension(e),))
+        for e in reversed(d.old.extensions)
+        if e.name not in new
     ]
-    down += [Drop("type", e.schema_name, e.name) for e in reversed(schema.enums)]
-    down += [Drop("extension", None, ext.name) for ext in reversed(schema.extensions)]
-    down += [Drop("schema", None, name) for name in reversed(schema.schemas)]
-    return Plan(up=(Unit(tuple(up)),), down=(Unit(tuple(down)),))
+    d.add(DROPS + 1, *drops)  # after the tables and types that use them, before schemas
 
 
-def order_views(schema: Schema) -> list[View | MaterializedView]:
-    """Views and materialized views, each after every view it reads."""
-    relations: list[View | MaterializedView] = [*schema.views, *schema.materialized_views]
-    ordered, _ = stable_topological(relations, lambda v: v.qualified_name, lambda v: v.depends_on)
+# --- enums ------------------------------------------------------------------------------------
+
+
+def _enums(d: Diff) -> None:
+    old = {e.qualified_name: e for e in d.old.enums}
+    for enum in d.new.enums:
+        before = old.get(enum.qualified_name)
+        if before is None:
+            d.add(TYPES, c.CreateEnum(enum, span=enum.span))
+            if enum.description:
+                d.add(COMMENTS, _enum_comment(enum, None, covered=True))
+            continue
+        _enum_values(d, before, enum)
+        if before.description != enum.description:
+            d.add(COMMENTS, _enum_comment(enum, before.description))
+    new_names = {e.qualified_name for e in d.new.enums}
+    for enum in reversed(d.old.enums):
+        if enum.qualified_name not in new_names:
+            restore = (c.CreateEnum(enum),)
+            d.add(
+                DROPS,
+                c.Drop("type", enum.schema_name, enum.name, restore=restore, destructive=True),
+            )
+
+
+def _enum_comment(enum: Enum, previous: str | None, *, covered: bool = False) -> c.Comment:
+    return c.Comment(
+        "type",
+        enum.schema_name,
+        enum.name,
+        enum.description,
+        previous=previous,
+        covered=covered,
+        live=not covered,
+    )
+
+
+def _enum_values(d: Diff, old: Enum, new: Enum) -> None:
+    renames = dict(new.renamed_values)  # new value -> old value
+    reverse = {o: n for n, o in renames.items()}
+    current = [
+        reverse.get(v, v) if v in reverse and reverse[v] not in old.values else v
+        for v in old.values
+    ]
+    for value in old.values:
+        target = reverse.get(value)
+        if target is not None and target not in old.values:
+            d.add(
+                TYPES,
+                c.Rename(
+                    "enum value", new.schema_name, new.name, value, target, live=True, span=new.span
+                ),
+            )
+    if current == list(new.values):
+        return
+    if _is_subsequence(current, new.values):
+        present = set(current)
+        for i, value in enumerate(new.values):
+            if value in present:
+                continue
+            later = next((v for v in new.values[i + 1 :] if v in present), None)
+            position: tuple[Literal["before", "after"], str] | None = None
+            if later is not None:
+                position = ("before", later)
+            d.add(
+                TYPES,
+                c.AddEnumValue(
+                    new, value, position, stage=c.STAGE_ENUM_VALUES, live=True, span=new.span
+                ),
+            )
+            present.add(value)
+        return
+    _swap_enum(d, old, new, current)
+
+
+def _is_subsequence(small: Sequence[str], big: Sequence[str]) -> bool:
+    it = iter(big)
+    return all(any(x == y for y in it) for x in small)
+
+
+def _swap_enum(d: Diff, old: Enum, new: Enum, current: list[str]) -> None:
+    """Removed or reordered values: a new type, every column moved to it, the old one dropped."""
+    aside = old.model_copy(update={"name": _aside_name(old.name), "values": tuple(current)})
+    d.swapped_enums[new.qualified_name] = aside
+    d.add(
+        TYPES,
+        c.Rename("type", old.schema_name, old.name, old.name, aside.name, live=True),
+        c.CreateEnum(new, span=new.span, live=True),
+    )
+    d.add(
+        DROPS,
+        c.Drop(
+            "type",
+            aside.schema_name,
+            aside.name,
+            restore=(c.CreateEnum(aside),),
+            destructive=True,
+            live=True,
+            span=new.span,
+        ),
+    )
+
+
+def _aside_name(name: str) -> str:
+    suffix = "_old"
+    return name[: 63 - len(suffix)] + suffix
+
+
+# --- functions --------------------------------------------------------------------------------
+
+
+def _signature(fn: Function) -> tuple[str, str, str]:
+    return (fn.schema_name, fn.name, argument_types(fn.arguments))
+
+
+def _same_function(a: Function, b: Function) -> bool:
+    return (
+        a.body.strip() == b.body.strip()
+        and a.language.lower() == b.language.lower()
+        and a.volatility == b.volatility
+        and a.security_definer == b.security_definer
+        and canonical_type_text(a.returns) == canonical_type_text(b.returns)
+        and squash(a.arguments) == squash(b.arguments)
+    )
+
+
+def _functions(d: Diff) -> None:
+    old = {_signature(f): f for f in d.old.functions}
+    new_sigs = {_signature(f) for f in d.new.functions}
+    for fn in d.new.functions:
+        bucket = SQL_FUNCTIONS if fn.language.lower() == "sql" else FUNCTIONS
+        before = old.get(_signature(fn))
+        if before is None:
+            d.add(bucket, c.CreateFunction(fn, span=fn.span))
+            if fn.description:
+                d.add(COMMENTS, _function_comment(fn, None, covered=True))
+            continue
+        if not _same_function(before, fn):
+            same_shape = canonical_type_text(before.returns) == canonical_type_text(
+                fn.returns
+            ) and squash(before.arguments) == squash(fn.arguments)
+            if same_shape:
+                d.add(bucket, c.CreateFunction(fn, replace_of=before, span=fn.span, live=True))
+            else:
+                # a new return type cannot be replaced in place: drop it with its dependents
+                d.recreated_functions.add(fn.qualified_name)
+                d.add(DROP_DEPENDENTS + 1, _drop_function(before, live=True))
+                d.add(bucket, c.CreateFunction(fn, span=fn.span, live=True))
+                if fn.description:
+                    d.add(COMMENTS, _function_comment(fn, None, covered=True))
+        if before.description != fn.description and fn.qualified_name not in (
+            d.recreated_functions
+        ):
+            d.add(COMMENTS, _function_comment(fn, before.description))
+    for fn in reversed(d.old.functions):
+        if _signature(fn) not in new_sigs:
+            d.add(DROPS + 1, _drop_function(fn))
+
+
+def _drop_function(fn: Function, *, live: bool = False) -> c.Drop:
+    restore: list[c.Change] = [c.CreateFunction(fn)]
+    if fn.description:
+        restore.append(_function_comment(fn, None))
+    return c.Drop(
+        "function",
+        fn.schema_name,
+        fn.name,
+        arguments=fn.arguments,
+        restore=tuple(restore),
+        live=live,
+    )
+
+
+def _function_comment(fn: Function, previous: str | None, *, covered: bool = False) -> c.Comment:
+    return c.Comment(
+        "function",
+        fn.schema_name,
+        fn.name,
+        fn.description,
+        arguments=fn.arguments,
+        previous=previous,
+        covered=covered,
+    )
+
+
+def mentions(text: str | None, names: Iterable[str]) -> bool:
+    """True when SQL text calls or reads one of the (qualified) names, by word."""
+    if not text:
+        return False
+    for name in names:
+        bare = name.split(".", 1)[1] if "." in name else name
+        if re.search(rf"(?<![\w$]){re.escape(bare)}(?![\w$])", text, re.IGNORECASE):
+            return True
+    return False
+
+
+# --- views and materialized views -------------------------------------------------------------
+
+Relation = View | MaterializedView
+
+
+def _relations(schema: Schema) -> list[Relation]:
+    items: list[Relation] = [*schema.views, *schema.materialized_views]
+    ordered, _ = stable_topological(items, lambda v: v.qualified_name, lambda v: v.depends_on)
     return ordered
 
 
-def comments(
-    schema: Schema, tables: list[Table], relations: list[View | MaterializedView]
-) -> list[Change]:
-    out: list[Change] = []
-    for enum in schema.enums:
-        if enum.description:
-            out.append(Comment("type", enum.schema_name, enum.name, enum.description))
-    for fn in schema.functions:
-        if fn.description:
-            out.append(
-                Comment("function", fn.schema_name, fn.name, fn.description, arguments=fn.arguments)
-            )
-    for table in tables:
-        if table.description:
-            out.append(Comment("table", table.schema_name, table.name, table.description))
-        for column in table.columns:
-            if column.description:
-                out.append(
-                    Comment(
-                        "column", table.schema_name, table.name, column.description, sub=column.name
-                    )
-                )
-    for view in relations:
-        if view.description:
-            target: CommentTarget = (
-                "materialized view" if isinstance(view, MaterializedView) else "view"
-            )
-            out.append(Comment(target, view.schema_name, view.name, view.description))
-    for trigger in schema.triggers:
-        if trigger.description:
-            out.append(
-                Comment(
-                    "trigger",
-                    trigger.table_schema,
-                    trigger.name,
-                    trigger.description,
-                    sub=trigger.table,
-                )
-            )
+def _same_view(a: Relation, b: Relation) -> bool:
+    if type(a) is not type(b) or squash(a.query) != squash(b.query):
+        return False
+    if isinstance(a, MaterializedView) and isinstance(b, MaterializedView):
+        from schemac.plan.diff_tables import same_index
+
+        return len(a.indexes) == len(b.indexes) and all(
+            x.name == y.name and same_index(x, y) for x, y in zip(a.indexes, b.indexes, strict=True)
+        )
+    return True
+
+
+def _appends_only(old: View, new: View) -> bool:
+    """CREATE OR REPLACE VIEW keeps every old column: new ones may only be appended, and an
+    unchanged expression keeps its type. Provable only when no `*` hides the columns."""
+    from sqlglot import exp, parse_one
+
+    try:
+        a = parse_one(old.query, read="postgres")
+        b = parse_one(new.query, read="postgres")
+    except Exception:  # sqlglot cannot read it: recreate, which is always correct
+        return False
+    if not isinstance(a, exp.Select) or not isinstance(b, exp.Select):
+        return False
+    if any(isinstance(e, exp.Star) or e.find(exp.Star) for e in (*a.expressions, *b.expressions)):
+        return False
+    if len(b.expressions) < len(a.expressions):
+        return False
+    for x, y in zip(a.expressions, b.expressions, strict=False):
+        if x.alias_or_name != y.alias_or_name or x.sql("postgres") != y.sql("postgres"):
+            return False
+    rest_a = a.copy()
+    rest_b = b.copy()
+    rest_a.set("expressions", [exp.Literal.number(1)])
+    rest_b.set("expressions", [exp.Literal.number(1)])
+    return bool(rest_a.sql("postgres") == rest_b.sql("postgres"))
+
+
+def _views(d: Diff) -> None:
+    old_rel = {v.qualified_name: v for v in _relations(d.old)}
+    new_rel = _relations(d.new)
+    # a view whose definition, kind or input changed is created again, and so is every view
+    # that reads it (PostgreSQL refuses to drop a view others depend on)
+    recreate: set[str] = set()
+    replace: set[str] = set()
+    for view in _relations(d.old):
+        name = view.qualified_name
+        after = next((v for v in new_rel if v.qualified_name == name), None)
+        inputs_changed = any(
+            dep in d.reshaped or dep in recreate for dep in view.depends_on
+        ) or mentions(view.query, d.recreated_functions)
+        if after is None or inputs_changed:
+            recreate.add(name)
+        elif not _same_view(view, after):
+            if isinstance(view, View) and isinstance(after, View) and _appends_only(view, after):
+                replace.add(name)
+            else:
+                recreate.add(name)
+    # drop dependents first: reverse of the old creation order
+    for view in reversed(list(old_rel.values())):
+        if view.qualified_name in recreate:
+            d.add(DROP_DEPENDENTS, _drop_relation(view))
+    for view in new_rel:
+        name = view.qualified_name
+        before = old_rel.get(name)
+        if before is None or name in recreate:
+            _create_relation(d, view, live=before is not None)
+        elif name in replace:
+            assert isinstance(before, View) and isinstance(view, View)
+            d.add(VIEWS, c.CreateView(view, replace_of=before, span=view.span, live=True))
+            d.reshaped.add(name)
+        if before is not None and name not in recreate and before.description != view.description:
+            d.add(COMMENTS, _view_comment(view, before.description))
+
+
+def _view_comment(view: Relation, previous: str | None, *, covered: bool = False) -> c.Comment:
+    target: c.CommentTarget = "materialized view" if isinstance(view, MaterializedView) else "view"
+    return c.Comment(
+        target, view.schema_name, view.name, view.description, previous=previous, covered=covered
+    )
+
+
+def _creation(view: Relation) -> list[c.Change]:
+    """The changes that create a view (with its indexes and comment) from nothing."""
+    out: list[c.Change] = []
+    if isinstance(view, MaterializedView):
+        out.append(c.CreateMaterializedView(view, span=view.span))
+        out += [
+            c.CreateIndex(view.schema_name, view.name, i, on_matview=True, covered=True)
+            for i in view.indexes
+        ]
+    else:
+        out.append(c.CreateView(view, span=view.span))
     return out
+
+
+def _create_relation(d: Diff, view: Relation, *, live: bool) -> None:
+    made = _creation(view)
+    if live:
+        made[0] = replace(made[0], live=True)
+    d.add(VIEWS, *made)
+    if view.description:
+        d.add(COMMENTS, _view_comment(view, None, covered=True))
+
+
+def _drop_relation(view: Relation) -> c.Drop:
+    restore = _creation(view)
+    restore = [replace(ch, covered=False) for ch in restore]
+    if view.description:
+        restore.append(_view_comment(view, None))
+    kind: c.DropTarget = "materialized view" if isinstance(view, MaterializedView) else "view"
+    return c.Drop(kind, view.schema_name, view.name, restore=tuple(restore), live=True)
+
+
+# --- triggers ---------------------------------------------------------------------------------
+
+
+def _triggers(d: Diff) -> None:
+    def key(schema: str, table: str, name: str) -> tuple[str, str]:
+        return (qualified(schema, table), name)
+
+    old = {}
+    for trig in d.old.triggers:
+        table = d.table_map.get(qualified(trig.table_schema, trig.table))
+        if table is not None:  # triggers of a dropped table go with it
+            old[(table, trig.name)] = trig
+    for trig in d.new.triggers:
+        table = qualified(trig.table_schema, trig.table)
+        before = old.pop((table, trig.name), None)
+        live = d.live_table(table) is not None
+        changed = before is not None and (
+            before.timing != trig.timing
+            or sorted(before.events) != sorted(trig.events)
+            or before.for_each != trig.for_each
+            or (before.function_schema, before.function) != (trig.function_schema, trig.function)
+            or not same_expr(before.when, trig.when)
+            or qualified(trig.function_schema, trig.function) in d.recreated_functions
+        )
+        if before is not None and not changed:
+            if before.description != trig.description:
+                d.add(COMMENTS, _trigger_comment(trig, before.description))
+            continue
+        if before is not None:
+            d.add(DROP_DEPENDENTS, _drop_trigger(before))
+        d.add(TRIGGERS, c.CreateTrigger(trig, span=trig.span, live=live, covered=not live))
+        if trig.description:
+            d.add(COMMENTS, _trigger_comment(trig, None, covered=not live))
+    for trig in old.values():
+        d.add(DROP_DEPENDENTS, _drop_trigger(trig))
+
+
+def _trigger_comment(trig: Trigger, previous: str | None, *, covered: bool = False) -> c.Comment:
+    return c.Comment(
+        "trigger",
+        trig.table_schema,
+        trig.name,
+        trig.description,
+        sub=trig.table,
+        previous=previous,
+        covered=covered,
+    )
+
+
+def _drop_trigger(trig: Trigger) -> c.Drop:
+    restore: list[c.Change] = [c.CreateTrigger(trig)]
+    if trig.description:
+        restore.append(_trigger_comment(trig, None))
+    return c.Drop(
+        "trigger", trig.table_schema, trig.name, on=trig.table, restore=tuple(restore), live=True
+    )
+
+
+# --- seeds ------------------------------------------------------------------------------------
+
+
+def _seeds(d: Diff) -> None:
+    old = {}
+    for seed in d.old.seeds:
+        mapped = d.table_map.get(qualified(seed.table_schema, seed.table))
+        if mapped is not None:
+            old[mapped] = seed
+    ranked = sorted(
+        d.new.seeds,
+        key=lambda s: d.table_rank.get(qualified(s.table_schema, s.table), len(d.table_rank)),
+    )
+    for seed in ranked:
+        table_name = qualified(seed.table_schema, seed.table)
+        table = d.new.table(table_name)
+        types = tuple((col.name, col.type) for col in table.columns) if table else ()
+        before = old.get(table_name)
+        live = d.live_table(table_name) is not None
+        if before is None or not live:
+            d.add(SEEDS, c.InsertSeed(seed, types, span=seed.span, covered=not live))
+            continue
+        _seed_rows(d, before, seed, types)
+
+
+def _row_key(seed: SeedTable, row: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    values = dict(row)
+    return tuple(values.get(k, "") for k in seed.key)
+
+
+def _seed_rows(d: Diff, old: SeedTable, new: SeedTable, types: tuple[tuple[str, str], ...]) -> None:
+    if old.key != new.key:
+        old = old.model_copy(update={"key": new.key})
+    before = {_row_key(old, r): r for r in old.rows}
+    after = {_row_key(new, r): r for r in new.rows}
+    added = tuple(r for k, r in after.items() if k not in before)
+    changed = tuple(r for k, r in after.items() if k in before and dict(before[k]) != dict(r))
+    removed = tuple(r for k, r in before.items() if k not in after)
+    if removed:
+        gone = old.model_copy(update={"rows": removed})
+        d.add(SEEDS, c.DeleteSeed(gone, types, restore=True, live=True, span=new.span))
+    if changed:
+        upsert = new.model_copy(update={"rows": changed, "on_conflict": "update"})
+        previous = old.model_copy(
+            update={
+                "rows": tuple(before[_row_key(new, r)] for r in changed),
+                "on_conflict": "update",
+            }
+        )
+        d.add(SEEDS, c.InsertSeed(upsert, types, previous, live=True, span=new.span))
+    if added:
+        d.add(
+            SEEDS,
+            c.InsertSeed(new.model_copy(update={"rows": added}), types, live=True, span=new.span),
+        )

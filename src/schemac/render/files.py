@@ -46,6 +46,8 @@ class UnitSql:
     up: str
     down: str
     transactional: bool = True
+    #: tells the units of one build apart in file names (empty: the build's slug alone)
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,8 @@ def _unit_files(layout: Layout, version: str, slug: str, unit: UnitSql) -> list[
             OutputFile(f"{version}_{slug}.down.sql", unit.down),
         ]
     up_directive = DBMATE_UP if unit.transactional else f"{DBMATE_UP} {DBMATE_NO_TRANSACTION}"
-    content = f"{up_directive}\n{unit.up}\n{DBMATE_DOWN}\n{unit.down}"
+    down_directive = DBMATE_DOWN if unit.transactional else f"{DBMATE_DOWN} {DBMATE_NO_TRANSACTION}"
+    content = f"{up_directive}\n{unit.up}\n{down_directive}\n{unit.down}"
     return [OutputFile(f"{version}_{slug}.sql", content)]
 
 
@@ -117,7 +120,8 @@ def layout_files(
     slug = slugify(slug)
     files: list[OutputFile] = []
     for version, unit in zip(_versions(start_version, len(units)), units, strict=True):
-        files.extend(_unit_files(layout, version, slug, unit))
+        name = slugify(f"{slug}_{unit.name}")[:100] if unit.name else slug
+        files.extend(_unit_files(layout, version, name, unit))
     return files
 
 

@@ -140,6 +140,39 @@ def _check(
         ] or ["after up, down and up again the catalog differs"]
 
 
+def history_versus_fresh(
+    settings: Settings, up: Sequence[MigrationUnit], fresh: Sequence[tuple[str, bool]]
+) -> list[str]:
+    """Differences between the replayed history and a fresh build of the same specs."""
+    import psycopg
+
+    from schemac.verify.apply import apply_units
+    from schemac.verify.backends import open_backend
+    from schemac.verify.compare import compare
+    from schemac.verify.introspect import introspect
+
+    units = [
+        MigrationUnit("(fresh build)", sql, transactional, "up", f"fresh{i}")
+        for i, (sql, transactional) in enumerate(fresh)
+    ]
+    backend = open_backend(settings)
+    try:
+        with backend.database() as history_db, backend.database() as fresh_db:
+            catalogs = []
+            for conninfo, todo in ((history_db, up), (fresh_db, units)):
+                result = apply_units(conninfo, todo)
+                if result.failure is not None:
+                    return [f"a fresh build of the specs fails: {result.failure.message}"]
+                with psycopg.connect(conninfo, autocommit=True) as conn:
+                    catalogs.append(introspect(conn))
+    finally:
+        backend.close()
+    return [
+        f"the history and a fresh build of the specs differ: {d.message}"
+        for d in compare(catalogs[1], catalogs[0])
+    ]
+
+
 def _guard(errors: list[BaseException], work: Callable[[], None]) -> Callable[[], None]:
     def run() -> None:
         try:
@@ -228,8 +261,13 @@ def verify_migrations(
     report: bool = False,
     output_format: str = "text",
     round_trip: bool = True,
+    fresh: Sequence[tuple[str, bool]] | None = None,
 ) -> int:
-    """`schemac verify`: prints the outcome and returns the exit code."""
+    """`schemac verify`: prints the outcome and returns the exit code.
+
+    `fresh` (check --verify) is a fresh build of the specs as (sql, transactional) units: the
+    replayed history must give the same catalog as that build (column order aside).
+    """
     up, down = migration_units(directory, settings.format)
     if not up:
         print(f"error: no {settings.format} migrations in {directory}", file=sys.stderr)
@@ -239,6 +277,8 @@ def verify_migrations(
         )
         return EXIT_INPUT
     outcome = verify_units(schema, settings, up, down, measure=report, round_trip=round_trip)
+    if fresh is not None and outcome.ok:
+        outcome.round_trip += history_versus_fresh(settings, up, fresh)
     if output_format == "json":
         print(json.dumps(_json(outcome, report, schema), indent=2))
     else:

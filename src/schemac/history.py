@@ -1,0 +1,79 @@
+"""What a migrations directory says about its history: the snapshot, and which snapshot each
+migration was planned from (its `-- schemac:parent` / `-- schemac:snapshot` marks).
+
+Two builds planned from the same parent snapshot are two branches merged together: their
+migrations were never planned against each other, so the gate refuses them and asks for a
+rebuild after rebasing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from schemac.config import Layout
+from schemac.render.files import MigrationFile, read_migrations
+from schemac.render.sql import PARENT_MARK, SNAPSHOT_MARK
+from schemac.snapshot import Snapshot, load_snapshot
+from schemac.write import SNAPSHOT_NAME
+
+
+def read_snapshot(directory: Path) -> Snapshot | None:
+    """The snapshot of `directory` (None when there is none); raises SnapshotError."""
+    path = directory / SNAPSHOT_NAME
+    if not path.is_file():
+        return None
+    return load_snapshot(path.read_text(encoding="utf-8"), str(path))
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The marks of one migration: the snapshot it was planned from and the one it produced."""
+
+    migration: MigrationFile
+    parent: str
+    snapshot: str
+
+
+def _mark(sql: str, prefix: str) -> str | None:
+    for line in sql.splitlines()[:6]:
+        if line.startswith(prefix + " "):
+            return line[len(prefix) + 1 :].strip()
+    return None
+
+
+def marks(migrations: Sequence[MigrationFile]) -> list[Marks]:
+    found = []
+    for m in migrations:
+        parent, snapshot = _mark(m.up_sql, PARENT_MARK), _mark(m.up_sql, SNAPSHOT_MARK)
+        if parent is not None and snapshot is not None:
+            found.append(Marks(m, parent, snapshot))
+    return found
+
+
+def history_problems(directory: Path, layout: Layout, snapshot: Snapshot | None) -> list[str]:
+    """Branches merged without a rebuild, and a snapshot that is not the newest build's."""
+    problems: list[str] = []
+    found = marks(read_migrations(directory, layout))
+    builds: dict[str, dict[str, list[str]]] = {}
+    for m in found:
+        builds.setdefault(m.parent, {}).setdefault(m.snapshot, []).append(m.migration.up_path.name)
+    for produced in builds.values():
+        if len(produced) > 1:
+            names = [", ".join(files) for files in produced.values()]
+            problems.append(
+                "migrations " + " and ".join(names) + " were planned from the same snapshot "
+                "(two branches merged): keep the migrations of the branch that landed first, "
+                "remove the others with their snapshot changes, rebase, and run schemac build "
+                "again"
+            )
+    if found and snapshot is not None and not problems:
+        last = found[-1]
+        if snapshot.hash != last.snapshot:
+            problems.append(
+                f"{SNAPSHOT_NAME} is not the snapshot {last.migration.up_path.name} was planned "
+                "to (was it edited, or taken from another branch in a merge?): restore it "
+                "from the branch that wrote the newest migration, then run schemac build"
+            )
+    return problems

@@ -1,0 +1,875 @@
+"""The table part of the differ: tables, columns, keys, checks, foreign keys, indexes,
+partitions, row-level security and comments.
+
+A table created in the migration gets everything in its CREATE TABLE (or right after it, in the
+same transaction): nothing can be waiting on it. A table that existed before (live) is changed
+the way a careful DBA changes a table under traffic: indexes built CONCURRENTLY alone outside a
+transaction, keys adopted from such an index (USING INDEX), checks and foreign keys added NOT
+VALID and validated in a later transaction, SET NOT NULL proven by a validated CHECK first, a
+changed index built under a temporary name before the old one is dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TypeVar
+
+from schemac.model.canonical import same_expr, same_literal_sets, same_literals
+from schemac.model.names import MAX_IDENTIFIER_BYTES, identifier_too_long
+from schemac.model.schema import (
+    Check,
+    Column,
+    ForeignKey,
+    Index,
+    IndexPart,
+    Partition,
+    Policy,
+    PrimaryKey,
+    Table,
+    Unique,
+)
+from schemac.model.types import TypeSyntaxError, parse_type
+from schemac.plan import changes as c
+from schemac.plan.diff import (
+    COMMENTS,
+    CONSTRAINTS,
+    DROP_DEPENDENTS,
+    DROPS,
+    INDEXES,
+    PARTITIONS,
+    RLS,
+    TABLES,
+    Diff,
+    mentions,
+    qualified,
+)
+from schemac.plan.order import order_tables
+
+T = TypeVar("T")
+
+
+def diff_tables(d: Diff) -> None:
+    old_by_name = {t.qualified_name: t for t in d.old.tables}
+    new_names = {t.qualified_name for t in d.new.tables}
+    pairs: list[tuple[Table, Table]] = []
+    created: list[Table] = []
+    for table in d.new.tables:
+        before = old_by_name.get(table.qualified_name)
+        if before is None and table.renamed_from is not None:
+            source = table.renamed_from
+            source = source if "." in source else qualified(table.schema_name, source)
+            if source in old_by_name and source not in new_names:
+                before = old_by_name[source]
+        if before is None:
+            created.append(table)
+        else:
+            pairs.append((before, table))
+            d.table_map[before.qualified_name] = table.qualified_name
+    matched = {old.qualified_name for old, _ in pairs}
+    for old, new in pairs:
+        if old.schema_name != new.schema_name:
+            d.problem(
+                f"table {new.name} moves from schema {old.schema_name} to {new.schema_name}: "
+                "not planned",
+                new.span,
+                "move it in a hand-written migration (schemac new: ALTER TABLE ... SET SCHEMA), "
+                "or keep the schema",
+            )
+        elif old.name != new.name:
+            d.reshaped.add(old.qualified_name)
+            d.add(
+                TABLES,
+                c.Rename(
+                    "table", new.schema_name, old.name, old.name, new.name, live=True, span=new.span
+                ),
+            )
+    existing = frozenset(new.qualified_name for _, new in pairs)
+    d.table_rank = {
+        t.qualified_name: i for i, t in enumerate(order_tables(d.new.tables).tables)
+    }
+    _create_tables(d, created, existing)
+    for old, new in pairs:
+        _alter_table(d, old, new)
+    _drop_tables(d, [t for t in d.old.tables if t.qualified_name not in matched])
+
+
+# --- tables created or dropped whole ------------------------------------------------------------
+
+
+def creation(table: Table, inline: Sequence[ForeignKey], *, covered: bool) -> list[c.Change]:
+    """What creates a table and everything on it (not the FKs deferred to ALTER TABLE)."""
+    out: list[c.Change] = [c.CreateTable(table, tuple(inline), span=table.span)]
+    out += [c.CreatePartition(table, p, covered=covered, span=p.span) for p in table.partitions]
+    out += [
+        c.CreateIndex(table.schema_name, table.name, i, covered=covered, span=i.span)
+        for i in table.indexes
+    ]
+    if table.rls.enabled or table.rls.force:
+        out.append(c.EnableRls(table, covered=covered))
+    out += [c.CreatePolicy(table, p, covered=covered, span=p.span) for p in table.rls.policies]
+    out += table_comments(table, covered=covered)
+    return out
+
+
+def table_comments(table: Table, *, covered: bool) -> list[c.Change]:
+    out: list[c.Change] = []
+    if table.description:
+        out.append(
+            c.Comment("table", table.schema_name, table.name, table.description, covered=covered)
+        )
+    for col in table.columns:
+        if col.description:
+            out.append(
+                c.Comment(
+                    "column",
+                    table.schema_name,
+                    table.name,
+                    col.description,
+                    sub=col.name,
+                    covered=covered,
+                )
+            )
+    return out
+
+
+_BUCKET_OF = {
+    c.CreateTable: TABLES,
+    c.CreatePartition: PARTITIONS,
+    c.CreateIndex: INDEXES,
+    c.EnableRls: RLS,
+    c.CreatePolicy: RLS,
+    c.Comment: COMMENTS,
+}
+
+
+def _create_tables(d: Diff, tables: list[Table], existing: frozenset[str]) -> None:
+    order = order_tables(tables, existing)
+    for table in order.tables:
+        deferred = {fk.name for fk in order.deferred.get(table.qualified_name, [])}
+        inline = [fk for fk in table.foreign_keys if fk.name not in deferred]
+        for change in creation(table, inline, covered=True):
+            d.add(_BUCKET_OF[type(change)], change)
+    for table in order.tables:
+        for fk in order.deferred.get(table.qualified_name, []):
+            d.add(CONSTRAINTS, c.AddForeignKey(table, fk, span=fk.span))
+
+
+def _drop_tables(d: Diff, tables: list[Table]) -> None:
+    order = order_tables(tables)
+    for table in reversed(order.tables):
+        for fk in order.deferred.get(table.qualified_name, []):
+            back = (c.AddForeignKey(table, fk),)
+            d.add(DROP_DEPENDENTS, c.DropConstraint(table, fk.name, restore=back, live=True))
+    for table in reversed(order.tables):
+        deferred = {fk.name for fk in order.deferred.get(table.qualified_name, [])}
+        inline = [fk for fk in table.foreign_keys if fk.name not in deferred]
+        restore = tuple(replace(ch, covered=False) for ch in creation(table, inline, covered=False))
+        d.reshaped.add(table.qualified_name)
+        d.add(
+            DROPS,
+            c.Drop(
+                "table",
+                table.schema_name,
+                table.name,
+                restore=restore,
+                destructive=True,
+                live=True,
+            ),
+        )
+
+
+# --- matching ---------------------------------------------------------------------------------
+
+
+def pair(
+    old: Sequence[T],
+    new: Sequence[T],
+    name: Callable[[T], str],
+    renamed_from: Callable[[T], str | None],
+    derived: Callable[[str], str],
+) -> tuple[list[tuple[T, T]], list[T], list[T]]:
+    """Old/new pairs by name, by `renamed_from`, or by a derived name that follows a table
+    rename (`uq_users_email` -> `uq_members_email`); then what only one side has."""
+    old_by_name = {name(o): o for o in old}
+    new_names = {name(n) for n in new}
+    pairs: list[tuple[T, T]] = []
+    added: list[T] = []
+    for item in new:
+        before = old_by_name.pop(name(item), None)
+        if before is None:
+            source = renamed_from(item)
+            if source is not None and source in old_by_name and source not in new_names:
+                before = old_by_name.pop(source)
+        if before is None:
+            source = next(
+                (o for o in old_by_name if derived(o) == name(item) and o not in new_names), None
+            )
+            if source is not None:
+                before = old_by_name.pop(source)
+        if before is None:
+            added.append(item)
+        else:
+            pairs.append((before, item))
+    return pairs, added, list(old_by_name.values())
+
+
+def _no_rename(_: object) -> str | None:
+    return None
+
+
+def helper_name(base: str, suffix: str) -> str:
+    """`{base}_{suffix}`, shortened with a hash when it would pass PostgreSQL's 63 bytes."""
+    name = f"{base}_{suffix}"
+    if not identifier_too_long(name):
+        return name
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    keep = MAX_IDENTIFIER_BYTES - len(suffix) - len(digest) - 2
+    return f"{base.encode('utf-8')[:keep].decode('utf-8', 'ignore')}_{digest}_{suffix}"
+
+
+# --- one live table ----------------------------------------------------------------------------
+
+
+def _alter_table(d: Diff, old: Table, new: Table) -> None:
+    old_table = old.name
+
+    def derived(name: str) -> str:
+        return name.replace(old_table, new.name, 1) if old_table != new.name else name
+
+    gone = _columns(d, old, new)
+    _keys(d, old, new, derived)
+    _checks(d, old, new, derived)
+    _foreign_keys(d, old, new, derived)
+    _indexes(d, old, new, derived, gone)
+    _partitions(d, old, new)
+    _rls(d, old, new, gone)
+    if old.description != new.description:
+        d.add(
+            COMMENTS,
+            c.Comment(
+                "table", new.schema_name, new.name, new.description, previous=old.description
+            ),
+        )
+
+
+def _columns(d: Diff, old: Table, new: Table) -> set[str]:
+    """Columns added, altered, renamed and dropped; returns the columns that changed under
+    their dependents (dropped or given a new type)."""
+    pairs, added, dropped = pair(
+        old.columns, new.columns, lambda col: col.name, lambda col: col.renamed_from, str
+    )
+    reshaped: set[str] = set()
+    for before, after in pairs:
+        if before.name != after.name:
+            reshaped.add(before.name)
+            d.add(
+                TABLES,
+                c.Rename(
+                    "column",
+                    new.schema_name,
+                    new.name,
+                    before.name,
+                    after.name,
+                    live=True,
+                    span=after.span,
+                ),
+            )
+        if _alter_column(d, new, before, after):
+            reshaped.add(after.name)
+    for col in added:
+        d.add(TABLES, c.AddColumn(new, col, live=True, span=col.span))
+        if col.description:
+            d.add(
+                COMMENTS,
+                c.Comment(
+                    "column", new.schema_name, new.name, col.description, sub=col.name, covered=True
+                ),
+            )
+    for col in dropped:
+        reshaped.add(col.name)
+        d.add(DROPS, c.DropColumn(new, col, live=True, span=new.span))
+    if reshaped:
+        d.reshaped.add(old.qualified_name)
+    return reshaped
+
+
+def _enum_aside(d: Diff, type_text: str) -> str | None:
+    """The temporary name of the enum a column uses when that enum is being swapped."""
+    for name, aside in d.swapped_enums.items():
+        if type_text in (name, name.split(".", 1)[1]):
+            return (
+                qualified(aside.schema_name, aside.name)
+                if aside.schema_name != "public"
+                else aside.name
+            )
+    return None
+
+
+def _alter_column(d: Diff, table: Table, old: Column, new: Column) -> bool:
+    """ALTER COLUMN changes for one column; True when its type changed."""
+    retyped = old.type != new.type or (old.collation or None) != (new.collation or None)
+    aside = _enum_aside(d, new.type)
+    if aside is not None and old.type == new.type:
+        old = old.model_copy(update={"type": aside})
+        retyped = True
+    default_done = False
+    if retyped:
+        using = new.using or using_clause(d, new.name, old.type, new.type)
+        back = using_clause(d, new.name, new.type, old.type)
+        rewrite = not no_rewrite(old.type, new.type) or old.collation != new.collation
+        dance = using is not None and old.default is not None
+        if dance:
+            d.add(
+                TABLES, _alter(table, "drop default", old, old.model_copy(update={"default": None}))
+            )
+        mid_old = old.model_copy(update={"default": None}) if dance else old
+        mid_new = new.model_copy(update={"default": None}) if dance else new
+        d.add(
+            TABLES,
+            c.AlterColumn(
+                table, "type", mid_old, mid_new, using, rewrite, back, live=True, span=new.span
+            ),
+        )
+        if dance and new.default is not None:
+            d.add(TABLES, _alter(table, "set default", mid_new, new))
+        default_done = dance
+    if not default_done and not same_expr(old.default, new.default):
+        action: c.AlterAction = "drop default" if new.default is None else "set default"
+        d.add(TABLES, _alter(table, action, old, new))
+    if old.identity != new.identity:
+        if old.identity is None:
+            d.add(TABLES, _alter(table, "add identity", old, new))
+        elif new.identity is None:
+            d.add(TABLES, _alter(table, "drop identity", old, new))
+        else:
+            d.add(TABLES, _alter(table, "set identity", old, new))
+    nullable_before = old.nullable and old.identity is None
+    nullable_after = new.nullable and new.identity is None
+    if nullable_before and not nullable_after and new.identity is None:
+        _set_not_null(d, table, old, new)
+    elif not nullable_before and nullable_after:
+        d.add(TABLES, _alter(table, "drop not null", old, new))
+    if not same_expr(old.generated, new.generated):
+        d.problem(
+            f"column {table.name}.{new.name}: a changed generation expression is not planned "
+            "(PostgreSQL 15 cannot alter it in place)",
+            new.span,
+            "add a new generated column under another name and drop the old one in a later "
+            "change, or write the migration by hand (schemac new)",
+        )
+    if old.description != new.description:
+        d.add(
+            COMMENTS,
+            c.Comment(
+                "column",
+                table.schema_name,
+                table.name,
+                new.description,
+                sub=new.name,
+                previous=old.description,
+            ),
+        )
+    return retyped
+
+
+def _alter(table: Table, action: c.AlterAction, old: Column, new: Column) -> c.AlterColumn:
+    return c.AlterColumn(table, action, old, new, live=True, span=new.span)
+
+
+def _set_not_null(d: Diff, table: Table, old: Column, new: Column) -> None:
+    """CHECK (col IS NOT NULL) NOT VALID -> VALIDATE -> SET NOT NULL -> drop the check:
+    the scan runs under SHARE UPDATE EXCLUSIVE, SET NOT NULL only reads the validated check."""
+    from schemac.model.names import quote_ident
+
+    name = helper_name(f"{table.name}_{new.name}", "not_null")
+    check = Check(name=name, expression=f"{quote_ident(new.name)} IS NOT NULL")
+    d.add(
+        TABLES, c.AddConstraint(table, check, not_valid=True, helper=True, live=True, span=new.span)
+    )
+    d.add(TABLES, c.ValidateConstraint(table, name, stage=c.STAGE_VALIDATE, live=True))
+    d.add(
+        TABLES,
+        c.AlterColumn(
+            table,
+            "set not null",
+            old,
+            new,
+            proven=True,
+            stage=c.STAGE_VALIDATE,
+            live=True,
+            span=new.span,
+        ),
+    )
+    d.add(TABLES, c.DropConstraint(table, name, if_exists=True, stage=c.STAGE_VALIDATE, live=True))
+
+
+# --- type changes -------------------------------------------------------------------------------
+
+_TEXT = {"varchar", "text"}
+_WIDENS = {
+    "varchar",
+    "numeric",
+    "timestamp",
+    "timestamptz",
+    "time",
+    "timetz",
+    "interval",
+    "varbit",
+    "bit varying",
+}
+
+
+def no_rewrite(old: str, new: str) -> bool:
+    """True for type changes PostgreSQL makes without rewriting the table or its indexes:
+    binary-coercible types (varchar -> text, cidr -> inet) and relaxed modifiers (varchar(n) ->
+    varchar(m >= n), numeric(p, s) -> numeric(q >= p, s), timestamp(p) -> timestamp(q >= p))."""
+    try:
+        a, b = parse_type(old), parse_type(new)
+    except TypeSyntaxError:
+        return False
+    if a.array_dims != b.array_dims or a.schema != b.schema:
+        return False
+    if a.base in _TEXT and b.base == "text":
+        return True
+    if a.base == "text" and b.base == "varchar" and not b.modifiers:
+        return True
+    if (a.base, b.base) == ("cidr", "inet"):
+        return True
+    if a.base != b.base or a.base not in _WIDENS:
+        return a.base == b.base and a.modifiers == b.modifiers
+    if not b.modifiers:
+        return True
+    if not a.modifiers:
+        return False
+    if a.base == "numeric":
+        scale_a = a.modifiers[1] if len(a.modifiers) > 1 else "0"
+        scale_b = b.modifiers[1] if len(b.modifiers) > 1 else "0"
+        return scale_a == scale_b and int(b.modifiers[0]) >= int(a.modifiers[0])
+    return int(b.modifiers[0]) >= int(a.modifiers[0])
+
+
+def using_clause(d: Diff, column: str, old: str, new: str) -> str | None:
+    """The USING expression a type change needs (None when an implicit cast does it)."""
+    from schemac.model.names import quote_ident
+    from schemac.model.types import sql_type
+
+    if no_rewrite(old, new):
+        return None
+    try:
+        a, b = parse_type(old), parse_type(new)
+    except TypeSyntaxError:
+        return None
+    if a.base == b.base and a.schema == b.schema and a.array_dims == b.array_dims:
+        return None  # same type, other modifiers: the assignment cast applies them
+    enums = {e.qualified_name for e in (*d.old.enums, *d.new.enums)}
+    enums |= {e.name for e in (*d.old.enums, *d.new.enums)}
+    enums |= {qualified(e.schema_name, e.name) for e in d.swapped_enums.values()}
+    enums |= {e.name for e in d.swapped_enums.values()}
+    hop = "::text" if old in enums or new in enums else ""
+    return f"{quote_ident(column)}{hop}::{sql_type(new)}"
+
+
+# --- keys, checks, foreign keys ----------------------------------------------------------------
+
+
+def _keys(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> None:
+    old_keys: list[PrimaryKey | Unique] = [
+        *([old.primary_key] if old.primary_key else []),
+        *old.uniques,
+    ]
+    new_keys: list[PrimaryKey | Unique] = [
+        *([new.primary_key] if new.primary_key else []),
+        *new.uniques,
+    ]
+    pairs, added, removed = pair(old_keys, new_keys, lambda k: k.name, _no_rename, derived)
+    for before, after in pairs:
+        if _same_key(before, after):
+            if before.name != after.name:
+                d.add(TABLES, _rename_constraint(new, before.name, after.name))
+            continue
+        _add_key(d, new, after, replacing=before)
+    for key in added:
+        _add_key(d, new, key, replacing=None)
+    for key in removed:
+        d.add(DROP_DEPENDENTS, _drop_constraint(old, key.name, c.AddConstraint(old, key)))
+
+
+def _same_key(a: PrimaryKey | Unique, b: PrimaryKey | Unique) -> bool:
+    if type(a) is not type(b) or a.columns != b.columns:
+        return False
+    if isinstance(a, Unique) and isinstance(b, Unique):
+        return (a.deferrable, a.initially_deferred) == (b.deferrable, b.initially_deferred)
+    return True
+
+
+def _add_key(
+    d: Diff, table: Table, key: PrimaryKey | Unique, replacing: PrimaryKey | Unique | None
+) -> None:
+    """A key on a live table adopts a unique index built concurrently beforehand."""
+    if table.partitioning is not None:
+        # USING INDEX is refused on partitioned tables: the key is added directly
+        if replacing is not None:
+            d.add(
+                DROP_DEPENDENTS,
+                _drop_constraint(table, replacing.name, c.AddConstraint(table, replacing)),
+            )
+        d.add(CONSTRAINTS, c.AddConstraint(table, key, live=True, span=key.span))
+        return
+    index_name = (
+        key.name
+        if replacing is None or replacing.name != key.name
+        else helper_name(key.name, "ccnew")
+    )
+    index = Index(
+        name=index_name, parts=tuple(IndexPart(column=col) for col in key.columns), unique=True
+    )
+    d.add(
+        INDEXES,
+        c.CreateIndex(
+            table.schema_name,
+            table.name,
+            index,
+            concurrently=True,
+            stage=c.STAGE_CONCURRENT,
+            live=True,
+            span=key.span,
+        ),
+    )
+    if replacing is not None:
+        d.add(
+            CONSTRAINTS,
+            _drop_constraint(
+                table, replacing.name, c.AddConstraint(table, replacing), stage=c.STAGE_VALIDATE
+            ),
+        )
+    d.add(
+        CONSTRAINTS,
+        c.AddConstraint(
+            table, key, using_index=index_name, stage=c.STAGE_VALIDATE, live=True, span=key.span
+        ),
+    )
+
+
+def _rename_constraint(table: Table, old: str, new: str) -> c.Rename:
+    return c.Rename("constraint", table.schema_name, table.name, old, new, live=True)
+
+
+def _drop_constraint(
+    table: Table, name: str, restore: c.Change, *, stage: int = c.STAGE_MAIN
+) -> c.DropConstraint:
+    return c.DropConstraint(
+        table, name, restore=(replace(restore, live=True),), stage=stage, live=True
+    )
+
+
+def _checks(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> None:
+    pairs, added, removed = pair(old.checks, new.checks, lambda k: k.name, _no_rename, derived)
+    for before, after in pairs:
+        if same_expr(before.expression, after.expression):
+            if before.name != after.name:
+                d.add(TABLES, _rename_constraint(new, before.name, after.name))
+            continue
+        d.add(DROP_DEPENDENTS, _drop_constraint(old, before.name, c.AddConstraint(old, before)))
+        added.append(after)
+    for check in added:
+        d.add(CONSTRAINTS, c.AddConstraint(new, check, not_valid=True, live=True, span=check.span))
+        d.add(CONSTRAINTS, c.ValidateConstraint(new, check.name, stage=c.STAGE_VALIDATE, live=True))
+    for check in removed:
+        d.add(DROP_DEPENDENTS, _drop_constraint(old, check.name, c.AddConstraint(old, check)))
+
+
+def _same_fk(d: Diff, a: ForeignKey, b: ForeignKey) -> bool:
+    target = d.table_map.get(qualified(a.ref_schema, a.ref_table))
+    return (
+        a.columns == b.columns
+        and target == qualified(b.ref_schema, b.ref_table)
+        and a.ref_columns == b.ref_columns
+        and (a.on_delete, a.on_update) == (b.on_delete, b.on_update)
+        and (a.deferrable, a.initially_deferred) == (b.deferrable, b.initially_deferred)
+    )
+
+
+def _key_exists_before(d: Diff, fk: ForeignKey) -> bool:
+    """The referenced key existed before this migration (else it arrives in a later stage)."""
+    target = qualified(fk.ref_schema, fk.ref_table)
+    before = d.live_table(target)
+    if before is None:
+        return True  # a table created now has its keys in CREATE TABLE
+    keys = [k.columns for k in before.uniques]
+    if before.primary_key is not None:
+        keys.append(before.primary_key.columns)
+    keys += [
+        tuple(p.column or "" for p in i.parts)
+        for i in before.indexes
+        if i.unique and i.where is None
+    ]
+    return any(set(k) == set(fk.ref_columns) for k in keys)
+
+
+def _foreign_keys(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> None:
+    pairs, added, removed = pair(
+        old.foreign_keys, new.foreign_keys, lambda k: k.name, _no_rename, derived
+    )
+    for before, after in pairs:
+        if _same_fk(d, before, after):
+            if before.name != after.name:
+                d.add(TABLES, _rename_constraint(new, before.name, after.name))
+            continue
+        removed.append(before)
+        added.append(after)
+    for fk in removed:
+        d.add(DROP_DEPENDENTS, _drop_constraint(old, fk.name, c.AddForeignKey(old, fk)))
+    for fk in added:
+        early = _key_exists_before(d, fk)
+        add_stage = c.STAGE_MAIN if early else c.STAGE_VALIDATE
+        check_stage = c.STAGE_VALIDATE if early else c.STAGE_FINISH
+        d.add(
+            CONSTRAINTS,
+            c.AddForeignKey(new, fk, not_valid=True, stage=add_stage, live=True, span=fk.span),
+        )
+        d.add(CONSTRAINTS, c.ValidateConstraint(new, fk.name, stage=check_stage, live=True))
+
+
+# --- indexes ----------------------------------------------------------------------------------
+
+
+def _part_key(part: IndexPart) -> tuple[str | None, bool, str | None, bool, str | None]:
+    from schemac.model.canonical import canonical_expr
+
+    expression = canonical_expr(part.expression) if part.expression is not None else None
+    return (
+        part.column,
+        part.column is None,
+        expression or part.opclass,
+        part.descending,
+        part.nulls,
+    )
+
+
+def same_index(a: Index, b: Index) -> bool:
+    return (
+        a.unique == b.unique
+        and a.method == b.method
+        and a.include == b.include
+        and [_part_key(p) for p in a.parts] == [_part_key(p) for p in b.parts]
+        and [p.opclass for p in a.parts] == [p.opclass for p in b.parts]
+        and same_expr(a.where, b.where)
+    )
+
+
+def _reads(index: Index, columns: set[str]) -> bool:
+    if any(p.column in columns for p in index.parts) or set(index.include) & columns:
+        return True
+    texts = [p.expression for p in index.parts] + [index.where]
+    return any(mentions(t, columns) for t in texts)
+
+
+def _indexes(
+    d: Diff, old: Table, new: Table, derived: Callable[[str], str], gone: set[str]
+) -> None:
+    pairs, added, removed = pair(
+        old.indexes, new.indexes, lambda i: i.name, lambda i: i.renamed_from, derived
+    )
+    schema, table = new.schema_name, new.name
+    partitioned = new.partitioning is not None
+    for before, after in pairs:
+        if not same_index(before, after):
+            if partitioned or _reads(before, gone):
+                removed.append(before)
+                added.append(after)
+                continue
+            temp = helper_name(after.name, "ccnew")
+            d.add(
+                INDEXES,
+                c.CreateIndex(
+                    schema,
+                    table,
+                    after.model_copy(update={"name": temp}),
+                    concurrently=True,
+                    stage=c.STAGE_CONCURRENT,
+                    live=True,
+                    span=after.span,
+                ),
+            )
+            d.add(INDEXES, _drop_index(old, before, concurrently=True))
+            d.add(
+                INDEXES,
+                c.Rename("index", schema, temp, temp, after.name, stage=c.STAGE_FINISH, live=True),
+            )
+        elif before.name != after.name:
+            d.add(
+                TABLES,
+                c.Rename(
+                    "index",
+                    schema,
+                    before.name,
+                    before.name,
+                    after.name,
+                    live=True,
+                    span=after.span,
+                ),
+            )
+    for index in removed:
+        online = not partitioned and not _reads(index, gone)
+        bucket = INDEXES if online else DROP_DEPENDENTS
+        d.add(bucket, _drop_index(old, index, concurrently=online))
+    for index in added:
+        if not partitioned:
+            d.add(
+                INDEXES,
+                c.CreateIndex(
+                    schema,
+                    table,
+                    index,
+                    concurrently=True,
+                    stage=c.STAGE_CONCURRENT,
+                    live=True,
+                    span=index.span,
+                ),
+            )
+            continue
+        # a partitioned parent cannot build concurrently: an invalid index on ONLY the parent,
+        # each partition's index built concurrently, then attached (which validates the parent)
+        d.add(INDEXES, c.CreateIndex(schema, table, index, only=True, live=True, span=index.span))
+        for part in new.partitions:
+            child = index.model_copy(update={"name": helper_name(part.name, index.name)})
+            d.add(
+                INDEXES,
+                c.CreateIndex(
+                    schema,
+                    part.name,
+                    child,
+                    concurrently=True,
+                    stage=c.STAGE_CONCURRENT,
+                    live=True,
+                    covered=True,
+                ),
+            )
+            d.add(
+                INDEXES,
+                c.AttachIndex(schema, index.name, child.name, stage=c.STAGE_VALIDATE, live=True),
+            )
+
+
+def _drop_index(table: Table, index: Index, *, concurrently: bool) -> c.Drop:
+    stage = c.STAGE_DROP_CONCURRENT if concurrently else c.STAGE_MAIN
+    restore = c.CreateIndex(
+        table.schema_name, table.name, index, concurrently=concurrently, stage=stage, live=True
+    )
+    return c.Drop(
+        "index",
+        table.schema_name,
+        index.name,
+        on=table.name,
+        concurrently=concurrently,
+        restore=(restore,),
+        stage=stage,
+        live=True,
+    )
+
+
+# --- partitions, row-level security -----------------------------------------------------------
+
+
+def _same_bound(a: Partition, b: Partition) -> bool:
+    return (
+        a.default == b.default
+        and same_literals(a.range_from, b.range_from)
+        and same_literals(a.range_to, b.range_to)
+        and same_literal_sets(a.values, b.values)
+        and (a.modulus, a.remainder) == (b.modulus, b.remainder)
+    )
+
+
+def _partitions(d: Diff, old: Table, new: Table) -> None:
+    if old.partitioning != new.partitioning:
+        d.problem(
+            f"table {new.name}: a changed partitioning is not planned (the table would have to "
+            "be rebuilt)",
+            new.partitioning.span if new.partitioning else new.span,
+            "create a new partitioned table, copy the rows, and swap the names in hand-written "
+            "migrations (schemac new), or keep the partitioning",
+        )
+        return
+    before = {p.name: p for p in old.partitions}
+    after = {p.name for p in new.partitions}
+    for part in new.partitions:
+        was = before.get(part.name)
+        if was is None:
+            d.add(PARTITIONS, c.CreatePartition(new, part, live=True, span=part.span))
+        elif not _same_bound(was, part):
+            d.problem(
+                f"partition {part.name} of {new.name}: a changed bound is not planned",
+                part.span,
+                "add a partition under a new name and remove the old one",
+            )
+    has_default = any(p.default for p in old.partitions)
+    for part in old.partitions:
+        if part.name in after:
+            continue
+        # PostgreSQL refuses DETACH ... CONCURRENTLY while a default partition exists
+        online = not has_default and not part.default
+        stage = c.STAGE_DROP_CONCURRENT if online else c.STAGE_MAIN
+        d.add(
+            DROP_DEPENDENTS,
+            c.DetachPartition(old, part, concurrently=online, stage=stage, live=True),
+        )
+        restore = (c.CreatePartition(new, part, live=True),)
+        d.add(
+            DROPS,
+            c.Drop(
+                "table",
+                new.schema_name,
+                part.name,
+                restore=restore,
+                destructive=True,
+                stage=c.STAGE_FINISH if online else c.STAGE_MAIN,
+                live=True,
+            ),
+        )
+
+
+def _same_policy(a: Policy, b: Policy) -> bool:
+    return (
+        a.command == b.command
+        and a.permissive == b.permissive
+        and sorted(a.roles) == sorted(b.roles)
+        and same_expr(a.using, b.using)
+        and same_expr(a.with_check, b.with_check)
+    )
+
+
+def _rls(d: Diff, old: Table, new: Table, gone: set[str]) -> None:
+    if old.rls.enabled != new.rls.enabled:
+        d.add(RLS, c.SetRls(new, "enable" if new.rls.enabled else "disable", live=True))
+    if old.rls.force != new.rls.force:
+        d.add(RLS, c.SetRls(new, "force" if new.rls.force else "no force", live=True))
+    pairs, added, removed = pair(
+        old.rls.policies, new.rls.policies, lambda p: p.name, _no_rename, str
+    )
+    for before, after in pairs:
+        reads_changed = mentions(before.using, gone) or mentions(before.with_check, gone)
+        if _same_policy(before, after) and not reads_changed:
+            continue
+        in_place = (
+            before.command == after.command
+            and before.permissive == after.permissive
+            and (before.using is None or after.using is not None)
+            and (before.with_check is None or after.with_check is not None)
+            and not reads_changed
+        )
+        if in_place:
+            d.add(RLS, c.AlterPolicy(new, before, after, live=True, span=after.span))
+        else:
+            removed.append(before)
+            added.append(after)
+    for policy in removed:
+        restore = (c.CreatePolicy(old, policy, live=True),)
+        d.add(
+            DROP_DEPENDENTS,
+            c.Drop("policy", old.schema_name, policy.name, on=old.name, restore=restore, live=True),
+        )
+    for policy in added:
+        d.add(RLS, c.CreatePolicy(new, policy, live=True, span=policy.span))

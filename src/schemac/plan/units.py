@@ -1,0 +1,58 @@
+"""Ordered changes to migration units, and each unit's down derived from the inverses.
+
+Units follow the stages of plan/changes.py. Every tool of the three layouts runs one file in one
+transaction (Flyway, dbmate) or as one query (golang-migrate), and PostgreSQL refuses
+CREATE INDEX CONCURRENTLY in a transaction or a multi-statement query, so each
+non-transactional change is a unit of its own; a new enum value is committed in an earlier unit
+than its first use (55P04); a NOT VALID constraint is validated in a later transaction.
+"""
+
+from __future__ import annotations
+
+from schemac.plan import changes as c
+
+_STAGE_NAMES = {
+    c.STAGE_ENUM_VALUES: "enum_values",
+    c.STAGE_MAIN: "",
+    c.STAGE_VALIDATE: "validate",
+    c.STAGE_FINISH: "finish",
+}
+
+
+def _alone_name(change: c.Change) -> str:
+    if isinstance(change, c.CreateIndex):
+        return f"create_index_{change.index.name}"
+    if isinstance(change, c.Drop):
+        return f"drop_{change.object_type.replace(' ', '_')}_{change.name}"
+    if isinstance(change, c.DetachPartition):
+        return f"detach_{change.partition.name}"
+    return change.kind
+
+
+def down_of(unit: c.Unit) -> c.Unit:
+    """The unit that undoes `unit`: inverses in reverse order, a note where there is none."""
+    changes: list[c.Change] = []
+    for change in reversed(unit.changes):
+        if change.covered:
+            continue
+        if change.reversibility == "irreversible":
+            changes.append(c.Irreversible(change.describe(), change.reason or "cannot be undone"))
+        changes.extend(change.inverse())
+    return c.Unit(tuple(changes), unit.transactional, unit.name)
+
+
+def cut_units(changes: list[c.Change]) -> c.Plan:
+    """Units in stage order; ties keep the differ's dependency order."""
+    stages: dict[int, list[c.Change]] = {}
+    for change in changes:
+        stages.setdefault(change.stage, []).append(change)
+    up: list[c.Unit] = []
+    several = len(stages) > 1
+    for stage in sorted(stages):
+        group = stages[stage]
+        together = [ch for ch in group if ch.transactional]
+        if together:
+            name = _STAGE_NAMES.get(stage, f"stage_{stage}") if several else ""
+            up.append(c.Unit(tuple(together), True, name))
+        up += [c.Unit((ch,), False, _alone_name(ch)) for ch in group if not ch.transactional]
+    return c.Plan(up=tuple(up), down=tuple(down_of(u) for u in up))

@@ -1,0 +1,200 @@
+"""Context builders for the changes of incremental migrations (ALTERs, renames, validations).
+
+The same rules as render/sql.py: every decision is made here, identifiers go through
+quote_ident/qualify, literals through quote_literal, and a template only places the strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from schemac.model.names import qualify, quote_ident, quote_literal
+from schemac.model.schema import Check, PrimaryKey, Unique
+from schemac.model.types import sql_type
+from schemac.plan import changes as c
+from schemac.render import clauses as cl
+
+Context = dict[str, str]
+
+#: role specifications that are keywords, not role names: quoting them would name a role
+ROLE_KEYWORDS = {"public", "current_user", "current_role", "session_user"}
+
+
+def role(name: str) -> str:
+    return name.lower() if name.lower() in ROLE_KEYWORDS else quote_ident(name)
+
+
+def _table(ch: c.AddColumn | c.DropColumn | c.AlterColumn | c.AddConstraint) -> str:
+    return qualify(ch.table.schema_name, ch.table.name)
+
+
+def _add_enum_value(ch: c.AddEnumValue) -> Context:
+    position = ""
+    if ch.position is not None:
+        where, neighbour = ch.position
+        position = f" {where.upper()} {quote_literal(neighbour)}"
+    return {
+        "name": qualify(ch.enum.schema_name, ch.enum.name),
+        "value": quote_literal(ch.value),
+        "position": position,
+    }
+
+
+def _add_column(ch: c.AddColumn) -> Context:
+    return {"table": _table(ch), "definition": cl.column(ch.column)}
+
+
+def _drop_column(ch: c.DropColumn) -> Context:
+    return {"table": _table(ch), "name": quote_ident(ch.column.name)}
+
+
+def _alter_action(ch: c.AlterColumn) -> str:
+    new = ch.new
+    if ch.action == "type":
+        text = f"TYPE {sql_type(new.type)}"
+        if new.collation is not None:
+            text += f" COLLATE {cl.dotted(new.collation)}"
+        if ch.using is not None:
+            text += f" USING {ch.using}"
+        return text
+    if ch.action == "set default":
+        return f"SET DEFAULT {new.default}"
+    if ch.action == "drop default":
+        return "DROP DEFAULT"
+    if ch.action == "set not null":
+        return "SET NOT NULL"
+    if ch.action == "drop not null":
+        return "DROP NOT NULL"
+    how = "ALWAYS" if new.identity == "always" else "BY DEFAULT"
+    if ch.action == "add identity":
+        return f"ADD GENERATED {how} AS IDENTITY"
+    if ch.action == "drop identity":
+        return "DROP IDENTITY IF EXISTS"
+    return f"SET GENERATED {how}"
+
+
+def _alter_column(ch: c.AlterColumn) -> Context:
+    return {"table": _table(ch), "name": quote_ident(ch.new.name), "action": _alter_action(ch)}
+
+
+def _constraint_definition(ch: c.AddConstraint) -> str:
+    con = ch.constraint
+    if isinstance(con, Check):
+        return f"CHECK ({con.expression})"
+    keyword = "PRIMARY KEY" if isinstance(con, PrimaryKey) else "UNIQUE"
+    if ch.using_index is not None:
+        text = f"{keyword} USING INDEX {quote_ident(ch.using_index)}"
+    else:
+        text = f"{keyword} ({cl.idents(con.columns)})"
+    if isinstance(con, Unique):
+        text += cl.deferral(con.deferrable, con.initially_deferred)
+    return text
+
+
+def _add_constraint(ch: c.AddConstraint) -> Context:
+    return {
+        "table": _table(ch),
+        "name": quote_ident(ch.constraint.name),
+        "definition": _constraint_definition(ch),
+        "not_valid": " NOT VALID" if ch.not_valid else "",
+    }
+
+
+def _validate_constraint(ch: c.ValidateConstraint) -> Context:
+    return {"table": qualify(ch.table.schema_name, ch.table.name), "name": quote_ident(ch.name)}
+
+
+def _detach_partition(ch: c.DetachPartition) -> Context:
+    return {
+        "parent": qualify(ch.table.schema_name, ch.table.name),
+        "name": qualify(ch.table.schema_name, ch.partition.name),
+        "concurrently": " CONCURRENTLY" if ch.concurrently else "",
+    }
+
+
+def _attach_index(ch: c.AttachIndex) -> Context:
+    return {
+        "parent": qualify(ch.schema_name, ch.parent_index),
+        "child": qualify(ch.schema_name, ch.partition_index),
+    }
+
+
+def _query(text: str) -> str:
+    return text.strip().rstrip(";").rstrip()
+
+
+def _drop_then_create_view(ch: c.DropThenCreateView) -> Context:
+    view = ch.previous
+    return {"name": qualify(view.schema_name, view.name), "query": _query(view.query)}
+
+
+def _set_rls(ch: c.SetRls) -> Context:
+    return {"table": qualify(ch.table.schema_name, ch.table.name), "action": ch.action.upper()}
+
+
+def _alter_policy(ch: c.AlterPolicy) -> Context:
+    pol = ch.new
+    return {
+        "name": quote_ident(pol.name),
+        "table": qualify(ch.table.schema_name, ch.table.name),
+        "roles": ", ".join(role(r) for r in pol.roles),
+        # ALTER POLICY keeps a clause it is not given: a removed one cannot be expressed, so
+        # the planner drops and re-creates a policy that loses USING or WITH CHECK
+        "using": f" USING ({pol.using})" if pol.using is not None else "",
+        "with_check": f" WITH CHECK ({pol.with_check})" if pol.with_check is not None else "",
+    }
+
+
+_RENAME_OBJECT = {
+    "table": "TABLE",
+    "column": "TABLE",
+    "constraint": "TABLE",
+    "index": "INDEX",
+    "type": "TYPE",
+    "enum value": "TYPE",
+    "view": "VIEW",
+    "materialized view": "MATERIALIZED VIEW",
+}
+
+
+def _rename(ch: c.Rename) -> Context:
+    if ch.target == "column":
+        name, clause = ch.name, f"COLUMN {quote_ident(ch.old)} TO {quote_ident(ch.new)}"
+    elif ch.target == "constraint":
+        name, clause = ch.name, f"CONSTRAINT {quote_ident(ch.old)} TO {quote_ident(ch.new)}"
+    elif ch.target == "enum value":
+        name, clause = ch.name, f"VALUE {quote_literal(ch.old)} TO {quote_literal(ch.new)}"
+    else:
+        name, clause = ch.old, f"TO {quote_ident(ch.new)}"
+    return {
+        "object_type": _RENAME_OBJECT[ch.target],
+        "name": qualify(ch.schema_name, name),
+        "clause": clause,
+    }
+
+
+def _one_line(text: str) -> str:
+    # a comment ends at the line's end: nothing the specs wrote may start a new line of SQL
+    return " ".join(text.split())
+
+
+def _irreversible(ch: c.Irreversible) -> Context:
+    return {"what": _one_line(ch.what), "why": _one_line(ch.why)}
+
+
+ALTER_BUILDERS: dict[str, Callable[[Any], Context]] = {
+    c.AddEnumValue.kind: _add_enum_value,
+    c.AddColumn.kind: _add_column,
+    c.DropColumn.kind: _drop_column,
+    c.AlterColumn.kind: _alter_column,
+    c.AddConstraint.kind: _add_constraint,
+    c.ValidateConstraint.kind: _validate_constraint,
+    c.DetachPartition.kind: _detach_partition,
+    c.AttachIndex.kind: _attach_index,
+    c.DropThenCreateView.kind: _drop_then_create_view,
+    c.SetRls.kind: _set_rls,
+    c.AlterPolicy.kind: _alter_policy,
+    c.Rename.kind: _rename,
+    c.Irreversible.kind: _irreversible,
+}
