@@ -348,6 +348,8 @@ class AlterColumn(Change):
     using_back: str | None = None
     #: SET NOT NULL with a validated CHECK (col IS NOT NULL) in place: no scan under the lock
     proven: bool = False
+    #: the opposite type change rewrites the table (a narrowing down migration)
+    rewrite_back: bool = False
 
     @property
     def key(self) -> str:
@@ -401,8 +403,9 @@ class AlterColumn(Change):
                 self.new,
                 self.old,
                 self.using_back,
-                self.rewrite,
+                self.rewrite_back,
                 self.using,
+                rewrite_back=self.rewrite,
                 live=self.live,
             ),
         )
@@ -568,6 +571,7 @@ class CreateIndex(Change):
                 "index",
                 self.schema_name,
                 self.index.name,
+                on=self.table,
                 concurrently=self.concurrently,
                 stage=self.stage,
                 live=self.live,

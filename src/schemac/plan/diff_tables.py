@@ -86,9 +86,7 @@ def diff_tables(d: Diff) -> None:
                 ),
             )
     existing = frozenset(new.qualified_name for _, new in pairs)
-    d.table_rank = {
-        t.qualified_name: i for i, t in enumerate(order_tables(d.new.tables).tables)
-    }
+    d.table_rank = {t.qualified_name: i for i, t in enumerate(order_tables(d.new.tables).tables)}
     _create_tables(d, created, existing)
     for old, new in pairs:
         _alter_table(d, old, new)
@@ -238,13 +236,13 @@ def _alter_table(d: Diff, old: Table, new: Table) -> None:
     def derived(name: str) -> str:
         return name.replace(old_table, new.name, 1) if old_table != new.name else name
 
-    gone = _columns(d, old, new)
+    reshaped, dropped = _columns(d, old, new)
     _keys(d, old, new, derived)
     _checks(d, old, new, derived)
     _foreign_keys(d, old, new, derived)
-    _indexes(d, old, new, derived, gone)
+    _indexes(d, old, new, derived, dropped)
     _partitions(d, old, new)
-    _rls(d, old, new, gone)
+    _rls(d, old, new, reshaped)
     if old.description != new.description:
         d.add(
             COMMENTS,
@@ -254,9 +252,10 @@ def _alter_table(d: Diff, old: Table, new: Table) -> None:
         )
 
 
-def _columns(d: Diff, old: Table, new: Table) -> set[str]:
-    """Columns added, altered, renamed and dropped; returns the columns that changed under
-    their dependents (dropped or given a new type)."""
+def _columns(d: Diff, old: Table, new: Table) -> tuple[set[str], set[str]]:
+    """Columns added, altered, renamed and dropped; returns the (old) names of the columns
+    that changed under their dependents (dropped, renamed or given a new type) and of those
+    dropped."""
     pairs, added, dropped = pair(
         old.columns, new.columns, lambda col: col.name, lambda col: col.renamed_from, str
     )
@@ -292,7 +291,7 @@ def _columns(d: Diff, old: Table, new: Table) -> set[str]:
         d.add(DROPS, c.DropColumn(new, col, live=True, span=new.span))
     if reshaped:
         d.reshaped.add(old.qualified_name)
-    return reshaped
+    return reshaped, {col.name for col in dropped}
 
 
 def _enum_aside(d: Diff, type_text: str) -> str | None:

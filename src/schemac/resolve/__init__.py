@@ -203,12 +203,21 @@ def _enums(ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]]) -> list[E
                     f"enum {name}: duplicate value '{dup}'",
                     raw.spans.value(("enums", name)),
                 )
+            for new_value in enum.renamed_from:
+                if new_value not in enum.values:
+                    ctx.error(
+                        "E052",
+                        f"enum {name}: renamed_from names '{new_value}', which is not a value",
+                        raw.spans.value(("enums", name, "renamed_from")),
+                        "renamed_from maps a value of `values` to its previous label",
+                    )
             out.append(
                 construct(
                     Enum,
                     schema_name=enum.schema_ or spec.schema_ or "public",
                     name=name,
                     values=tuple(enum.values),
+                    renamed_values=tuple(enum.renamed_from.items()),
                     description=enum.description,
                     lint_ignore=tuple(enum.lint.ignore) if enum.lint else (),
                     span=span,

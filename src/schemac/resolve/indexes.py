@@ -93,5 +93,6 @@ def resolve_index(
         method=spec.method,
         where=None if spec.where is None else checked_expression(ctx, spec.where, at("where")),
         include=tuple(spec.include),
+        renamed_from=spec.renamed_from,
         span=at(),
     )

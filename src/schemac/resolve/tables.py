@@ -119,6 +119,9 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
                 collation=col.collation,
                 description=col.description,
                 renamed_from=col.renamed_from,
+                using=None
+                if col.using is None
+                else checked_expression(ctx, col.using, vspan("using")),
                 trait=trait,
                 lint_ignore=tuple(col.lint.ignore) if col.lint else (),
                 span=span,

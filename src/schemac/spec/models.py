@@ -64,6 +64,8 @@ class ColumnSpec(SpecModel):
     collation: str | None = None
     description: str | None = None
     renamed_from: str | None = None
+    #: SQL expression converting the old value when the column's type changes (`using`)
+    using: str | None = None
     lint: LintSpec | None = None
 
     @model_validator(mode="before")
@@ -81,6 +83,8 @@ class IndexSpec(SpecModel):
     include: list[str] = []
     #: one operator class for every key, or a mapping key -> operator class
     opclass: str | dict[str, str] | None = None
+    #: the index's previous name: the planner renames it instead of rebuilding it
+    renamed_from: str | None = None
     lint: LintSpec | None = None
 
 
@@ -166,6 +170,8 @@ class TableSpec(SpecModel):
 class EnumSpec(SpecModel):
     values: list[str] = Field(min_length=1)
     description: str | None = None
+    #: new value -> its previous label: the planner renames the value (ALTER TYPE RENAME VALUE)
+    renamed_from: dict[str, str] = {}
     schema_: str | None = Field(default=None, alias="schema")
     lint: LintSpec | None = None
 
