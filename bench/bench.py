@@ -131,10 +131,32 @@ def built(specs: Path) -> Path:
     return out
 
 
+def one_column_change(specs: Path, out: Path) -> list[str]:
+    """`schemac build` of a one-column change after a first build: the first build is copied
+    into `out` and the changed specs sit beside the originals (prepared before the timing)."""
+    import shutil
+
+    changed = specs.parent / f"changed_{specs.name}"
+    if not changed.is_dir():
+        shutil.copytree(specs, changed)
+        first = sorted(changed.iterdir())[0]
+        text = first.read_text(encoding="utf-8")
+        marker = "    columns:\n"
+        at = text.index(marker) + len(marker)
+        first.write_text(
+            text[:at] + "      bench_added: {type: text, nullable: true}\n" + text[at:],
+            encoding="utf-8",
+        )
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(built(specs), out)
+    return [*SCHEMAC, "build", str(changed), "-o", str(out), "--no-lint"]
+
+
 COMMANDS: list[Command] = [
     Command("schemac --help", lambda specs, out: [*SCHEMAC, "--help"], sized=False),
     Command("schemac build", lambda specs, out: [*SCHEMAC, "build", str(specs), "-o", str(out)]),
     Command("schemac lint", lambda specs, out: [*SCHEMAC, "lint", str(specs)]),
+    Command("schemac build: one-column change", one_column_change),
     Command(
         "floor: fresh cluster + psql -1 -f + stop",
         lambda specs, out: [

@@ -153,8 +153,10 @@ views:
         USERS_V1,
         USERS_V1.replace("  posts:\n", "  articles:\n    renamed_from: posts\n")
         .replace("      title: text", "      headline: {type: text, renamed_from: title}")
-        .replace("status: [active, banned]", "status:\n    values: [active, blocked]\n"
-                 "    renamed_from: {blocked: banned}"),
+        .replace(
+            "status: [active, banned]",
+            "status:\n    values: [active, blocked]\n    renamed_from: {blocked: banned}",
+        ),
         USERS_ROWS,
     ),
     "drops": Case(
@@ -393,9 +395,7 @@ def _squawk(out: Path, new: list[Path]) -> None:
         f
         for f in findings
         if f["rule"] not in SQUAWK_ACCEPTED
-        and not (
-            f["rule"] in SQUAWK_WHERE and SQUAWK_WHERE[f["rule"]] in f["file"].read_text()
-        )
+        and not (f["rule"] in SQUAWK_WHERE and SQUAWK_WHERE[f["rule"]] in f["file"].read_text())
     ]
     assert unexpected == [], sorted({(f["rule"], f["file"].name, f["line"]) for f in unexpected})
 

@@ -33,6 +33,7 @@ from schemac.render.check import RenderBug, check_statements
 from schemac.render.clauses import function_signature
 from schemac.render.environment import make_environment
 from schemac.render.sql import render_change, render_unit
+from tests.render_alter_examples import NOT_APPLIED, alter_examples
 
 GOLDEN = Path(__file__).parent / "golden" / "render"
 
@@ -321,6 +322,9 @@ EXAMPLES: dict[str, list[c.Change]] = {
 }
 
 
+EXAMPLES.update(alter_examples(USERS, AUDIT))
+
+
 def update_golden(request: pytest.FixtureRequest) -> bool:
     try:
         return bool(request.config.getoption("--update-golden", default=False))
@@ -516,6 +520,10 @@ def test_examples_run_on_a_real_server(pg_conninfo: str) -> None:
         assert names == [("System",), ("O'Brien",)]
         comment = conn.execute("SELECT obj_description('users'::regclass, 'pg_class')")
         assert comment.fetchone() == ('It\'s "quoted" and C:\\path',)
+        for kind, examples in alter_examples(USERS, AUDIT).items():
+            for i, change in enumerate(examples):
+                if (kind, i) not in NOT_APPLIED:
+                    conn.execute(render_change(change, env))
         for change in _changes(DOWN_ORDER):
             conn.execute(render_change(change, env))
         left = conn.execute(

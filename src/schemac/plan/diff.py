@@ -80,6 +80,7 @@ class Diff:
     swapped_enums: dict[str, Enum] = field(default_factory=dict)
     #: qualified table name -> position in foreign-key order (seeds insert parents first)
     table_rank: dict[str, int] = field(default_factory=dict)
+    _old_of: dict[str, Table] | None = None
 
     def add(self, bucket: int, *items: c.Change) -> None:
         self.buckets.setdefault(bucket, []).extend(items)
@@ -92,10 +93,10 @@ class Diff:
 
     def live_table(self, qualified_new: str) -> Table | None:
         """The old version of a table of the new schema (None when the table is new)."""
-        for old_name, new_name in self.table_map.items():
-            if new_name == qualified_new:
-                return self.old.table(old_name)
-        return None
+        if self._old_of is None or len(self._old_of) != len(self.table_map):
+            by_name = {t.qualified_name: t for t in self.old.tables}
+            self._old_of = {new: by_name[old] for old, new in self.table_map.items()}
+        return self._old_of.get(qualified_new)
 
 
 def diff(old: Schema, new: Schema) -> tuple[list[c.Change], list[Problem]]:

@@ -1,0 +1,1 @@
+ALTER INDEX audit.ix_audit_logs_payload ATTACH PARTITION audit.audit_logs_2026_01_payload;

@@ -1,0 +1,3 @@
+ALTER TABLE audit.audit_logs DETACH PARTITION audit.audit_logs_2026_01;
+
+ALTER TABLE audit.audit_logs DETACH PARTITION audit.audit_logs_list CONCURRENTLY;

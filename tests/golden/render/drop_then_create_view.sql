@@ -1,0 +1,4 @@
+DROP VIEW active_users;
+
+CREATE VIEW active_users AS
+SELECT id, email FROM users;

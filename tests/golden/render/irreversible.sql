@@ -1,0 +1,1 @@
+-- irreversible: add enum value user_role.admin: PostgreSQL cannot

@@ -1,0 +1,109 @@
+"""Examples of the incremental change kinds for tests/test_render.py, written against the
+objects its creation examples make (users, audit.audit_logs, "order", active_users)."""
+
+from __future__ import annotations
+
+from schemac.model.schema import Check, Column, Enum, Partition, Policy, Table, Unique, View
+from schemac.plan import changes as c
+
+ROLE = Enum(name="user_role", values=("owner", "member", "it's", "naïve"))
+NICK = Column(name="nick", type="text", nullable=True, default="'x'")
+POLICY = Policy(name="tenant_isolation", using="true")
+
+
+def _column(table: Table, name: str) -> Column:
+    found = table.column(name)
+    assert found is not None
+    return found
+
+
+def alter_examples(USERS: Table, AUDIT: Table) -> dict[str, list[c.Change]]:
+    """Kind -> examples, in an order PostgreSQL accepts after the creation examples."""
+    AGE, EMAIL, ROLE_COL = (_column(USERS, n) for n in ("age", "email", "role"))
+    return {
+        "add_enum_value": [
+            c.AddEnumValue(ROLE, "admin", ("before", "member")),
+            c.AddEnumValue(ROLE, "guest"),
+            c.AddEnumValue(ROLE, "root", ("after", "owner")),
+        ],
+        "add_column": [c.AddColumn(USERS, NICK, live=True)],
+        "alter_column": [
+            c.AlterColumn(
+                USERS,
+                "type",
+                AGE,
+                AGE.model_copy(update={"type": "bigint"}),
+                using="age::bigint",
+                rewrite=True,
+                live=True,
+            ),
+            c.AlterColumn(
+                USERS, "type", EMAIL, EMAIL.model_copy(update={"type": "text"}), live=True
+            ),
+            c.AlterColumn(USERS, "set default", AGE, AGE.model_copy(update={"default": "18"})),
+            c.AlterColumn(USERS, "drop default", AGE, AGE),
+            c.AlterColumn(USERS, "drop not null", ROLE_COL, ROLE_COL),
+            c.AlterColumn(USERS, "set not null", ROLE_COL, ROLE_COL, proven=True),
+            c.AlterColumn(USERS, "add identity", NICK, NICK),  # rendered only: nick is text
+        ],
+        "add_constraint": [
+            c.AddConstraint(
+                USERS, Check(name="chk_users_nick", expression="nick <> ''"), not_valid=True
+            ),
+            c.AddConstraint(
+                USERS, Unique(name="uq_users_nick", columns=("nick",)), using_index="uq_users_nick"
+            ),
+            c.AddConstraint(USERS, Unique(name="uq_users_age", columns=("age",), deferrable=True)),
+        ],
+        "validate_constraint": [c.ValidateConstraint(USERS, "chk_users_nick")],
+        "attach_index": [
+            c.AttachIndex("audit", "ix_audit_logs_payload", "audit_logs_2026_01_payload")
+        ],
+        "detach_partition": [
+            c.DetachPartition(AUDIT, Partition(name="audit_logs_2026_01"), concurrently=False),
+            c.DetachPartition(AUDIT, Partition(name="audit_logs_list")),
+        ],
+        "drop_then_create_view": [
+            c.DropThenCreateView(
+                View(name="active_users", query="SELECT id, email, nick FROM users"),
+                View(name="active_users", query="SELECT id, email FROM users"),
+            )
+        ],
+        "set_rls": [c.SetRls(USERS, "no force"), c.SetRls(USERS, "disable")],
+        "alter_policy": [
+            c.AlterPolicy(
+                USERS,
+                POLICY,
+                POLICY.model_copy(update={"roles": ("app_user",), "with_check": "true"}),
+            )
+        ],
+        "rename": [
+            c.Rename("column", "public", "users", "nick", "nickname"),
+            c.Rename("constraint", "public", "users", "chk_users_nick", "chk_users_nickname"),
+            c.Rename("index", "public", "ix_users_tags", "ix_users_tags", "ix_users_labels"),
+            c.Rename("enum value", "public", "user_role", "guest", "visitor"),
+            c.Rename("view", "public", "active_users", "active_users", "current_users"),
+            c.Rename("table", "public", "order", "order", "orders"),
+            c.Rename("type", "billing", "status", "status", "state"),
+        ],
+        "drop_column": [c.DropColumn(USERS, NICK)],
+        "irreversible": [c.Irreversible("add enum value user_role.admin", "PostgreSQL\ncannot")],
+    }
+
+
+#: examples that cannot run against those objects (rendered and parsed only; the same kinds
+#: run on PostgreSQL in tests/test_incremental.py): active_users reads age and email, nick is
+#: text, no partition index exists to attach, audit_logs_list is never created, a renamed view
+#: or table would outlive the down examples
+NOT_APPLIED = {
+    ("alter_column", 0),
+    ("alter_column", 1),
+    ("alter_column", 6),
+    ("add_constraint", 1),
+    ("attach_index", 0),
+    ("detach_partition", 1),
+    ("rename", 4),
+    ("rename", 5),
+    ("drop_column", 0),
+    ("irreversible", 0),
+}
