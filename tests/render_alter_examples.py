@@ -46,6 +46,7 @@ def alter_examples(USERS: Table, AUDIT: Table) -> dict[str, list[c.Change]]:
             c.AlterColumn(USERS, "set not null", ROLE_COL, ROLE_COL, proven=True),
             c.AlterColumn(USERS, "add identity", NICK, NICK),  # rendered only: nick is text
         ],
+        "sync_identity": [c.SyncIdentity(USERS, "n")],
         "add_constraint": [
             c.AddConstraint(
                 USERS, Check(name="chk_users_nick", expression="nick <> ''"), not_valid=True

@@ -414,6 +414,23 @@ class AlterColumn(Change):
         return f"alter column {self.key}: {self.action}"
 
 
+@dataclass(frozen=True)
+class SyncIdentity(Change):
+    """setval() of an identity added to a column that holds values: past the largest one."""
+
+    kind: ClassVar[str] = "sync_identity"
+    table: Table
+    column: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.table.qualified_name}.{self.column}"
+
+    @property
+    def reason(self) -> str | None:
+        return "reads the column's largest value (a scan without blocking writers)"
+
+
 # --- constraints ------------------------------------------------------------------------------
 
 
@@ -1036,6 +1053,7 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     AddColumn,
     DropColumn,
     AlterColumn,
+    SyncIdentity,
     AddConstraint,
     AddForeignKey,
     ValidateConstraint,

@@ -81,6 +81,8 @@ class Diff:
     #: qualified table name -> position in foreign-key order (seeds insert parents first)
     table_rank: dict[str, int] = field(default_factory=dict)
     _old_of: dict[str, Table] | None = None
+    #: qualified (new) table name -> old names of its columns dropped, renamed or retyped
+    reshaped_columns: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, bucket: int, *items: c.Change) -> None:
         self.buckets.setdefault(bucket, []).extend(items)
@@ -140,10 +142,10 @@ def _schemas(d: Diff) -> None:
 
 
 def _schema_drops(d: Diff) -> None:
-    # last of all: every object that lived in the namespace is gone by now
+    # last of all (after the extensions and functions that may live in it)
     for name in reversed(d.old.schemas):
         if name not in d.new.schemas:
-            d.add(DROPS, c.Drop("schema", None, name, restore=(c.CreateSchema(name),)))
+            d.add(DROPS + 2, c.Drop("schema", None, name, restore=(c.CreateSchema(name),)))
 
 
 def _extensions(d: Diff) -> None:
@@ -512,6 +514,9 @@ def _triggers(d: Diff) -> None:
             or (before.function_schema, before.function) != (trig.function_schema, trig.function)
             or not same_expr(before.when, trig.when)
             or qualified(trig.function_schema, trig.function) in d.recreated_functions
+            # PostgreSQL refuses to retype a column a WHEN reads, or drop a function it calls
+            or mentions(before.when, d.reshaped_columns.get(table, set()))
+            or mentions(before.when, d.recreated_functions)
         )
         if before is not None and not changed:
             if before.description != trig.description:

@@ -236,11 +236,17 @@ def _alter_table(d: Diff, old: Table, new: Table) -> None:
     def derived(name: str) -> str:
         return name.replace(old_table, new.name, 1) if old_table != new.name else name
 
-    reshaped, dropped = _columns(d, old, new)
-    _keys(d, old, new, derived)
+    reshaped, dropped, renames = _columns(d, old, new)
+    d.reshaped_columns[new.qualified_name] = reshaped
+
+    def follow(columns: tuple[str, ...]) -> tuple[str, ...]:
+        # PostgreSQL keeps keys and indexes on a renamed column: compare them by the new name
+        return tuple(renames.get(col, col) for col in columns)
+
+    _keys(d, old, new, derived, follow)
     _checks(d, old, new, derived)
-    _foreign_keys(d, old, new, derived)
-    _indexes(d, old, new, derived, dropped)
+    _foreign_keys(d, old, new, derived, follow)
+    _indexes(d, old, new, derived, dropped | set(renames), follow)
     _partitions(d, old, new)
     _rls(d, old, new, reshaped)
     if old.description != new.description:
@@ -252,17 +258,19 @@ def _alter_table(d: Diff, old: Table, new: Table) -> None:
         )
 
 
-def _columns(d: Diff, old: Table, new: Table) -> tuple[set[str], set[str]]:
+def _columns(d: Diff, old: Table, new: Table) -> tuple[set[str], set[str], dict[str, str]]:
     """Columns added, altered, renamed and dropped; returns the (old) names of the columns
-    that changed under their dependents (dropped, renamed or given a new type) and of those
-    dropped."""
+    that changed under their dependents (dropped, renamed or given a new type), those dropped,
+    and the renames (old name -> new name)."""
     pairs, added, dropped = pair(
         old.columns, new.columns, lambda col: col.name, lambda col: col.renamed_from, str
     )
     reshaped: set[str] = set()
+    renames: dict[str, str] = {}
     for before, after in pairs:
         if before.name != after.name:
             reshaped.add(before.name)
+            renames[before.name] = after.name
             d.add(
                 TABLES,
                 c.Rename(
@@ -291,7 +299,7 @@ def _columns(d: Diff, old: Table, new: Table) -> tuple[set[str], set[str]]:
         d.add(DROPS, c.DropColumn(new, col, live=True, span=new.span))
     if reshaped:
         d.reshaped.add(old.qualified_name)
-    return reshaped, {col.name for col in dropped}
+    return reshaped, {col.name for col in dropped}, renames
 
 
 def _enum_aside(d: Diff, type_text: str) -> str | None:
@@ -328,18 +336,40 @@ def _alter_column(d: Diff, table: Table, old: Column, new: Column) -> bool:
         d.add(
             TABLES,
             c.AlterColumn(
-                table, "type", mid_old, mid_new, using, rewrite, back, live=True, span=new.span
+                table,
+                "type",
+                mid_old,
+                mid_new,
+                using,
+                rewrite,
+                back,
+                rewrite_back=not no_rewrite(new.type, old.type) or old.collation != new.collation,
+                live=True,
+                span=new.span,
             ),
         )
         if dance and new.default is not None:
             d.add(TABLES, _alter(table, "set default", mid_new, new))
         default_done = dance
+    if (
+        not default_done
+        and old.default is not None
+        and same_expr(old.default, new.default)
+        and mentions(old.default, d.recreated_functions)
+    ):
+        # the function it calls is dropped and created again: the default goes around it
+        cleared = old.model_copy(update={"default": None})
+        d.add(DROP_DEPENDENTS, _alter(table, "drop default", old, cleared))
+        d.add(TABLES, _alter(table, "set default", cleared, new))
+        default_done = True
     if not default_done and not same_expr(old.default, new.default):
         action: c.AlterAction = "drop default" if new.default is None else "set default"
         d.add(TABLES, _alter(table, action, old, new))
     if old.identity != new.identity:
         if old.identity is None:
             d.add(TABLES, _alter(table, "add identity", old, new))
+            # the new sequence starts at 1: move it past the values the rows already hold
+            d.add(TABLES, c.SyncIdentity(table, new.name, live=True, span=new.span))
         elif new.identity is None:
             d.add(TABLES, _alter(table, "drop identity", old, new))
         else:
@@ -473,7 +503,10 @@ def using_clause(d: Diff, column: str, old: str, new: str) -> str | None:
 # --- keys, checks, foreign keys ----------------------------------------------------------------
 
 
-def _keys(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> None:
+Follow = Callable[[tuple[str, ...]], tuple[str, ...]]
+
+
+def _keys(d: Diff, old: Table, new: Table, derived: Callable[[str], str], follow: Follow) -> None:
     old_keys: list[PrimaryKey | Unique] = [
         *([old.primary_key] if old.primary_key else []),
         *old.uniques,
@@ -484,11 +517,12 @@ def _keys(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> Non
     ]
     pairs, added, removed = pair(old_keys, new_keys, lambda k: k.name, _no_rename, derived)
     for before, after in pairs:
-        if _same_key(before, after):
+        seen = before.model_copy(update={"columns": follow(before.columns)})
+        if _same_key(seen, after):
             if before.name != after.name:
                 d.add(TABLES, _rename_constraint(new, before.name, after.name))
             continue
-        _add_key(d, new, after, replacing=before)
+        _add_key(d, new, after, replacing=seen)
     for key in added:
         _add_key(d, new, key, replacing=None)
     for key in removed:
@@ -566,7 +600,8 @@ def _drop_constraint(
 def _checks(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> None:
     pairs, added, removed = pair(old.checks, new.checks, lambda k: k.name, _no_rename, derived)
     for before, after in pairs:
-        if same_expr(before.expression, after.expression):
+        calls_recreated = mentions(before.expression, d.recreated_functions)
+        if same_expr(before.expression, after.expression) and not calls_recreated:
             if before.name != after.name:
                 d.add(TABLES, _rename_constraint(new, before.name, after.name))
             continue
@@ -579,10 +614,10 @@ def _checks(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> N
         d.add(DROP_DEPENDENTS, _drop_constraint(old, check.name, c.AddConstraint(old, check)))
 
 
-def _same_fk(d: Diff, a: ForeignKey, b: ForeignKey) -> bool:
+def _same_fk(d: Diff, a: ForeignKey, b: ForeignKey, follow: Follow) -> bool:
     target = d.table_map.get(qualified(a.ref_schema, a.ref_table))
     return (
-        a.columns == b.columns
+        follow(a.columns) == b.columns
         and target == qualified(b.ref_schema, b.ref_table)
         and a.ref_columns == b.ref_columns
         and (a.on_delete, a.on_update) == (b.on_delete, b.on_update)
@@ -607,19 +642,23 @@ def _key_exists_before(d: Diff, fk: ForeignKey) -> bool:
     return any(set(k) == set(fk.ref_columns) for k in keys)
 
 
-def _foreign_keys(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> None:
+def _foreign_keys(
+    d: Diff, old: Table, new: Table, derived: Callable[[str], str], follow: Follow
+) -> None:
     pairs, added, removed = pair(
         old.foreign_keys, new.foreign_keys, lambda k: k.name, _no_rename, derived
     )
     for before, after in pairs:
-        if _same_fk(d, before, after):
+        if _same_fk(d, before, after, follow):
             if before.name != after.name:
                 d.add(TABLES, _rename_constraint(new, before.name, after.name))
             continue
         removed.append(before)
         added.append(after)
     for fk in removed:
-        d.add(DROP_DEPENDENTS, _drop_constraint(old, fk.name, c.AddForeignKey(old, fk)))
+        # the down adds it back NOT VALID: rows written since need not satisfy it
+        back = c.AddForeignKey(old, fk, not_valid=True)
+        d.add(DROP_DEPENDENTS, _drop_constraint(old, fk.name, back))
     for fk in added:
         early = _key_exists_before(d, fk)
         add_stage = c.STAGE_MAIN if early else c.STAGE_VALIDATE
@@ -666,7 +705,12 @@ def _reads(index: Index, columns: set[str]) -> bool:
 
 
 def _indexes(
-    d: Diff, old: Table, new: Table, derived: Callable[[str], str], gone: set[str]
+    d: Diff,
+    old: Table,
+    new: Table,
+    derived: Callable[[str], str],
+    gone: set[str],
+    follow: Follow,
 ) -> None:
     pairs, added, removed = pair(
         old.indexes, new.indexes, lambda i: i.name, lambda i: i.renamed_from, derived
@@ -674,8 +718,9 @@ def _indexes(
     schema, table = new.schema_name, new.name
     partitioned = new.partitioning is not None
     for before, after in pairs:
-        if not same_index(before, after):
-            if partitioned or _reads(before, gone):
+        seen = _followed(before, follow)
+        if not same_index(seen, after) or _calls(before, d.recreated_functions):
+            if partitioned or _reads(before, gone) or _calls(before, d.recreated_functions):
                 removed.append(before)
                 added.append(after)
                 continue
@@ -750,6 +795,18 @@ def _indexes(
                 INDEXES,
                 c.AttachIndex(schema, index.name, child.name, stage=c.STAGE_VALIDATE, live=True),
             )
+
+
+def _followed(index: Index, follow: Follow) -> Index:
+    parts = tuple(
+        p if p.column is None else p.model_copy(update={"column": follow((p.column,))[0]})
+        for p in index.parts
+    )
+    return index.model_copy(update={"parts": parts, "include": follow(index.include)})
+
+
+def _calls(index: Index, functions: set[str]) -> bool:
+    return any(mentions(t, functions) for t in (*(p.expression for p in index.parts), index.where))
 
 
 def _drop_index(table: Table, index: Index, *, concurrently: bool) -> c.Drop:
@@ -849,7 +906,8 @@ def _rls(d: Diff, old: Table, new: Table, gone: set[str]) -> None:
         old.rls.policies, new.rls.policies, lambda p: p.name, _no_rename, str
     )
     for before, after in pairs:
-        reads_changed = mentions(before.using, gone) or mentions(before.with_check, gone)
+        reads = gone | d.recreated_functions
+        reads_changed = mentions(before.using, reads) or mentions(before.with_check, reads)
         if _same_policy(before, after) and not reads_changed:
             continue
         in_place = (

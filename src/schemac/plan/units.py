@@ -38,7 +38,29 @@ def down_of(unit: c.Unit) -> c.Unit:
         if change.reversibility == "irreversible":
             changes.append(c.Irreversible(change.describe(), change.reason or "cannot be undone"))
         changes.extend(change.inverse())
-    return c.Unit(tuple(changes), unit.transactional, unit.name)
+    return c.Unit(tuple(_functions_after_tables(changes)), unit.transactional, unit.name)
+
+
+def _functions_after_tables(changes: list[c.Change]) -> list[c.Change]:
+    """A table may depend on a function (a default, a check, an index expression, a trigger's
+    WHEN) that was created after it, so undoing in reverse would drop the function first: each
+    function drop moves after the table drops that follow it, never past a re-creation."""
+    out = list(changes)
+    i = len(out) - 1
+    while i >= 0:
+        change = out[i]
+        if isinstance(change, c.Drop) and change.object_type == "function":
+            target = i
+            for j in range(i + 1, len(out)):
+                later = out[j]
+                if isinstance(later, c.CreateFunction):
+                    break
+                if isinstance(later, c.Drop) and later.object_type == "table":
+                    target = j
+            if target != i:
+                out.insert(target, out.pop(i))
+        i -= 1
+    return out
 
 
 def cut_units(changes: list[c.Change]) -> c.Plan:

@@ -78,6 +78,16 @@ def _alter_column(ch: c.AlterColumn) -> Context:
     return {"table": _table(ch), "name": quote_ident(ch.new.name), "action": _alter_action(ch)}
 
 
+def _sync_identity(ch: c.SyncIdentity) -> Context:
+    table = qualify(ch.table.schema_name, ch.table.name)
+    return {
+        "table": table,
+        "table_text": quote_literal(table),
+        "column_text": quote_literal(ch.column),
+        "column": quote_ident(ch.column),
+    }
+
+
 def _constraint_definition(ch: c.AddConstraint) -> str:
     con = ch.constraint
     if isinstance(con, Check):
@@ -188,6 +198,7 @@ ALTER_BUILDERS: dict[str, Callable[[Any], Context]] = {
     c.AddColumn.kind: _add_column,
     c.DropColumn.kind: _drop_column,
     c.AlterColumn.kind: _alter_column,
+    c.SyncIdentity.kind: _sync_identity,
     c.AddConstraint.kind: _add_constraint,
     c.ValidateConstraint.kind: _validate_constraint,
     c.DetachPartition.kind: _detach_partition,

@@ -69,6 +69,9 @@ def resolve(
                         span=raw.spans.value(("extensions", i)),
                     )
                 )
+                # CREATE EXTENSION ... WITH SCHEMA needs the schema to exist
+                if ext.schema_ and ext.schema_ != "public" and ext.schema_ not in schemas:
+                    schemas.append(ext.schema_)
         for name, trait in spec.traits.items():
             if name in traits.BUILTIN_TRAITS or name in traits.COMPOSITE_TRAITS:
                 ctx.error(

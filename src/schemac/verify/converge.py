@@ -26,12 +26,9 @@ _HELP = (
 
 
 def _view_spelling(spec: View | MaterializedView, db: Schema, view_sql: ViewSql | None) -> str:
+    relations: list[View | MaterializedView] = [*db.views, *db.materialized_views]
     found = next(
-        (
-            v
-            for v in (*db.views, *db.materialized_views)
-            if (v.schema_name, v.name) == (spec.schema_name, spec.name)
-        ),
+        (v for v in relations if (v.schema_name, v.name) == (spec.schema_name, spec.name)),
         None,
     )
     if found is None or view_sql is None:

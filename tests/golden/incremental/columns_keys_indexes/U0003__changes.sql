@@ -13,10 +13,12 @@ ALTER TABLE users DROP COLUMN IF EXISTS bio;
 -- alter column public.users.status: set default [safe, reversible, ACCESS EXCLUSIVE on public.users]
 ALTER TABLE users ALTER COLUMN status SET DEFAULT 'active';
 
--- alter column public.users.age: type [safe, reversible, ACCESS EXCLUSIVE on public.users]
+-- alter column public.users.age: type [rewrites, lossy, ACCESS EXCLUSIVE on public.users (scan/rewrite)]
+-- bigint -> integer rewrites the table and its indexes
 ALTER TABLE users ALTER COLUMN age TYPE integer USING age::integer;
 
--- alter column public.users.email: type [safe, reversible, ACCESS EXCLUSIVE on public.users]
+-- alter column public.users.email: type [rewrites, lossy, ACCESS EXCLUSIVE on public.users (scan/rewrite)]
+-- varchar(200) -> varchar(100) rewrites the table and its indexes
 ALTER TABLE users ALTER COLUMN email TYPE varchar(100);
 
 -- drop table tags [safe, reversible]

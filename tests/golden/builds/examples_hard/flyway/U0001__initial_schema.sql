@@ -8,10 +8,6 @@ DROP VIEW IF EXISTS reporting.recent_headcounts;
 
 DROP VIEW IF EXISTS managed_employees;
 
-DROP FUNCTION IF EXISTS reporting.headcount_on(d date);
-
-DROP FUNCTION IF EXISTS department_size(dept uuid);
-
 ALTER TABLE employees DROP CONSTRAINT IF EXISTS fk_employees_manager_id;
 
 ALTER TABLE departments DROP CONSTRAINT IF EXISTS fk_departments_head_employee_id;
@@ -35,6 +31,10 @@ DROP TABLE IF EXISTS departments;
 DROP TABLE IF EXISTS regional_events;
 
 DROP TABLE IF EXISTS measurements;
+
+DROP FUNCTION IF EXISTS reporting.headcount_on(d date);
+
+DROP FUNCTION IF EXISTS department_size(dept uuid);
 
 DROP FUNCTION IF EXISTS updated_at_trigger();
 
