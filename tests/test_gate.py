@@ -150,3 +150,24 @@ def test_build_verify_failure_leaves_the_directory_as_it_was(
     assert result.exit_code != 0
     assert "nothing was written" in result.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+@pytest.mark.postgres
+def test_check_verify_replays_the_history_and_compares_with_a_fresh_build(
+    tmp_path: Path, pg_backend: object
+) -> None:
+    specs, out = built(tmp_path)
+    write_spec(specs, V2 + "    indexes:\n      - {columns: [nick]}\n")
+    assert run("build", str(specs), "-o", str(out), "--no-lint").exit_code == 0
+    result = run("check", str(specs), "-m", str(out), "--verify")
+    assert "is up to date and untampered" in result.stdout
+    assert "applied and match the specs" in result.stdout, result.stderr
+    assert result.exit_code == 0
+    # a hand-written migration that adds what the specs do not declare fails the gate
+    assert run("new", "extra", "-m", str(out)).exit_code == 0
+    extra = next(out.glob("V0004__extra.sql"))
+    extra.write_text(extra.read_text() + "ALTER TABLE users ADD COLUMN stray text;\n")
+    assert run("hash", "-m", str(out)).exit_code == 0
+    result = run("check", str(specs), "-m", str(out), "--verify")
+    assert result.exit_code == 1
+    assert "column users.stray: in the database, not in the spec" in result.stderr
