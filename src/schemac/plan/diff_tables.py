@@ -247,7 +247,7 @@ def _alter_table(d: Diff, old: Table, new: Table) -> None:
     _checks(d, old, new, derived)
     _foreign_keys(d, old, new, derived, follow)
     _indexes(d, old, new, derived, dropped | set(renames), follow)
-    _partitions(d, old, new)
+    _partitions(d, old, new, derived)
     _rls(d, old, new, reshaped)
     if old.description != new.description:
         d.add(
@@ -839,7 +839,7 @@ def _same_bound(a: Partition, b: Partition) -> bool:
     )
 
 
-def _partitions(d: Diff, old: Table, new: Table) -> None:
+def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> None:
     if old.partitioning != new.partitioning:
         d.problem(
             f"table {new.name}: a changed partitioning is not planned (the table would have to "
@@ -849,28 +849,35 @@ def _partitions(d: Diff, old: Table, new: Table) -> None:
             "migrations (schemac new), or keep the partitioning",
         )
         return
-    before = {p.name: p for p in old.partitions}
-    after = {p.name for p in new.partitions}
-    for part in new.partitions:
-        was = before.get(part.name)
-        if was is None:
-            d.add(PARTITIONS, c.CreatePartition(new, part, live=True, span=part.span))
-        elif not _same_bound(was, part):
+    # generated partition names follow a table rename (sessions_p0 -> members_p0)
+    pairs, added, removed = pair(
+        old.partitions, new.partitions, lambda p: p.name, _no_rename, derived
+    )
+    for was, part in pairs:
+        if not _same_bound(was, part):
             d.problem(
                 f"partition {part.name} of {new.name}: a changed bound is not planned",
                 part.span,
                 "add a partition under a new name and remove the old one",
             )
+        elif was.name != part.name:
+            d.add(
+                TABLES,
+                c.Rename("table", new.schema_name, was.name, was.name, part.name, live=True),
+            )
+    for part in added:
+        d.add(PARTITIONS, c.CreatePartition(new, part, live=True, span=part.span))
     has_default = any(p.default for p in old.partitions)
-    for part in old.partitions:
-        if part.name in after:
-            continue
+    for part in removed:
         # PostgreSQL refuses DETACH ... CONCURRENTLY while a default partition exists
         online = not has_default and not part.default
         stage = c.STAGE_DROP_CONCURRENT if online else c.STAGE_MAIN
+        # a concurrent detach runs after the main transaction, so after a table rename
         d.add(
             DROP_DEPENDENTS,
-            c.DetachPartition(old, part, concurrently=online, stage=stage, live=True),
+            c.DetachPartition(
+                new if online else old, part, concurrently=online, stage=stage, live=True
+            ),
         )
         restore = (c.CreatePartition(new, part, live=True),)
         d.add(
