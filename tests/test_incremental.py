@@ -443,6 +443,34 @@ seed:
       - {code: team, label: Team}
 """,
     ),
+    "partitioned_table_renamed": Case(
+        """
+tables:
+  sessions:
+    columns:
+      id: {type: uuid, default: gen_random_uuid()}
+      token: text
+    primary_key: [id]
+    partition_by: {hash: [id]}
+    partitions:
+      generate: {modulus: 2}
+""",
+        """
+tables:
+  logins:
+    renamed_from: sessions
+    columns:
+      id: {type: uuid, default: gen_random_uuid()}
+      token: text
+    primary_key: [id]
+    partition_by: {hash: [id]}
+    partitions:
+      generate: {modulus: 2}
+""",
+        "INSERT INTO sessions (token) SELECT 't' || g FROM generate_series(1, 20) g;",
+        probe="DO $$ BEGIN IF (SELECT count(*) FROM logins_p0) + (SELECT count(*) FROM logins_p1)"
+        " <> 20 THEN RAISE EXCEPTION 'rows'; END IF; END $$;",
+    ),
     "partitions": Case(
         """
 tables:
