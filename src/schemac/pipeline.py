@@ -173,6 +173,8 @@ def _safety(
         schema,
         lock_timeout=settings.lock_timeout,
         allow_destructive=allow,
+        ignore=settings.lint.ignore,
+        severity=settings.lint.severity,
     )
 
 

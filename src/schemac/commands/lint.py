@@ -102,22 +102,27 @@ def rules_command(rule: str | None, fmt: str) -> None:
     import json
 
     from schemac.rules import ALL_RULES, get_rule, suggest_rule
+    from schemac.rules.base import Rule
+    from schemac.rules.safety import PLANNER_RULES, get_planner_rule
+    from schemac.rules.safety.base import PlannerRule
 
+    every: list[Rule | PlannerRule] = [*ALL_RULES, *PLANNER_RULES]
     if rule is None:
         if fmt == "json":
             rows = [
                 {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary}
-                for r in ALL_RULES
+                for r in every
             ]
             click.echo(json.dumps(rows, indent=2))
             return
-        width = max(len(r.name) for r in ALL_RULES)
-        for r in ALL_RULES:
-            note = " (raised by the resolver)" if r.scope == "resolver" else ""
+        width = max(len(r.name) for r in every)
+        notes = {"resolver": " (raised by the resolver)", "planner": " (checked by build)"}
+        for r in every:
+            note = notes.get(r.scope, "")
             click.echo(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}{note}")
         return
 
-    found = get_rule(rule)
+    found: Rule | PlannerRule | None = get_rule(rule) or get_planner_rule(rule)
     if found is None:
         click.echo(f"error: unknown rule '{rule}'", err=True)
         hint = suggest_rule(rule)

@@ -329,7 +329,13 @@ def _alter_column(d: Diff, table: Table, old: Column, new: Column) -> bool:
         dance = using is not None and old.default is not None
         if dance:
             d.add(
-                TABLES, _alter(table, "drop default", old, old.model_copy(update={"default": None}))
+                TABLES,
+                _alter(
+                    table,
+                    "drop default",
+                    old,
+                    old.model_copy(update={"default": None, "span": new.span}),
+                ),
             )
         mid_old = old.model_copy(update={"default": None}) if dance else old
         mid_new = new.model_copy(update={"default": None}) if dance else new
@@ -358,7 +364,7 @@ def _alter_column(d: Diff, table: Table, old: Column, new: Column) -> bool:
         and mentions(old.default, d.recreated_functions)
     ):
         # the function it calls is dropped and created again: the default goes around it
-        cleared = old.model_copy(update={"default": None})
+        cleared = old.model_copy(update={"default": None, "span": new.span})
         d.add(DROP_DEPENDENTS, _alter(table, "drop default", old, cleared))
         d.add(TABLES, _alter(table, "set default", cleared, new))
         default_done = True

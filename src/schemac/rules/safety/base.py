@@ -193,7 +193,8 @@ class PlanContext:
             *new.triggers,
             *new.seeds,
         ]
-        paths = {node.span.path for node in nodes if node.span is not None}
+        spans = (getattr(node, "span", None) for node in nodes)
+        paths = {span.path for span in spans if isinstance(span, Span)}
         return frozenset(paths | {doc.path for doc in new.documents})
 
     def locate(self, change: c.Change) -> Located:
