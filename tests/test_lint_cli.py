@@ -145,11 +145,13 @@ def test_suppressions_in_the_spec(project: Path) -> None:
 
 def test_rules_lists_every_rule(project: Path) -> None:
     from schemac.rules import ALL_RULES
+    from schemac.rules.safety import PLANNER_RULES
 
     result = run("rules")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert len(lines) == len(ALL_RULES)
+    assert len(lines) == len(ALL_RULES) + len(PLANNER_RULES)
+    assert "(checked by build)" in next(line for line in lines if line.startswith("SC503"))
     sc204 = next(line for line in lines if line.startswith("SC204"))
     assert sc204.split()[:3] == ["SC204", "prefer-timestamptz", "error"]
     assert "(raised by the resolver)" in next(line for line in lines if line.startswith("SC108"))
