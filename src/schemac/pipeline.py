@@ -235,7 +235,7 @@ def run_build(settings: Settings, options: BuildOptions) -> int:
     if not options.write:
         from schemac.plan_output import print_plan
 
-        print_plan(rendered, options.output_format)
+        print_plan(rendered, options.output_format, settings.templates_dir)
         return EXIT_OK
     if options.verify:
         code = _verify_before_writing(settings, options, schema, rendered)
@@ -347,16 +347,14 @@ def run_verify(
             report=report,
             output_format=output_format,
             round_trip=round_trip,
-            fresh=_fresh_build(schema, settings) if fresh_compare else None,
+            fresh=fresh_units(schema, settings) if fresh_compare else None,
         )
     except EnvironmentProblem as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        if exc.help:
-            print(f"  help: {exc.help}", file=sys.stderr)
+        _fail(exc.message, exc.help)
         return EXIT_ENV
 
 
-def _fresh_build(schema: Schema, settings: Settings) -> list[Any]:
+def fresh_units(schema: Schema, settings: Settings) -> list[tuple[str, bool]]:
     """The migration units of a fresh build of the schema (to compare a replayed history with)."""
     from schemac.plan.diff import fresh_plan
     from schemac.render.environment import make_environment

@@ -77,10 +77,14 @@ def verify_units(
     *,
     measure: bool = False,
     round_trip: bool = True,
+    fresh: Sequence[tuple[str, bool]] | None = None,
 ) -> Outcome:
     """Prove the migrations on a throwaway PostgreSQL (raises EnvironmentProblem when none).
 
     Without `round_trip` only the up migrations are applied and compared (one database).
+    `fresh` is a fresh build of the specs as (sql, transactional) units: once the history is
+    proven, that build goes into one more database of the same server, and its catalog must
+    equal the replayed history's (column order aside).
     """
     from schemac.verify.backends import open_backend
 
@@ -92,7 +96,10 @@ def verify_units(
         with contextlib.ExitStack() as stack:
             main_db = stack.enter_context(backend.database())
             if _apply(main_db, up, outcome, "apply", measure=measure):
-                _check(stack, backend, main_db, schema, up, down, outcome, round_trip)
+                history = _check(stack, backend, main_db, schema, up, down, outcome, round_trip)
+                if fresh is not None and outcome.ok and history is not None:
+                    fresh_db = stack.enter_context(backend.database())
+                    outcome.round_trip += _versus_fresh(fresh_db, fresh, history)
     finally:
         backend.close()
     outcome.timings["total"] = time.perf_counter() - started
@@ -108,8 +115,9 @@ def _check(
     down: Sequence[MigrationUnit],
     outcome: Outcome,
     round_trip: bool,
-) -> None:
-    """Compare the migrated database with the spec while a copy of it goes down and up again."""
+) -> Schema | None:
+    """Compare the migrated database with the spec while a copy of it goes down and up again;
+    returns the migrated database's catalog."""
     catalogs: dict[str, Schema] = {}
     errors: list[BaseException] = []
     trip: threading.Thread | None = None
@@ -138,16 +146,15 @@ def _check(
         outcome.round_trip += [
             f"after up, down and up again: {d.message}" for d in compare(first, again)
         ] or ["after up, down and up again the catalog differs"]
+    return first
 
 
-def history_versus_fresh(
-    settings: Settings, up: Sequence[MigrationUnit], fresh: Sequence[tuple[str, bool]]
-) -> list[str]:
-    """Differences between the replayed history and a fresh build of the same specs."""
+def _versus_fresh(conninfo: str, fresh: Sequence[tuple[str, bool]], history: Schema) -> list[str]:
+    """Apply a fresh build of the specs to an empty database and compare its catalog with the
+    replayed history's."""
     import psycopg
 
     from schemac.verify.apply import apply_units
-    from schemac.verify.backends import open_backend
     from schemac.verify.compare import compare
     from schemac.verify.introspect import introspect
 
@@ -155,21 +162,14 @@ def history_versus_fresh(
         MigrationUnit("(fresh build)", sql, transactional, "up", f"fresh{i}")
         for i, (sql, transactional) in enumerate(fresh)
     ]
-    backend = open_backend(settings)
-    try:
-        with backend.database() as history_db, backend.database() as fresh_db:
-            catalogs = []
-            for conninfo, todo in ((history_db, up), (fresh_db, units)):
-                result = apply_units(conninfo, todo)
-                if result.failure is not None:
-                    return [f"a fresh build of the specs fails: {result.failure.message}"]
-                with psycopg.connect(conninfo, autocommit=True) as conn:
-                    catalogs.append(introspect(conn))
-    finally:
-        backend.close()
+    result = apply_units(conninfo, units)
+    if result.failure is not None:
+        return [f"a fresh build of the specs fails: {result.failure.message}"]
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        built = introspect(conn)
     return [
         f"the history and a fresh build of the specs differ: {d.message}"
-        for d in compare(catalogs[1], catalogs[0])
+        for d in compare(built, history)
     ]
 
 
@@ -284,9 +284,9 @@ def verify_migrations(
             file=sys.stderr,
         )
         return EXIT_INPUT
-    outcome = verify_units(schema, settings, up, down, measure=report, round_trip=round_trip)
-    if fresh is not None and outcome.ok:
-        outcome.round_trip += history_versus_fresh(settings, up, fresh)
+    outcome = verify_units(
+        schema, settings, up, down, measure=report, round_trip=round_trip, fresh=fresh
+    )
     if output_format == "json":
         print(json.dumps(_json(outcome, report, schema), indent=2))
     else:
