@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote, urlencode
 
-import pytest
+from tests.helpers import no_postgresql
 
 ROOT = Path(__file__).resolve().parent.parent
 #: where `make setup` installs dbmate (`npm install --no-save --prefix .tools dbmate`)
@@ -42,11 +42,8 @@ class RefereeError(AssertionError):
 
 def need_tool(name: str, reason: str) -> NoReturn:
     """A test that needs the program `name` and cannot find it: fails on CI (CI=true), skips
-    elsewhere; the same policy as tests.helpers.no_postgresql."""
-    message = f"{name} not found: {reason}"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    elsewhere (tests.helpers.no_postgresql's policy, which serves any missing environment)."""
+    no_postgresql(f"{name} not found: {reason}")
 
 
 # --- finding the programs ---------------------------------------------------------------------

@@ -29,11 +29,12 @@ def _change_json(change: c.Change, sql: str) -> dict[str, Any]:
     }
 
 
-def plan_json(rendered: Any) -> dict[str, Any]:
+def plan_json(rendered: Any, templates_dir: str | None = None) -> dict[str, Any]:
+    """The pending migrations and their changes; SQL from the same templates the build uses."""
     from schemac.render.environment import make_environment
     from schemac.render.sql import render_change
 
-    env = make_environment(None)
+    env = make_environment(templates_dir)
     migrations = []
     files = [f for f in rendered.files if not f.name.endswith(".conf")]
     ups = [f for f in files if not f.name.startswith("U") and ".down." not in f.name]
@@ -48,11 +49,11 @@ def plan_json(rendered: Any) -> dict[str, Any]:
     return {"migrations": migrations}
 
 
-def print_plan(rendered: Any, output_format: str) -> None:
+def print_plan(rendered: Any, output_format: str, templates_dir: str | None = None) -> None:
+    data = plan_json(rendered, templates_dir)
     if output_format == "json":
-        print(json.dumps(plan_json(rendered), indent=2))
+        print(json.dumps(data, indent=2))
         return
-    data = plan_json(rendered)
     for migration in data["migrations"]:
         mode = "one transaction" if migration["transactional"] else "outside a transaction"
         print(f"-- {migration['file']} ({mode})")

@@ -130,13 +130,9 @@ def _attach_index(ch: c.AttachIndex) -> Context:
     }
 
 
-def _query(text: str) -> str:
-    return text.strip().rstrip(";").rstrip()
-
-
 def _drop_then_create_view(ch: c.DropThenCreateView) -> Context:
     view = ch.previous
-    return {"name": qualify(view.schema_name, view.name), "query": _query(view.query)}
+    return {"name": qualify(view.schema_name, view.name), "query": cl.view_query(view.query)}
 
 
 def _set_rls(ch: c.SetRls) -> Context:
@@ -184,13 +180,8 @@ def _rename(ch: c.Rename) -> Context:
     }
 
 
-def _one_line(text: str) -> str:
-    # a comment ends at the line's end: nothing the specs wrote may start a new line of SQL
-    return " ".join(text.split())
-
-
 def _irreversible(ch: c.Irreversible) -> Context:
-    return {"what": _one_line(ch.what), "why": _one_line(ch.why)}
+    return {"what": cl.comment_line(ch.what), "why": cl.comment_line(ch.why)}
 
 
 ALTER_BUILDERS: dict[str, Callable[[Any], Context]] = {

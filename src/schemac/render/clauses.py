@@ -129,6 +129,17 @@ def index_using(index: Index) -> str:
     return "" if index.method == "btree" else f" USING {index.method}"
 
 
+def view_query(text: str) -> str:
+    """A view's query as CREATE VIEW takes it: no surrounding blanks, no final `;`."""
+    return text.strip().rstrip(";").rstrip()
+
+
+def comment_line(text: str) -> str:
+    """Text for a `--` comment: every line break (and any other whitespace run) becomes one
+    space, so nothing the specs wrote can start a new line of SQL after the comment."""
+    return " ".join(text.split())
+
+
 def row(literals: Sequence[str]) -> str:
     return f"({', '.join(literals)})"
 

@@ -32,11 +32,9 @@ PARENT_MARK = "-- schemac:parent"
 SNAPSHOT_MARK = "-- schemac:snapshot"
 
 
-def _one_line_comment(text: str) -> str:
-    # names from the specs end up in labels: no line break may turn the rest into SQL
-    return "\n".join(
-        "-- " + " ".join(line.removeprefix("--").split()) for line in text.splitlines()
-    )
+def _comment_lines(text: str) -> str:
+    # names from the specs end up in labels: each line stays a comment line
+    return "\n".join("-- " + cl.comment_line(line.removeprefix("--")) for line in text.splitlines())
 
 
 # --- one builder per change kind -------------------------------------------------------------
@@ -132,20 +130,19 @@ def _add_foreign_key(ch: c.AddForeignKey) -> Context:
     }
 
 
-def _query(text: str) -> str:
-    return text.strip().rstrip(";").rstrip()
-
-
 def _create_view(ch: c.CreateView) -> Context:
     return {
         "or_replace": "OR REPLACE " if ch.replace_of is not None else "",
         "name": qualify(ch.view.schema_name, ch.view.name),
-        "query": _query(ch.view.query),
+        "query": cl.view_query(ch.view.query),
     }
 
 
 def _create_materialized_view(ch: c.CreateMaterializedView) -> Context:
-    return {"name": qualify(ch.view.schema_name, ch.view.name), "query": _query(ch.view.query)}
+    return {
+        "name": qualify(ch.view.schema_name, ch.view.name),
+        "query": cl.view_query(ch.view.query),
+    }
 
 
 def _create_trigger(ch: c.CreateTrigger) -> Context:
@@ -393,7 +390,7 @@ def render_unit(
             pieces.append(("(search path)", f"SET search_path = {path};"))
         template, text = _render(change, env)
         if labels and not isinstance(change, c.Irreversible):
-            text = f"{_one_line_comment(label(change))}\n{text}"
+            text = f"{_comment_lines(label(change))}\n{text}"
         pieces.append((template, text))
         if path is not None:
             pieces.append(("(search path)", "RESET search_path;"))
