@@ -209,7 +209,23 @@ def lint(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
 ) -> list[Diagnostic]:
-    """Lint a resolved schema: findings of the active rules, in file/line order."""
+    """Lint a resolved schema: findings of the active rules, in file/line order.
+
+    The rules run without the cyclic collector (as the pipeline's other allocation-heavy
+    stages do): they build indexes and findings by the ten thousand and free no cycles, so the
+    forty collections a 1,000-table lint would trigger find nothing, and a full one would walk
+    the resolved schema's million objects.
+    """
+    # late: the pipeline imports this module only when it lints
+    from schemac.pipeline import _gc_paused
+
+    with _gc_paused():
+        return _lint(schema, settings, select, ignore)
+
+
+def _lint(
+    schema: Schema, settings: Settings, select: Sequence[str], ignore: Sequence[str]
+) -> list[Diagnostic]:
     diagnostics = selector_errors(settings, select, ignore)
     rules = active_rules(settings, select, ignore)
     ctx = LintContext(schema, settings)

@@ -10,29 +10,20 @@ scalar has no tag to resolve, as BaseResolver would give it none.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
 
 from schemac.diagnostics import Diagnostic, error
+from schemac.load.scalars import Path_, Position, key_text_of, plain_scalar, tagged
 from schemac.source import Span
 
-Path_ = tuple[str | int, ...]
-Position = tuple[int, int]
+__all__ = ["Builder", "Path_", "Position"]
+
 
 #: libyaml's parser (~10x faster than the pure-Python one); its events carry the marks. No tag
 #: resolver runs (a Python callback per scalar): plain scalars are typed here, by _scalar.
 _LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
-_PLAIN_VALUES: dict[str, Any] = {
-    **dict.fromkeys(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"), True),
-    **dict.fromkeys(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"), False),
-    **dict.fromkeys(("null", "Null", "NULL", "~", ""), None),
-}
-_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
-_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$")
-_DATE = re.compile(r"^\d{4}-\d\d?-\d\d?$")
-_TIMESTAMP = re.compile(r"^\d{4}-\d\d?-\d\d?(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d")
 
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -226,14 +217,7 @@ class Builder:
             self.skip(value)
             return
         if type(key_node) is _SCALAR:
-            key = _scalar(key_node)
-            if type(key) is not str:  # true/null/dates keep their spelling; numbers are normalised
-                key = (
-                    key_node.value
-                    if isinstance(key, bool) or not isinstance(key, str | int | float)
-                    else key
-                )
-            key_text = str(key)
+            key_text = key_text_of(key_node.value, _scalar(key_node))
         else:
             key_text = "?"
         if key_text in result:
@@ -286,26 +270,7 @@ def _scalar(event: _Event) -> Any:
     text: str = event.value
     tag = event.tag
     if tag is not None and tag != "!" and tag != _STR:
-        return _tagged(event, tag)
+        return tagged(text, tag, event.style)
     if event.style:
         return text
-    if text in _PLAIN_VALUES:
-        return _PLAIN_VALUES[text]
-    first = text[:1]
-    if first.isdigit() or first in "-+.":
-        if _INT.match(text):
-            return int(text.replace("_", ""))
-        if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
-            return float(text.replace("_", ""))
-        if _DATE.match(text) or _TIMESTAMP.match(text):
-            return _tagged(event, "tag:yaml.org,2002:timestamp")
-    return text
-
-
-def _tagged(event: _Event, tag: str) -> Any:
-    """Construct a scalar through PyYAML's safe constructor (dates, explicit tags)."""
-    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-    try:
-        return yaml.SafeLoader("").construct_object(node, deep=True)
-    except yaml.YAMLError:
-        return node.value
+    return plain_scalar(text)

@@ -1,6 +1,7 @@
 """Read spec files: Markdown front-matter or plain YAML, with a Span for every key and value.
 
-The YAML is read from parser events (load/compose.py), not constructed directly, so every
+The YAML is read line by line when it keeps to the plain subset specs are written in
+(load/plain.py), else from parser events (load/compose.py), never constructed directly, so every
 mapping key and value keeps its position; duplicate keys and tab indentation, which PyYAML would
 accept or report vaguely, are errors at their position.
 """
@@ -12,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from schemac.diagnostics import Diagnostic, Severity, error
-from schemac.load.compose import Builder, Path_
+from schemac.load.plain import read as read_plain
+from schemac.load.scalars import Path_
 from schemac.source import Span, display_path
 
 __all__ = ["Path_", "RawDoc", "SpanIndex", "discover", "load_file", "load_specs", "parse_yaml"]
@@ -38,11 +38,15 @@ class SpanIndex:
 
     def value(self, path: Path_) -> Span | None:
         """The span of the value at path, or of its nearest written ancestor."""
-        for i in range(len(path), -1, -1):
-            pos = self.values.get(path[:i])
-            if pos is not None:
-                return Span(self.path, pos[0], pos[1])
-        return None
+        pos = self.values.get(path)  # nearly always written: no prefix to cut
+        if pos is None:
+            for i in range(len(path) - 1, -1, -1):
+                pos = self.values.get(path[:i])
+                if pos is not None:
+                    break
+            else:
+                return None
+        return Span(self.path, pos[0], pos[1])
 
     def key(self, path: Path_) -> Span | None:
         """The span of the key that introduces path (falls back to the value's span)."""
@@ -114,6 +118,15 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[RawDoc | None
                     "YAML indentation must use spaces; replace the tab with spaces",
                 )
             ]
+    plain = read_plain(text, offset)
+    if plain is not None:
+        data, values, keys = plain
+        return RawDoc(path, data, SpanIndex(path, values, keys), first_line), []
+    # late: PyYAML (13 ms to import) is needed only for what plain.py does not read
+    import yaml
+
+    from schemac.load.compose import Builder
+
     builder = Builder(path, offset)
     try:
         root = builder.document(text)

@@ -220,8 +220,8 @@ def _enums(ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]]) -> list[E
                     schema_name=enum.schema_ or spec.schema_ or "public",
                     name=name,
                     values=tuple(enum.values),
-                    renamed_values=tuple(enum.renamed_from.items()),
                     description=enum.description,
+                    renamed_values=tuple(enum.renamed_from.items()),
                     lint_ignore=tuple(enum.lint.ignore) if enum.lint else (),
                     span=span,
                 )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
 from schemac.diagnostics import suggestion
-from schemac.model.types import parse_type
+from schemac.model.types import TypeRef, parse_type
 from schemac.resolve.context import Context, TableDraft
 from schemac.source import Span
 from schemac.spec.models import ColumnSpec
@@ -21,9 +22,17 @@ _UUID = re.compile(r"^\{?[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}\
 _NUMBER = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed(canonical: str) -> TypeRef:
+    """parse_type of a canonical column type. Cached: the checks below run on every column and
+    foreign key, and a schema spells its thousands of columns with a few dozen types."""
+    return parse_type(canonical)
+
+
+@functools.lru_cache(maxsize=4096)
 def family(canonical: str) -> str:
     """A type's comparison family for foreign keys: integers, texts, or the type itself."""
-    ref = parse_type(canonical)
+    ref = _parsed(canonical)
     if ref.array_dims:
         return canonical
     if ref.base in _INTEGERS:
@@ -52,7 +61,7 @@ def check_column(
             "primary key columns are NOT NULL; remove nullable",
         )
     if col.identity is not None:
-        if col_type is not None and parse_type(col_type).base not in (
+        if col_type is not None and _parsed(col_type).base not in (
             "smallint",
             "integer",
             "bigint",
@@ -99,7 +108,7 @@ def _check_literal_default(
                 suggestion(value, allowed) or f"values: {', '.join(allowed)}",
             )
         return
-    ref = parse_type(col_type)
+    ref = _parsed(col_type)
     if ref.array_dims:
         return
     base = ref.base

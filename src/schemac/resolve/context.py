@@ -116,6 +116,10 @@ class Context:
     def table_names(self) -> list[str]:
         return sorted({t.name for t in self.tables.values()})
 
+    def known_type(self, text: str, schema: str) -> str | None:
+        """The canonical type of a spelling already resolved in `schema`, else None."""
+        return self._type_cache.get((text, schema))
+
     def resolve_type(
         self, text: str, span_of: Callable[[], Span | None], schema: str
     ) -> str | None:

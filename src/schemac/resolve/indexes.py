@@ -88,11 +88,11 @@ def resolve_index(
     return construct(
         Index,
         name=name,
+        renamed_from=spec.renamed_from,
         parts=tuple(parts),
         unique=spec.unique,
         method=spec.method,
         where=None if spec.where is None else checked_expression(ctx, spec.where, at("where")),
         include=tuple(spec.include),
-        renamed_from=spec.renamed_from,
         span=at(),
     )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from schemac.diagnostics import suggestion
 from schemac.model.construct import construct
+from schemac.model.names import identifier_too_long
 from schemac.model.schema import (
     Check,
     Column,
@@ -98,12 +99,21 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
     uniques: list[Unique] = []
     checks: list[Check] = []
     fks: list[ForeignKey] = []
+    schema = draft.schema_name
     for name, (col, span, trait) in draft.columns.items():
-        # spans are looked up only when a column has something to report (most have nothing)
+        # spans are looked up, and messages formatted, only when a column has something to
+        # report: this loop runs for every column of the schema, and most have nothing
         vspan = _value_spans(where, ("columns", name) if trait is None else None, span)
-        ctx.check_length(name, f"column {table}.{name}", span, derived=False)
-        col_type = ctx.resolve_type(col.type, _span_or(vspan, "type", span), draft.schema_name)
-        default = _default(ctx, col, _span_or(vspan, "default", span), table, name)
+        if identifier_too_long(name):
+            ctx.check_length(name, f"column {table}.{name}", span, derived=False)
+        col_type = ctx.known_type(col.type, schema) or ctx.resolve_type(
+            col.type, _span_or(vspan, "type", span), schema
+        )
+        default = (
+            None
+            if col.default is None
+            else _default(ctx, col, _span_or(vspan, "default", span), table, name)
+        )
         check_column(ctx, draft, name, col, col_type, default, _spans_or(vspan, span))
         columns.append(
             construct(
@@ -150,6 +160,7 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
             )
         if col.references is not None:
             ref = col.references
+            at = vspan("references") or span
             fk = _foreign_key(
                 ctx,
                 draft,
@@ -157,12 +168,12 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
                 ref.table,
                 (ref.column,) if ref.column else None,
                 ref.name,
-                vspan("references") or span,
+                at,
+                _fk_options(ref.on_delete, ref.on_update, ref.deferrable),
+                at,
             )
             if fk is not None:
-                fks.append(
-                    fk.model_copy(update=_fk_options(ref.on_delete, ref.on_update, ref.deferrable))
-                )
+                fks.append(fk)
     column_names = list(draft.columns)
     known = set(column_names)
     _check_columns(ctx, draft.primary_key, known, table, where.span("primary_key"))
@@ -221,16 +232,11 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
             tuple(fk_spec.references.columns),
             fk_spec.name,
             where.span("foreign_keys", i, "references", "table") or span,
+            _fk_options(fk_spec.on_delete, fk_spec.on_update, fk_spec.deferrable),
+            span,
         )
         if fk is not None:
-            fks.append(
-                fk.model_copy(
-                    update={
-                        **_fk_options(fk_spec.on_delete, fk_spec.on_update, fk_spec.deferrable),
-                        "span": span,
-                    }
-                )
-            )
+            fks.append(fk)
     indexes: list[Index] = []
     for trait in draft.traits:
         source = user_traits.get(trait) or BUILTIN_TRAITS[trait]
@@ -349,6 +355,7 @@ def _check_columns(
 def _fk_options(
     on_delete: str | None, on_update: str | None, deferrable: object
 ) -> dict[str, object]:
+    """The ForeignKey fields the spec's options give, in the model's field order."""
     return {
         "on_delete": on_delete or "no action",
         "on_update": on_update or "no action",
@@ -365,7 +372,11 @@ def _foreign_key(
     ref_cols: tuple[str, ...] | None,
     name: str | None,
     span: Span | None,
+    options: dict[str, object],
+    fk_span: Span | None,
 ) -> ForeignKey | None:
+    """The foreign key, or None after reporting why it cannot be made; problems are reported at
+    `span`, the key itself is marked at `fk_span`."""
     ref = ctx.find_table(target, draft.schema_name)
     if ref is None:
         ctx.error(
@@ -404,9 +415,6 @@ def _foreign_key(
         ref_schema=ref.schema_name,
         ref_table=ref.name,
         ref_columns=ref_cols,
-        on_delete="no action",
-        on_update="no action",
-        deferrable=False,
-        initially_deferred=False,
-        span=span,
+        **options,
+        span=fk_span,
     )

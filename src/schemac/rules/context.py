@@ -69,11 +69,22 @@ class LintContext:
     @cached_property
     def _columns_by_base(self) -> dict[str, list[ColumnInfo]]:
         found: dict[str, list[ColumnInfo]] = defaultdict(list)
+        # one pass over every column of the schema: each spelling is parsed once and leads
+        # straight to its list (None: an unreadable or schema-qualified type)
+        targets: dict[str, tuple[TypeRef, list[ColumnInfo]] | None] = {}
+        make = tuple.__new__  # ColumnInfo(...) without the generated __new__ of a NamedTuple
         for table in self.tables:
             for column in table.columns:
-                ref = type_ref(column.type)
-                if ref is not None and ref.schema is None:
-                    found[ref.base].append(ColumnInfo(table, column, ref))
+                spelled = column.type
+                try:
+                    target = targets[spelled]
+                except KeyError:
+                    ref = type_ref(spelled)
+                    target = targets[spelled] = (
+                        (ref, found[ref.base]) if ref is not None and ref.schema is None else None
+                    )
+                if target is not None:
+                    target[1].append(make(ColumnInfo, (table, column, target[0])))
         return found
 
     def columns_of_type(self, *bases: str) -> Iterable[ColumnInfo]:
