@@ -226,9 +226,11 @@ def same_schema(a: Schema, b: Schema) -> bool:
             if isinstance(mine, tuple) and isinstance(theirs, tuple):
                 if len(mine) != len(theirs):
                     return False
-                if any(_data(x) != _data(y) for x, y in zip(mine, theirs, strict=True)):
+                if any(
+                    snapshot_data(x) != snapshot_data(y) for x, y in zip(mine, theirs, strict=True)
+                ):
                     return False
-            elif _data(mine) != _data(theirs):
+            elif snapshot_data(mine) != snapshot_data(theirs):
                 return False
     return True
 
@@ -237,7 +239,7 @@ def same_schema(a: Schema, b: Schema) -> bool:
 _SNAPSHOT_FIELDS = tuple(name for name, f in Schema.model_fields.items() if not f.exclude)
 
 
-def _data(value: Any) -> Any:
+def snapshot_data(value: Any) -> Any:
     """The snapshot data of a field value or collection item, as model_dump(mode="json")."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
