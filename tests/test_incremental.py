@@ -339,6 +339,49 @@ views:
         ),
         USERS_ROWS,
     ),
+    "constraint_renames": Case(
+        """
+tables:
+  owners:
+    columns:
+      id: {type: integer, primary_key: true}
+  pets:
+    columns:
+      id: {type: integer, primary_key: true}
+      owner_id: {type: integer, references: {table: owners, name: pets_owner_fk}}
+      vet_id: {type: integer, nullable: true}
+      legs: integer
+    checks:
+      legs_ok: legs >= 0
+    foreign_keys:
+      - {columns: [vet_id], references: {table: owners, columns: [id]}, name: pets_vet_fk}
+""",
+        """
+tables:
+  owners:
+    columns:
+      id: {type: integer, primary_key: true}
+  pets:
+    columns:
+      id: {type: integer, primary_key: true}
+      owner_id:
+        type: integer
+        references: {table: owners, name: fk_pets_owner, renamed_from: pets_owner_fk}
+      vet_id: {type: integer, nullable: true}
+      legs: integer
+    checks:
+      chk_pets_legs: {expression: legs >= 0, renamed_from: legs_ok}
+    foreign_keys:
+      - columns: [vet_id]
+        references: {table: owners, columns: [id]}
+        name: fk_pets_vet
+        renamed_from: pets_vet_fk
+""",
+        """
+INSERT INTO owners VALUES (1), (2);
+INSERT INTO pets VALUES (1, 1, 2, 4), (2, 2, NULL, 3);
+""",
+    ),
     "drops": Case(
         USERS_V1,
         """

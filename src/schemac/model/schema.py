@@ -75,6 +75,7 @@ class Check(Node):
     expression: str
     #: the column the check was written on, when it was a column check
     column: str | None = None
+    renamed_from: str | None = Field(default=None, exclude=True)
     span: Span | None = _span()
 
 
@@ -88,6 +89,7 @@ class ForeignKey(Node):
     on_update: FkAction = "no action"
     deferrable: bool = False
     initially_deferred: bool = False
+    renamed_from: str | None = Field(default=None, exclude=True)
     span: Span | None = _span()
 
 

@@ -224,6 +224,10 @@ def _no_rename(_: object) -> str | None:
     return None
 
 
+def _renamed_from(item: Check | ForeignKey) -> str | None:
+    return item.renamed_from
+
+
 def helper_name(base: str, suffix: str) -> str:
     """`{base}_{suffix}`, shortened with a hash when it would pass PostgreSQL's 63 bytes."""
     name = f"{base}_{suffix}"
@@ -611,7 +615,7 @@ def _drop_constraint(
 
 
 def _checks(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> None:
-    pairs, added, removed = pair(old.checks, new.checks, lambda k: k.name, _no_rename, derived)
+    pairs, added, removed = pair(old.checks, new.checks, lambda k: k.name, _renamed_from, derived)
     for before, after in pairs:
         calls_recreated = mentions(before.expression, d.recreated_functions)
         if same_expr(before.expression, after.expression) and not calls_recreated:
@@ -659,7 +663,7 @@ def _foreign_keys(
     d: Diff, old: Table, new: Table, derived: Callable[[str], str], follow: Follow
 ) -> None:
     pairs, added, removed = pair(
-        old.foreign_keys, new.foreign_keys, lambda k: k.name, _no_rename, derived
+        old.foreign_keys, new.foreign_keys, lambda k: k.name, _renamed_from, derived
     )
     for before, after in pairs:
         if _same_fk(d, before, after, follow):

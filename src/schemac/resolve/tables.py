@@ -169,7 +169,10 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
                 (ref.column,) if ref.column else None,
                 ref.name,
                 at,
-                _fk_options(ref.on_delete, ref.on_update, ref.deferrable),
+                {
+                    **_fk_options(ref.on_delete, ref.on_update, ref.deferrable),
+                    "renamed_from": ref.renamed_from,
+                },
                 at,
             )
             if fk is not None:
@@ -205,17 +208,19 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
                 span=where.span("unique", i),
             )
         )
-    for check_name, expression in spec.checks.items():
-        span = where.span("checks", check_name)
+    for check_name, check in spec.checks.items():
+        span = where.span("checks", check_name, "expression")
         ctx.check_length(
             check_name, f"check {check_name}", where.key_span("checks", check_name), False
         )
+        expression = check.expression
         checks.append(
             construct(
                 Check,
                 name=check_name,
                 expression=checked_expression(ctx, expression, span) or expression,
                 column=None,
+                renamed_from=check.renamed_from,
                 span=span,
             )
         )
@@ -232,7 +237,10 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
             tuple(fk_spec.references.columns),
             fk_spec.name,
             where.span("foreign_keys", i, "references", "table") or span,
-            _fk_options(fk_spec.on_delete, fk_spec.on_update, fk_spec.deferrable),
+            {
+                **_fk_options(fk_spec.on_delete, fk_spec.on_update, fk_spec.deferrable),
+                "renamed_from": fk_spec.renamed_from,
+            },
             span,
         )
         if fk is not None:

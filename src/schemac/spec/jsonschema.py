@@ -18,6 +18,7 @@ SHORT_FORMS: dict[str, dict[str, Any]] = {
     "EnumSpec": {"type": "array", "items": {"type": "string"}, "description": "short form: values"},
     "ReferenceSpec": {"type": "string", "description": "short form: table, or table.column"},
     "ExtensionSpec": {"type": "string", "description": "short form: the extension name"},
+    "CheckSpec": {"type": "string", "description": "short form: the boolean expression"},
 }
 
 

@@ -33,6 +33,8 @@ class ReferenceSpec(SpecModel):
     on_update: FkActionSpec | None = None
     deferrable: StrictBool | Literal["initially_deferred", "initially_immediate"] = False
     name: str | None = None
+    #: the constraint's previous name: the planner renames it instead of re-adding it
+    renamed_from: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -100,6 +102,8 @@ class ForeignKeySpec(SpecModel):
     on_update: FkActionSpec | None = None
     deferrable: StrictBool | Literal["initially_deferred", "initially_immediate"] = False
     name: str | None = None
+    #: the constraint's previous name: the planner renames it instead of re-adding it
+    renamed_from: str | None = None
 
     @field_validator("on_delete", "on_update", mode="before")
     @classmethod
@@ -150,13 +154,26 @@ class RlsSpec(SpecModel):
     policies: dict[str, PolicySpec] = {}
 
 
+class CheckSpec(SpecModel):
+    """A named table check: `name: expression`, or the long form."""
+
+    expression: str
+    #: the constraint's previous name: the planner renames it instead of re-adding it
+    renamed_from: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"expression": value} if isinstance(value, str) else value
+
+
 class TableSpec(SpecModel):
     description: str | None = None
     traits: list[str] = []
     columns: dict[str, ColumnSpec] = {}
     primary_key: list[str] | None = None
     unique: list[list[str]] = []
-    checks: dict[str, str] = {}
+    checks: dict[str, CheckSpec] = {}
     foreign_keys: list[ForeignKeySpec] = []
     indexes: list[IndexSpec] = []
     partition_by: PartitionBySpec | None = None
