@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from schemac.source import Span
 from schemac.verify.locate import spec_object
 from tests.helpers import resolve_text
 
@@ -33,3 +34,47 @@ def test_statements_map_back_to_the_object_that_declared_them(tmp_path: Path) ->
         assert found is not None and found[0] == expected, statement
         assert found[1] is not None and found[1].line > 0, statement
     assert spec_object(schema, "SELECT 1;") is None
+
+
+def test_a_statement_of_the_specs_is_located_at_the_change_that_caused_it(
+    tmp_path: Path,
+) -> None:
+    from schemac.config import Settings
+    from schemac.plan.changes import Comment
+    from schemac.plan.diff import fresh_plan
+    from schemac.render.environment import make_environment
+    from schemac.render.sql import render_change
+    from schemac.verify.apply import split_statements
+    from schemac.verify.locate import fresh_sources, locate
+
+    spec = SPEC.replace(
+        "columns: {id: uuid, tenant_id: uuid, email: text}",
+        "columns:\n      id: uuid\n      tenant_id: uuid\n"
+        "      email: {type: text, description: Where mail goes}",
+    )
+    schema = resolve_text(tmp_path, spec)
+    sources = fresh_sources(schema, Settings())
+    env = make_environment(None)
+    changes = [ch for unit in fresh_plan(schema).up for ch in unit.changes]
+    assert changes
+    for change in changes:
+        for statement in split_statements(render_change(change, env)):
+            # spacing and comments do not matter: the file's statement is found as rendered
+            shown = "-- a label\n" + "\n  ".join(statement.text.split(" ")) + "\n"
+            found = locate(schema, shown, sources)
+            assert found is not None and found[0] == change.describe(), statement.text
+            if change.span is not None:
+                assert _at(found[1]) == _at(change.span), statement.text
+    # the column comment points at the column's own line, not at its table (as by name)
+    email = schema.table("users").column("email")  # type: ignore[union-attr]
+    comment = next(ch for ch in changes if isinstance(ch, Comment) and ch.target == "column")
+    assert _at(comment.span) == _at(email.span)
+    by_name = spec_object(schema, "COMMENT ON COLUMN users.email IS 'Where mail goes';")
+    assert by_name is not None and _at(by_name[1]) != _at(email.span)
+    # a statement no change renders falls back to the object its words name
+    assert locate(schema, "CREATE INDEX idx_users_email ON users (lower(email));", sources)
+
+
+def _at(span: Span | None) -> tuple[str, int, int] | None:
+    """Where a span points (Span itself compares equal to any span, so models compare by data)."""
+    return (span.path, span.line, span.col) if span is not None else None

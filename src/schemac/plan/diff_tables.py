@@ -122,7 +122,14 @@ def table_comments(table: Table, *, covered: bool) -> list[c.Change]:
     out: list[c.Change] = []
     if table.description:
         out.append(
-            c.Comment("table", table.schema_name, table.name, table.description, covered=covered)
+            c.Comment(
+                "table",
+                table.schema_name,
+                table.name,
+                table.description,
+                covered=covered,
+                span=table.span,
+            )
         )
     for col in table.columns:
         if col.description:
@@ -134,6 +141,7 @@ def table_comments(table: Table, *, covered: bool) -> list[c.Change]:
                     col.description,
                     sub=col.name,
                     covered=covered,
+                    span=col.span,
                 )
             )
     return out

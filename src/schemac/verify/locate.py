@@ -1,11 +1,28 @@
-"""Which spec object a migration statement came from, for messages about server errors."""
+"""Which spec object a migration statement came from, for messages about server errors.
+
+A statement the planner emitted for the current specs is found through its change: the changes
+of a fresh build (and of the build being verified, when there is one) are rendered, statement
+by statement, and a failing statement equal to one of them (comments and spacing aside) is
+reported as that change, at the spec span that caused it. A statement no change of these
+specs renders (an older migration of the history, a hand-written one) is matched by its
+leading words to the object of that name, when the specs still have it.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from schemac.model.schema import Schema
 from schemac.source import Span
+
+if TYPE_CHECKING:
+    from schemac.config import Settings
+    from schemac.plan.changes import Change
+
+#: normalised statement text -> the change that renders it
+Sources = Mapping[str, "Change"]
 
 _NAME = r'((?:"[^"]+"|[A-Za-z_][\w$]*)(?:\.(?:"[^"]+"|[A-Za-z_][\w$]*))?)'
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -36,6 +53,51 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 def _bare(name: str) -> str:
     return name.rsplit(".", 1)[-1].strip('"')
+
+
+def locate(
+    schema: Schema, statement: str, sources: Sources | None = None
+) -> tuple[str, Span | None] | None:
+    """What in the specs caused a statement, and where: its change when one of `sources`
+    renders it, else the object its leading words name."""
+    change = sources.get(_normal(statement)) if sources else None
+    if change is None:
+        return spec_object(schema, statement)
+    if change.span is not None:
+        return change.describe(), change.span
+    found = spec_object(schema, statement)
+    return change.describe(), found[1] if found else None
+
+
+def statement_sources(changes: Iterable[Change], settings: Settings) -> dict[str, Change]:
+    """Each statement the changes render (normalised), mapped to its change."""
+    from schemac.render.environment import make_environment
+    from schemac.render.sql import render_change
+    from schemac.verify.apply import split_statements
+
+    env = make_environment(settings.templates_dir)
+    sources: dict[str, Change] = {}
+    for change in changes:
+        sql = render_change(change, env)
+        for statement in split_statements(sql):
+            sources.setdefault(_normal(statement.text), change)
+    return sources
+
+
+def fresh_sources(schema: Schema, settings: Settings) -> dict[str, Change]:
+    """The statement sources of a fresh build of the schema (up and down)."""
+    from schemac.plan.diff import fresh_plan
+
+    plan = fresh_plan(schema)
+    return statement_sources(
+        (change for unit in (*plan.up, *plan.down) for change in unit.changes), settings
+    )
+
+
+def _normal(statement: str) -> str:
+    """A statement without comments, trailing `;` and differences in spacing."""
+    text = " ".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
+    return " ".join(text.split()).rstrip(";").rstrip()
 
 
 def spec_object(schema: Schema, statement: str) -> tuple[str, Span | None] | None:

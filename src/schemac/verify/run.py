@@ -16,13 +16,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schemac.config import Settings
 from schemac.diagnostics import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, Diagnostic
 from schemac.model.schema import Schema
 from schemac.source import display_path
 from schemac.verify.apply import ApplyFailure, ApplyResult, MigrationUnit
+
+if TYPE_CHECKING:
+    from schemac.plan.changes import Change
+    from schemac.verify.locate import Sources
 
 
 @dataclass
@@ -270,11 +274,14 @@ def verify_migrations(
     output_format: str = "text",
     round_trip: bool = True,
     fresh: Sequence[tuple[str, bool]] | None = None,
+    planned: Sequence[Change] = (),
 ) -> int:
     """`schemac verify`: prints the outcome and returns the exit code.
 
     `fresh` (check --verify) is a fresh build of the specs as (sql, transactional) units: the
     replayed history must give the same catalog as that build (column order aside).
+    `planned` are the changes of the migration being verified before it is written (build
+    --verify): a statement of theirs that fails is reported at the spec line that caused it.
     """
     up, down = migration_units(directory, settings.format)
     if not up:
@@ -287,22 +294,33 @@ def verify_migrations(
     outcome = verify_units(
         schema, settings, up, down, measure=report, round_trip=round_trip, fresh=fresh
     )
+    sources: Sources = {}
+    if outcome.failures:  # rendered only to explain a failure
+        from schemac.verify.locate import fresh_sources, statement_sources
+
+        sources = {**fresh_sources(schema, settings), **statement_sources(planned, settings)}
     if output_format == "json":
-        print(json.dumps(_json(outcome, report, schema), indent=2))
+        print(json.dumps(_json(outcome, report, schema, sources), indent=2))
     else:
-        _print_text(outcome, report, directory, len(up), schema, round_trip)
+        _print_text(outcome, report, directory, len(up), schema, round_trip, sources)
     return EXIT_OK if outcome.ok else EXIT_FINDINGS
 
 
 def _print_text(
-    outcome: Outcome, report: bool, directory: Path, count: int, schema: Schema, round_trip: bool
+    outcome: Outcome,
+    report: bool,
+    directory: Path,
+    count: int,
+    schema: Schema,
+    round_trip: bool,
+    sources: Sources,
 ) -> None:
     from schemac.report import render_text
-    from schemac.verify.locate import spec_object
+    from schemac.verify.locate import locate
 
     for failure in outcome.failures:
         print(failure.render(), file=sys.stderr)
-        found = spec_object(schema, failure.statement)
+        found = locate(schema, failure.statement, sources)
         if found is not None:
             what, span = found
             print(f"  spec: {what}" + (f", declared at {span}" if span else ""), file=sys.stderr)
@@ -333,10 +351,10 @@ def _print_text(
         print(f"verify: failed with {problems} problem(s)", file=sys.stderr)
 
 
-def _spec_json(schema: Schema, statement: str) -> dict[str, Any] | None:
-    from schemac.verify.locate import spec_object
+def _spec_json(schema: Schema, statement: str, sources: Sources) -> dict[str, Any] | None:
+    from schemac.verify.locate import locate
 
-    found = spec_object(schema, statement)
+    found = locate(schema, statement, sources)
     if found is None:
         return None
     what, span = found
@@ -344,7 +362,7 @@ def _spec_json(schema: Schema, statement: str) -> dict[str, Any] | None:
     return {"object": what, **where}
 
 
-def _json(outcome: Outcome, report: bool, schema: Schema) -> dict[str, Any]:
+def _json(outcome: Outcome, report: bool, schema: Schema, sources: Sources) -> dict[str, Any]:
     from schemac.report import diagnostic_json
 
     data: dict[str, Any] = {
@@ -359,6 +377,7 @@ def _json(outcome: Outcome, report: bool, schema: Schema) -> dict[str, Any]:
                 "message": f.message,
                 "sqlstate": f.sqlstate,
                 "statement": f.statement,
+                "spec": _spec_json(schema, f.statement, sources),
             }
             for f in outcome.failures
         ],
