@@ -8,10 +8,17 @@ and one `docs/rules/{CODE}.md` page per rule. The pages are derived text, regene
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from schemac.rules import ALL_RULES
 from schemac.rules.base import Rule
+from schemac.rules.safety import PLANNER_RULES
+from schemac.rules.safety.base import PLANNER_SCOPE, PlannerRule
+
+AnyRule = Rule | PlannerRule
+#: every rule a page is written for: the lint rules, then the planner's safety rules
+EVERY_RULE: tuple[AnyRule, ...] = (*ALL_RULES, *PLANNER_RULES)
 
 _GROUPS = (
     ("SC0", "Lint stage"),
@@ -19,10 +26,11 @@ _GROUPS = (
     ("SC2", "Types"),
     ("SC3", "Structure"),
     ("SC4", "Tenancy and security"),
+    ("SC5", "Migration safety (checked on the planned migration by `build` and `plan`)"),
 )
 
 
-def rule_page(rule: Rule) -> str:
+def rule_page(rule: AnyRule) -> str:
     """The Markdown page of one rule: title, facts, then the docstring's sections."""
     body = (rule.doc or "").strip()
     summary, _, rest = body.partition("\n")
@@ -30,6 +38,9 @@ def rule_page(rule: Rule) -> str:
         "schema": "checked by `schemac lint` (and `build`/`check`)",
         "resolver": "raised by the resolver as an input error (exit code 2); not suppressible",
         "lint": "emitted by the lint stage itself",
+        PLANNER_SCOPE: "checked by `schemac build` and `schemac plan` on the planned migration "
+        "of an existing migrations directory"
+        + (" (a gate: lifted only by `--allow-destructive`)" if _gate(rule) else ""),
     }[rule.scope]
     return (
         f"# {rule.code} {rule.name}\n\n"
@@ -41,14 +52,21 @@ def rule_page(rule: Rule) -> str:
     )
 
 
-def index_page(rules: tuple[Rule, ...] = ALL_RULES) -> str:
+def _gate(rule: AnyRule) -> bool:
+    return isinstance(rule, PlannerRule) and rule.gate
+
+
+def index_page(rules: Sequence[AnyRule] = EVERY_RULE) -> str:
     """The index: one table per group of codes, each row linking to the rule's page."""
     out = [
-        "# Lint rules\n",
+        "# Rules\n",
         "Generated from the rules' docstrings by `python -m schemac.rules.docs docs/rules`;",
         "`schemac rules CODE` prints the same text. Select or ignore rules by code, name or",
         "prefix (`SC2`) with `--select`/`--ignore` or `[tool.schemac.lint]`; suppress one",
-        "finding with `lint: {ignore: [CODE]}` on the column, table or file.\n",
+        "finding with `lint: {ignore: [CODE]}` on the column, table or file. The SC5xx rules",
+        "judge the migration `build` plans from the previous snapshot; `[tool.schemac.lint]`",
+        "ignore and severity apply to them too, except to the gates (destructive changes),",
+        "which only `--allow-destructive` lifts.\n",
     ]
     for prefix, title in _GROUPS:
         group = [r for r in rules if r.code.startswith(prefix)]
@@ -67,7 +85,7 @@ def index_page(rules: tuple[Rule, ...] = ALL_RULES) -> str:
     return "\n".join(out)
 
 
-def pages(rules: tuple[Rule, ...] = ALL_RULES) -> dict[str, str]:
+def pages(rules: Sequence[AnyRule] = EVERY_RULE) -> dict[str, str]:
     """File name -> content of every generated page."""
     found = {"index.md": index_page(rules)}
     found.update({f"{rule.code}.md": rule_page(rule) for rule in rules})
