@@ -87,6 +87,7 @@ def alter_examples(USERS: Table, AUDIT: Table) -> dict[str, list[c.Change]]:
             c.Rename("table", "public", "order", "order", "orders"),
             c.Rename("type", "billing", "status", "status", "state"),
         ],
+        "set_schema": [c.SetSchema("public", "loose", "billing")],
         "drop_column": [c.DropColumn(USERS, NICK)],
         "irreversible": [c.Irreversible("add enum value user_role.admin", "PostgreSQL\ncannot")],
     }

@@ -59,6 +59,8 @@ SQUAWK_ACCEPTED = {
     "renaming-column",
     "renaming-table",
     "renaming-object",
+    # a table moves to another schema only from `renamed_from: old_schema.name`; SC504 warns
+    "ban-set-schema",
     # a type change that needs USING (and an enum swap) drops the column default the cast
     # cannot carry and sets it again right after, in the same transaction
     "ban-drop-default",
@@ -381,6 +383,60 @@ tables:
 INSERT INTO owners VALUES (1), (2);
 INSERT INTO pets VALUES (1, 1, 2, 4), (2, 2, NULL, 3);
 """,
+    ),
+    "tables_move_schema": Case(
+        """
+tables:
+  owners:
+    columns:
+      id: {type: integer, primary_key: true, identity: by_default}
+      email: text
+    indexes:
+      - {columns: [email], unique: true}
+  visits:
+    columns:
+      id: {type: integer}
+      owner_id: {type: integer, references: owners}
+      at: timestamptz
+    primary_key: [id, at]
+    partition_by: {range: [at]}
+    partitions:
+      - {name: visits_2026_01, from: "2026-01-01", to: "2026-02-01"}
+views:
+  v_owners:
+    query: SELECT id, email FROM owners
+""",
+        """
+tables:
+  owners:
+    schema: crm
+    renamed_from: public.owners
+    columns:
+      id: {type: integer, primary_key: true, identity: by_default}
+      email: text
+    indexes:
+      - {columns: [email], unique: true}
+  appointments:
+    schema: crm
+    renamed_from: public.visits
+    columns:
+      id: {type: integer}
+      owner_id: {type: integer, references: {table: crm.owners}}
+      at: timestamptz
+    primary_key: [id, at]
+    partition_by: {range: [at]}
+    partitions:
+      - {name: visits_2026_01, from: "2026-01-01", to: "2026-02-01"}
+views:
+  v_owners:
+    query: SELECT id, email FROM crm.owners
+""",
+        """
+INSERT INTO owners (email) VALUES ('a@x'), ('b@x');
+INSERT INTO visits SELECT id, id, '2026-01-05' FROM owners;
+""",
+        probe="INSERT INTO crm.owners (email) VALUES ('c@x');"
+        " INSERT INTO crm.appointments VALUES (9, 1, '2026-01-09');",
     ),
     "drops": Case(
         USERS_V1,

@@ -460,6 +460,7 @@ CREATE SCHEMA extensions;
 CREATE TABLE tenants (id uuid PRIMARY KEY, name text NOT NULL);
 CREATE TABLE plans (code text PRIMARY KEY, price numeric DEFAULT 0);
 CREATE TABLE pairs (a integer, b text);
+CREATE TABLE loose (id integer);
 CREATE FUNCTION app.log_change() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$;
 DO $$
 BEGIN

@@ -280,6 +280,15 @@ def test_sc504_renamed_table_and_column(tmp_path: Path) -> None:
     assert_at(column, k, "email_address:")
 
 
+def test_sc504_table_moved_to_another_schema(tmp_path: Path) -> None:
+    new = USERS.replace("  users:\n", "  users:\n    schema: crm\n    renamed_from: public.users\n")
+    k = case(tmp_path, USERS, new)
+    assert any(isinstance(ch, c.SetSchema) for ch in k.plan.changes)
+    [moved] = of(k.check(), "SC504")
+    assert "moving table users to schema crm" in moved.message
+    assert_at(moved, k, "  users:")
+
+
 def test_sc504_index_renames_and_new_tables_are_fine(tmp_path: Path) -> None:
     k = case(tmp_path, USERS, USERS + "  teams:\n    columns:\n      id: uuid\n")
     index = c.Rename("index", "public", "idx_a", "idx_a", "idx_b", live=True)

@@ -71,14 +71,14 @@ def diff_tables(d: Diff) -> None:
     matched = {old.qualified_name for old, _ in pairs}
     for old, new in pairs:
         if old.schema_name != new.schema_name:
-            d.problem(
-                f"table {new.name} moves from schema {old.schema_name} to {new.schema_name}: "
-                "not planned",
-                new.span,
-                "move it in a hand-written migration (schemac new: ALTER TABLE ... SET SCHEMA), "
-                "or keep the schema",
-            )
-        elif old.name != new.name:
+            d.reshaped.add(old.qualified_name)
+            # partitions are tables of their own: they stay behind unless moved too
+            for moved in (old.name, *(p.name for p in old.partitions)):
+                d.add(
+                    TABLES,
+                    c.SetSchema(old.schema_name, moved, new.schema_name, live=True, span=new.span),
+                )
+        if old.name != new.name:
             d.reshaped.add(old.qualified_name)
             d.add(
                 TABLES,

@@ -180,6 +180,14 @@ def _rename(ch: c.Rename) -> Context:
     }
 
 
+def _set_schema(ch: c.SetSchema) -> Context:
+    return {
+        "object_type": "TABLE",
+        "name": qualify(ch.schema_name, ch.name),
+        "schema": quote_ident(ch.new_schema),
+    }
+
+
 def _irreversible(ch: c.Irreversible) -> Context:
     return {"what": cl.comment_line(ch.what), "why": cl.comment_line(ch.why)}
 
@@ -198,5 +206,6 @@ ALTER_BUILDERS: dict[str, Callable[[Any], Context]] = {
     c.SetRls.kind: _set_rls,
     c.AlterPolicy.kind: _alter_policy,
     c.Rename.kind: _rename,
+    c.SetSchema.kind: _set_schema,
     c.Irreversible.kind: _irreversible,
 }

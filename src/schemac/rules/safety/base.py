@@ -211,6 +211,10 @@ class PlanContext:
         return Located(span, table, removed)
 
     def _table_of(self, change: c.Change) -> Table | None:
+        if isinstance(change, c.SetSchema):
+            return self.new_table(f"{change.new_schema}.{change.name}") or self.parent_of_partition(
+                change.new_schema, change.name
+            )
         if isinstance(change, c.Rename):
             if change.target in ("column", "constraint"):
                 return self.new_table(f"{change.schema_name}.{change.name}")

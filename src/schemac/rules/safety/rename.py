@@ -2,8 +2,10 @@
 
 ## What it does
 Reports a planned rename (from `renamed_from` in the specs) of a table, column, view,
-materialized view or enum value that existed before the migration. Renames of indexes and
-constraints, which application code does not name, are not reported.
+materialized view or enum value that existed before the migration, and a table moved to
+another schema (`renamed_from: old_schema.table`: `ALTER TABLE ... SET SCHEMA`, which code that
+names the schema, or finds the table through its `search_path`, no longer finds). Renames of
+indexes and constraints, which application code does not name, are not reported.
 
 ## Why
 `ALTER ... RENAME` is instant, and that is the problem: the moment it commits, every query of
@@ -68,6 +70,15 @@ VIEW_HELP = (
 
 
 def check(ctx: PlanContext) -> Iterator[PlanFinding]:
+    for move in ctx.changes_of(c.SetSchema):
+        if move.live:
+            old = display(f"{move.schema_name}.{move.name}")
+            yield finding(
+                ctx.locate(move),
+                f"moving table {old} to schema {move.new_schema}: running code that still "
+                f"finds it in {move.schema_name} fails as soon as the migration commits",
+                HELP["table"],
+            )
     for change in ctx.changes_of(c.Rename):
         if not change.live or change.target not in REPORTED:
             continue

@@ -1,0 +1,1 @@
+ALTER TABLE loose SET SCHEMA billing;
