@@ -258,3 +258,35 @@ def test_renamed_from_alone_keeps_the_schema_the_same(tmp_path: Path) -> None:
     assert dump_snapshot(before, None) == dump_snapshot(renamed, None)
     described = resolve_text(tmp_path / "c", body.replace("Login", "Login name"))
     assert not same_schema(before, described)
+
+
+def test_loading_like_the_next_schema_reuses_its_unchanged_items(
+    rich: Schema, tmp_path: Path
+) -> None:
+    """load_snapshot(like=) gives the same schema as a full load, with every item whose line
+    is unchanged taken from `like` (the planner then skips it by identity)."""
+    text = dump_snapshot(rich, "h1:parent")
+    changed = resolve_text(
+        tmp_path / "next",
+        RICH.replace(
+            "      email:", "      nickname: {type: text, nullable: true}\n      email:", 1
+        ),
+        Settings(tenancy=Tenancy(rls=True)),
+    )
+    full = load_snapshot(text, "s.json")
+    like = load_snapshot(text, "s.json", like=changed)
+    assert (like.hash, like.parent, like.format) == (full.hash, full.parent, full.format)
+    # the same snapshot data (`==` also sees the spec-only fields the reused items carry)
+    assert same_schema(like.schema, full.schema) and not same_schema(like.schema, changed)
+    reused = [t.name for t in like.schema.tables if any(t is n for n in changed.tables)]
+    differs = [t.name for t in like.schema.tables if t.name not in reused]
+    assert differs and len(reused) == len(rich.tables) - len(differs)
+    assert not any(t is n for t in like.schema.tables for n in rich.tables)
+    # a text in another layout, or with a broken line, is read (and refused) as without `like`
+    pretty = json.dumps(json.loads(text), indent=1) + "\n"
+    assert load_snapshot(pretty, "s.json", like=changed).schema == full.schema  # parsed
+    lines = text.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("    {"))
+    lines[at] = lines[at].replace("{", "{<<<", 1)
+    with pytest.raises(SnapshotError, match="not valid JSON"):
+        load_snapshot("".join(lines), "s.json", like=changed)

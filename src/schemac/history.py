@@ -13,18 +13,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schemac.config import Layout
+from schemac.model.schema import Schema
 from schemac.render.files import MigrationFile, read_migrations
 from schemac.render.sql import PARENT_MARK, SNAPSHOT_MARK
 from schemac.snapshot import Snapshot, load_snapshot
 from schemac.write import SNAPSHOT_NAME
 
 
-def read_snapshot(directory: Path) -> Snapshot | None:
-    """The snapshot of `directory` (None when there is none); raises SnapshotError."""
+def read_snapshot(directory: Path, like: Schema | None = None) -> Snapshot | None:
+    """The snapshot of `directory` (None when there is none); raises SnapshotError. `like`:
+    see load_snapshot."""
     path = directory / SNAPSHOT_NAME
     if not path.is_file():
         return None
-    return load_snapshot(path.read_text(encoding="utf-8"), str(path))
+    return load_snapshot(path.read_text(encoding="utf-8"), str(path), like)
 
 
 @dataclass(frozen=True)

@@ -97,12 +97,78 @@ def snapshot_hash(text: str) -> str:
     return hash_bytes(text.encode("utf-8"))
 
 
-def load_snapshot(text: str, path: str) -> Snapshot:
-    """Parse a snapshot text (read from `path`, named in errors) back into the model."""
+def load_snapshot(text: str, path: str, like: Schema | None = None) -> Snapshot:
+    """Parse a snapshot text (read from `path`, named in errors) back into the model.
+
+    With `like` (the schema a build is about to plan towards), every item whose line in the
+    text is exactly its line in `like`'s own snapshot is that item of `like`, not parsed again:
+    a build after a small change reads the few items that differ (and the planner finds the
+    rest unchanged at once, by identity).
+    """
     from schemac.pipeline import _gc_paused  # late, as in dump_snapshot
 
     with _gc_paused():
+        if like is not None:
+            data = _data_like(text, like)
+            if data is not None:
+                return _validated(data, text, path)
         return _load(text, path)
+
+
+#: a top-level line of a snapshot: `  "key": value` with its separator
+_TOP_LINE = re.compile(r'  ("(?:[^"\\]|\\.)*"): (.*?),?')
+
+
+def _data_like(text: str, like: Schema) -> dict[str, Any] | None:
+    """The snapshot's data with `like`'s items where their lines are the same; None when the
+    text does not have the layout dump_snapshot writes, or a differing line is not JSON (the
+    full parse then reports what is wrong)."""
+    ours = _item_lines(dump_snapshot(like, snapshot_hash(text)))
+    theirs = _item_lines(text)
+    if ours is None or theirs is None:
+        return None
+    data: dict[str, Any] = {}
+    try:
+        for key, lines in theirs.items():
+            if isinstance(lines, str):
+                data[key] = json.loads(lines)
+                continue
+            mine = ours.get(key)
+            items = getattr(like, key, None) if isinstance(mine, list) else None
+            known = dict(zip(mine, items, strict=True)) if mine and items is not None else {}
+            data[key] = [known[line] if line in known else json.loads(line) for line in lines]
+    except (json.JSONDecodeError, RecursionError, ValueError):
+        return None
+    return data
+
+
+def _item_lines(text: str) -> dict[str, str | list[str]] | None:
+    """Top-level key -> its value's JSON text, or for a non-empty list its items' JSON texts,
+    from a text in dump_snapshot's layout (None for any other layout)."""
+    lines = text.split("\n")
+    if len(lines) < 3 or lines[0] != "{" or lines[-2] != "}" or lines[-1] != "":
+        return None
+    found: dict[str, str | list[str]] = {}
+    i, end = 1, len(lines) - 2
+    while i < end:
+        top = _TOP_LINE.fullmatch(lines[i])
+        if top is None:
+            return None
+        key = json.loads(top[1])
+        if top[2] != "[":
+            found[key] = top[2]
+            i += 1
+            continue
+        i += 1
+        items = []
+        while i < end and lines[i].startswith("    "):
+            items.append(lines[i][4:].removesuffix(","))
+            i += 1
+        if i >= end or lines[i].removesuffix(",") != "  ]":
+            return None
+        found[key] = items
+        i += 1
+    return found
 
 
 def _load(text: str, path: str) -> Snapshot:
@@ -113,6 +179,10 @@ def _load(text: str, path: str) -> Snapshot:
         raise _broken(path, f"not valid JSON at {where} ({e.msg})") from None
     except RecursionError:
         raise _broken(path, "not a schemac snapshot (nested too deeply)") from None
+    return _validated(data, text, path)
+
+
+def _validated(data: Any, text: str, path: str) -> Snapshot:
     if not isinstance(data, dict):
         raise _broken(path, "not a schemac snapshot (a JSON object was expected)")
     fmt = data.pop("format", 0)

@@ -93,7 +93,7 @@ def diff_tables(d: Diff) -> None:
     untouched_is_unchanged = not d.swapped_enums and not d.recreated_functions
     for old, new in pairs:
         same = untouched_is_unchanged and old.name == new.name
-        if same and snapshot_data(old) == snapshot_data(new):
+        if same and (old is new or snapshot_data(old) == snapshot_data(new)):
             d.reshaped_columns[new.qualified_name] = set()
             continue  # nearly every table of a change is untouched: nothing to compare
         _alter_table(d, old, new)
