@@ -44,13 +44,14 @@ from schemac.source import Span
     INDEXES,
     CONSTRAINTS,
     SQL_FUNCTIONS,
+    LATE_INDEXES,
     VIEWS,
     TRIGGERS,
     RLS,
     COMMENTS,
     SEEDS,
     DROPS,
-) = range(15)
+) = range(16)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class Diff:
     problems: list[Problem] = field(default_factory=list)
     #: old qualified table name -> new qualified name (renames; unchanged names map to themselves)
     table_map: dict[str, str] = field(default_factory=dict)
+    #: qualified names of the functions created after the tables (SQL bodies, row types)
+    late_functions: set[str] = field(default_factory=set)
     #: qualified names of relations whose shape changed under their dependents (views read them)
     reshaped: set[str] = field(default_factory=set)
     #: qualified names of functions dropped and created again (their dependents follow)
@@ -299,8 +302,14 @@ def _same_function(a: Function, b: Function) -> bool:
 def _functions(d: Diff) -> None:
     old = {_signature(f): f for f in d.old.functions}
     new_sigs = {_signature(f) for f in d.new.functions}
+    tables = [t.qualified_name for t in d.new.tables]
     for fn in d.new.functions:
-        bucket = SQL_FUNCTIONS if fn.language.lower() == "sql" else FUNCTIONS
+        # an SQL body is checked against the tables when it is created, and a table's row type
+        # in the signature must exist: such functions come after the tables
+        late = fn.language.lower() == "sql" or mentions(f"{fn.arguments} {fn.returns}", tables)
+        bucket = SQL_FUNCTIONS if late else FUNCTIONS
+        if late:
+            d.late_functions.add(fn.qualified_name)
         before = old.get(_signature(fn))
         if before is None:
             d.add(bucket, c.CreateFunction(fn, span=fn.span))

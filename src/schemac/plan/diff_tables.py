@@ -38,6 +38,7 @@ from schemac.plan.diff import (
     DROP_DEPENDENTS,
     DROPS,
     INDEXES,
+    LATE_INDEXES,
     PARTITIONS,
     RLS,
     TABLES,
@@ -159,14 +160,47 @@ _BUCKET_OF = {
 
 def _create_tables(d: Diff, tables: list[Table], existing: frozenset[str]) -> None:
     order = order_tables(tables, existing)
+    late: dict[str, list[ForeignKey]] = {}
     for table in order.tables:
         deferred = {fk.name for fk in order.deferred.get(table.qualified_name, [])}
-        inline = [fk for fk in table.foreign_keys if fk.name not in deferred]
+        inline = []
+        for fk in table.foreign_keys:
+            if fk.name in deferred:
+                continue
+            if _key_is_an_index(d, fk):
+                late.setdefault(table.qualified_name, []).append(fk)
+            else:
+                inline.append(fk)
         for change in creation(table, inline, covered=True):
-            d.add(_BUCKET_OF[type(change)], change)
+            bucket = _BUCKET_OF[type(change)]
+            if isinstance(change, c.CreateIndex) and _calls_late_function(d, change.index):
+                bucket = LATE_INDEXES
+            d.add(bucket, change)
     for table in order.tables:
-        for fk in order.deferred.get(table.qualified_name, []):
+        name = table.qualified_name
+        for fk in (*order.deferred.get(name, []), *late.get(name, [])):
             d.add(CONSTRAINTS, c.AddForeignKey(table, fk, span=fk.span))
+
+
+def _key_is_an_index(d: Diff, fk: ForeignKey) -> bool:
+    """The referenced columns are unique only through a unique index, which is created after
+    the tables: the foreign key must wait for it."""
+    target = d.new.table(qualified(fk.ref_schema, fk.ref_table))
+    if target is None:
+        return False
+    wanted = set(fk.ref_columns)
+    keys = [k.columns for k in target.uniques]
+    if target.primary_key is not None:
+        keys.append(target.primary_key.columns)
+    return not any(set(k) == wanted for k in keys)
+
+
+def _calls_late_function(d: Diff, index: Index) -> bool:
+    """The index's expressions or predicate call a function created after the tables."""
+    if not d.late_functions:
+        return False
+    texts = [p.expression for p in index.parts] + [index.where]
+    return any(mentions(t, d.late_functions) for t in texts)
 
 
 def _drop_tables(d: Diff, tables: list[Table]) -> None:

@@ -38,29 +38,55 @@ def down_of(unit: c.Unit) -> c.Unit:
         if change.reversibility == "irreversible":
             changes.append(c.Irreversible(change.describe(), change.reason or "cannot be undone"))
         changes.extend(change.inverse())
-    return c.Unit(tuple(_functions_after_tables(changes)), unit.transactional, unit.name)
+    signatures = {
+        (
+            ch.function.schema_name,
+            ch.function.name,
+        ): f"{ch.function.arguments} {ch.function.returns}"
+        for ch in unit.changes
+        if isinstance(ch, c.CreateFunction)
+    }
+    ordered = _functions_after_tables(changes, signatures)
+    return c.Unit(tuple(ordered), unit.transactional, unit.name)
 
 
-def _functions_after_tables(changes: list[c.Change]) -> list[c.Change]:
+def _functions_after_tables(
+    changes: list[c.Change], signatures: dict[tuple[str, str], str]
+) -> list[c.Change]:
     """A table may depend on a function (a default, a check, an index expression, a trigger's
     WHEN) that was created after it, so undoing in reverse would drop the function first: each
-    function drop moves after the table drops that follow it, never past a re-creation."""
+    function drop moves after the table drops that follow it, never past a re-creation, nor
+    past the drop of a table whose row type the function takes or returns (it depends on it)."""
+    from schemac.plan.diff import mentions
+
     out = list(changes)
     i = len(out) - 1
     while i >= 0:
         change = out[i]
         if isinstance(change, c.Drop) and change.object_type == "function":
             target = i
+            signature = signatures.get((change.schema_name or "public", change.name), "")
+            signature = signature or _signature_text(change)
             for j in range(i + 1, len(out)):
                 later = out[j]
                 if isinstance(later, c.CreateFunction):
                     break
                 if isinstance(later, c.Drop) and later.object_type == "table":
+                    if mentions(signature, [later.name]):
+                        break
                     target = j
             if target != i:
                 out.insert(target, out.pop(i))
         i -= 1
     return out
+
+
+def _signature_text(drop: c.Drop) -> str:
+    """The argument list and return type of a dropped function, from what restores it."""
+    for restore in drop.restore:
+        if isinstance(restore, c.CreateFunction):
+            return f"{restore.function.arguments} {restore.function.returns}"
+    return ""
 
 
 def cut_units(changes: list[c.Change]) -> c.Plan:
