@@ -150,6 +150,13 @@ def test_build_verify_failure_leaves_the_directory_as_it_was(
     assert result.exit_code != 0
     assert "nothing was written" in result.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    # located through the planned change, at the column's line (not at its table, by name)
+    line = (specs / "spec.yaml").read_text().splitlines().index(
+        "      n: {type: integer, default: no_such_function()}"
+    ) + 1
+    assert f"spec: add column public.users.n, declared at {specs / 'spec.yaml'}:{line}:" in (
+        result.stderr
+    ), result.stderr
 
 
 @pytest.mark.postgres

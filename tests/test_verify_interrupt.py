@@ -40,10 +40,11 @@ def scratch_dirs() -> set[Path]:
 
 
 def interrupt_verify(
-    tmp_path: Path, backend: list[str], started: Callable[[], bool], sig: signal.Signals
-) -> None:
+    tmp_path: Path, backend: list[str], started: Callable[[int], bool], sig: signal.Signals
+) -> int:
     """Build the bundled specs, run `schemac verify` on them in a subprocess, send it `sig` as
-    soon as `started()` holds, and check that it stopped without a traceback."""
+    soon as `started(pid)` holds, and check that it stopped without a traceback; returns the
+    subprocess's pid."""
     out = tmp_path / "m"
     result = CliRunner().invoke(cli, ["build", str(ROOT / "specs"), "-o", str(out), "--no-lint"])
     assert result.exit_code == 0, result.stderr
@@ -54,7 +55,7 @@ def interrupt_verify(
         cwd=ROOT,
     )
     deadline = time.monotonic() + 30
-    while not started():
+    while not started(proc.pid):
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "verify never got its PostgreSQL"
         time.sleep(0.01)
@@ -62,17 +63,22 @@ def interrupt_verify(
     _, err = proc.communicate(timeout=30)
     assert proc.returncode != 0
     assert b"Traceback" not in err, err.decode()
+    return proc.pid
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_interrupted_verify_cleans_up(tmp_path: Path, sig: signal.Signals) -> None:
-    before_clusters, before_dirs = schemac_clusters(), scratch_dirs()
-    interrupt_verify(
-        tmp_path, ["--backend", "local"], lambda: bool(schemac_clusters() - before_clusters), sig
-    )
+    # clusters are named after the process that owns them: count only the subprocess's, as
+    # other schemac runs on the machine (a parallel test session) start and stop their own
+    def owned(pid: int) -> set[str]:
+        mark = f"schemac-pg-{pid}-"
+        return {c for c in schemac_clusters() if mark in c} | {
+            str(d) for d in scratch_dirs() if d.name.startswith(mark)
+        }
+
+    pid = interrupt_verify(tmp_path, ["--backend", "local"], lambda p: bool(owned(p)), sig)
     time.sleep(0.2)
-    assert schemac_clusters() - before_clusters == set()
-    assert scratch_dirs() - before_dirs == set()
+    assert owned(pid) == set()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
@@ -94,7 +100,7 @@ def test_interrupted_verify_drops_its_databases_on_a_url_server(
     interrupt_verify(
         tmp_path,
         ["--backend", "url", "--database-url", admin],
-        lambda: bool(scratch() - before),
+        lambda _pid: bool(scratch() - before),
         sig,
     )
     assert scratch() - before == set()

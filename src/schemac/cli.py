@@ -47,6 +47,11 @@ class LazyGroup(click.Group):
             "hash_command",
             "Re-register intentionally edited migrations in schemac.sum.",
         ),
+        "import": (
+            "schemac.commands.importer",
+            "import_command",
+            "Write specs (one file per schema) from an existing database.",
+        ),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

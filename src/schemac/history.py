@@ -1,9 +1,11 @@
 """What a migrations directory says about its history: the snapshot, and which snapshot each
-migration was planned from (its `-- schemac:parent` / `-- schemac:snapshot` marks).
+migration was planned from (its `-- schemac:parent` / `-- schemac:snapshot` marks); and all
+that `check` finds wrong with the directory.
 
 Two builds planned from the same parent snapshot are two branches merged together: their
 migrations were never planned against each other, so the gate refuses them and asks for a
-rebuild after rebasing.
+rebuild after rebasing. A build interrupted before its commit is not tampering: check says so,
+and that the next build undoes it.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from schemac.config import Layout
 from schemac.model.schema import Schema
 from schemac.render.files import MigrationFile, read_migrations
 from schemac.render.sql import PARENT_MARK, SNAPSHOT_MARK
-from schemac.snapshot import Snapshot, load_snapshot
-from schemac.write import SNAPSHOT_NAME
+from schemac.snapshot import Snapshot, load_snapshot, same_schema
+from schemac.sums import SNAPSHOT_NAME, SUM_NAME, find_leftovers, verify_sum
 
 
 def read_snapshot(directory: Path, like: Schema | None = None) -> Snapshot | None:
@@ -78,4 +80,44 @@ def history_problems(directory: Path, layout: Layout, snapshot: Snapshot | None)
                 "to (was it edited, or taken from another branch in a merge?): restore it "
                 "from the branch that wrote the newest migration, then run schemac build"
             )
+    return problems
+
+
+def repair_hint(build: str) -> str:
+    """The fix for a directory an interrupted build left, given the build command to run."""
+    return f"run '{build}': it undoes the interrupted build, then builds"
+
+
+def directory_problems(directory: Path, layout: Layout, schema: Schema, build: str) -> list[str]:
+    """What check finds wrong with a migrations directory, each with its fix: leftovers of
+    interrupted builds, a sum that does not match, merged branches, changes no migration holds.
+    `build` is the command that builds the specs into it. Raises SnapshotError."""
+    from schemac.lock import LOCK_NAME
+
+    leftovers = find_leftovers(directory)
+    if leftovers.interrupted:  # the rest would only describe the half-written build
+        return [f"{line}: {repair_hint(build)}" for line in leftovers.lines()]
+    problems = [
+        f"{line} in {directory}: the next '{build}' removes them" for line in leftovers.lines()
+    ]
+    previous = read_snapshot(directory, like=schema)
+    rebuild = f"run '{build}' and commit the new migration"
+    if (directory / SUM_NAME).is_file():
+        problems += [
+            f"{SUM_NAME}: {p} (restore it, or run 'schemac hash -m {directory}' if intended)"
+            for p in verify_sum(directory)
+        ]
+    elif directory.is_dir() and any(p.name != LOCK_NAME for p in directory.iterdir()):
+        problems.append(f"no {SUM_NAME} in {directory}: run 'schemac hash -m {directory}'")
+    history = history_problems(directory, layout, previous)
+    problems += history
+    if previous is None:
+        problems.append(f"no {SNAPSHOT_NAME} in {directory}: {rebuild}")
+    elif not history and not same_schema(previous.schema, schema):
+        from schemac.plan.diff import diff
+
+        pending, _ = diff(previous.schema, schema)
+        listed = "; ".join(ch.describe() for ch in pending[:5])
+        more = f" and {len(pending) - 5} more" if len(pending) > 5 else ""
+        problems.append(f"the specs have changes no migration holds ({listed}{more}): {rebuild}")
     return problems

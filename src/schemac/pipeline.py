@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import gc
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,13 +148,13 @@ def _fail(message: str, help_: str | None = None) -> None:
         print(f"  help: {help_}", file=sys.stderr)
 
 
-def _previous(out: Path) -> tuple[Any, int | None]:
+def _previous(out: Path, like: Schema | None = None) -> tuple[Any, int | None]:
     """The directory's snapshot, or the exit code of a snapshot that cannot be read."""
     from schemac.history import read_snapshot
     from schemac.snapshot import SnapshotError
 
     try:
-        return read_snapshot(out), None
+        return read_snapshot(out, like), None
     except SnapshotError as exc:
         _fail(exc.message, exc.help)
         return None, EXIT_INPUT
@@ -180,7 +180,6 @@ def _safety(
 
 def run_build(settings: Settings, options: BuildOptions) -> int:
     from schemac.report import render_text
-    from schemac.snapshot import same_schema
 
     schema, diagnostics = load_schema(options.specs, settings)
     if schema is None or has_errors(diagnostics):
@@ -194,7 +193,70 @@ def run_build(settings: Settings, options: BuildOptions) -> int:
         if has_errors(findings):
             _fail("lint found errors; the build is refused (use --no-lint to build anyway)")
             return EXIT_FINDINGS
-    previous, code = _previous(options.out)
+    import contextlib
+
+    from schemac import lock
+
+    # from reading the snapshot to the last rename, so a concurrent build plans from this
+    # one's result instead of from the same snapshot
+    out = options.out
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(lock.exclusive(out, "build") if options.write else lock.shared(out))
+        except lock.LockBusy as exc:
+            _fail(exc.message, exc.help)
+            return EXIT_ENV
+        except OSError as exc:  # the directory or its lock file cannot be created
+            _fail(
+                f"cannot write the migrations to {out}: {exc.strerror or exc}",
+                "check that the directory is writable (or pass another one with -o); "
+                "nothing was changed",
+            )
+            return EXIT_INPUT
+        code = _recover(out) if options.write else _refuse_interrupted(options.specs, out)
+        return code if code is not None else _build_locked(settings, options, schema)
+
+
+def _recover(out: Path) -> int | None:
+    """Undo what interrupted commands left in `out`, saying so; an exit code when that fails."""
+    from schemac.write import recover
+
+    try:
+        leftovers = recover(out)
+    except OSError as exc:
+        _fail(f"cannot clean up after an interrupted build in {out}: {exc.strerror or exc}")
+        return EXIT_INPUT
+    for line in leftovers.lines():
+        print(f"build: {line}", file=sys.stderr)
+    if leftovers.interrupted:
+        print(f"build: undone: {out} is back to what {SUM} lists", file=sys.stderr)
+    elif leftovers.temps:
+        print("build: removed them", file=sys.stderr)
+    return None
+
+
+def _refuse_interrupted(specs: Path, out: Path) -> int | None:
+    """`plan` reads a directory without repairing it: refuse one an interrupted build left."""
+    from schemac.sums import find_leftovers
+
+    leftovers = find_leftovers(out)
+    if not leftovers.interrupted:
+        return None
+    _fail(leftovers.lines()[0], _repair_hint(specs, out))
+    return EXIT_FINDINGS
+
+
+def _repair_hint(specs: Path, out: Path) -> str:
+    from schemac.history import repair_hint
+
+    return repair_hint(f"schemac build {specs} -o {out}")
+
+
+def _build_locked(settings: Settings, options: BuildOptions, schema: Schema) -> int:
+    from schemac.report import render_text
+    from schemac.snapshot import same_schema
+
+    previous, code = _previous(options.out, like=schema)
     if code is not None:
         return code
     if previous is not None and same_schema(previous.schema, schema):
@@ -262,22 +324,22 @@ def _verify_before_writing(
     import shutil
     import tempfile
 
+    from schemac.lock import LOCK_NAME
     from schemac.write import write_build
 
     with tempfile.TemporaryDirectory(prefix="schemac-build-") as scratch:
         copy = Path(scratch) / "migrations"
         if options.out.is_dir():
-            shutil.copytree(options.out, copy)
+            shutil.copytree(options.out, copy, ignore=shutil.ignore_patterns(LOCK_NAME))
         write_build(copy, rendered.files, rendered.snapshot, rendered.sum_text)
-        return run_verify(settings, options.specs, copy, schema=schema)
+        planned = [change for unit in rendered.plan.up for change in unit.changes]
+        return run_verify(settings, options.specs, copy, schema=schema, planned=planned)
 
 
 def run_check(settings: Settings, specs: Path, migrations: Path, *, verify: bool) -> int:
     """lint + untampered (sum) + one history (no merged branches) + up to date [+ verify]."""
-    from schemac.history import history_problems
+    from schemac import lock
     from schemac.report import render_text
-    from schemac.snapshot import same_schema
-    from schemac.write import verify_sum
 
     schema, diagnostics = load_schema(specs, settings)
     if schema is None or has_errors(diagnostics):
@@ -289,28 +351,19 @@ def run_check(settings: Settings, specs: Path, migrations: Path, *, verify: bool
         print(render_text(findings), file=sys.stderr)
     if has_errors(findings):
         problems.append("lint found errors: fix them (see above)")
-    previous, code = _previous(migrations)
-    if code is not None:
-        return code
-    rebuild = f"run 'schemac build {specs} -o {migrations}' and commit the new migration"
-    if (migrations / SUM).is_file():
-        problems += [
-            f"{SUM}: {p} (restore it, or run 'schemac hash -m {migrations}' if intended)"
-            for p in verify_sum(migrations)
-        ]
-    elif migrations.is_dir() and any(migrations.iterdir()):
-        problems.append(f"no {SUM} in {migrations}: run 'schemac hash -m {migrations}'")
-    history = history_problems(migrations, settings.format, previous)
-    problems += history
-    if previous is None:
-        problems.append(f"no {SNAPSHOT} in {migrations}: {rebuild}")
-    elif not history and not same_schema(previous.schema, schema):
-        from schemac.plan.diff import diff
+    from schemac.history import directory_problems
+    from schemac.snapshot import SnapshotError
 
-        pending, _ = diff(previous.schema, schema)
-        listed = "; ".join(ch.describe() for ch in pending[:5])
-        more = f" and {len(pending) - 5} more" if len(pending) > 5 else ""
-        problems.append(f"the specs have changes no migration holds ({listed}{more}): {rebuild}")
+    build = f"schemac build {specs} -o {migrations}"
+    try:
+        with lock.shared(migrations):  # so a build is never seen halfway
+            problems += directory_problems(migrations, settings.format, schema, build)
+    except lock.LockBusy as exc:
+        _fail(exc.message, exc.help)
+        return EXIT_ENV
+    except SnapshotError as exc:
+        _fail(exc.message, exc.help)
+        return EXIT_INPUT
     for problem in problems:
         print(f"check: {problem}", file=sys.stderr)
     if problems:
@@ -331,6 +384,7 @@ def run_verify(
     output_format: str = "text",
     round_trip: bool = True,
     fresh_compare: bool = False,
+    planned: Sequence[Any] = (),
 ) -> int:
     from schemac.verify.run import verify_migrations
 
@@ -348,6 +402,7 @@ def run_verify(
             output_format=output_format,
             round_trip=round_trip,
             fresh=fresh_units(schema, settings) if fresh_compare else None,
+            planned=planned,
         )
     except EnvironmentProblem as exc:
         _fail(exc.message, exc.help)

@@ -1,10 +1,12 @@
 """The only module that writes to disk: migration files, the snapshot and schemac.sum.
 
-A build either lands completely or not at all: every file is first written to a temporary file
-in the target directory, then renamed into place (migrations first, snapshot and sum last, so a
-sum never vouches for a file that is not there). On any failure the temporaries, every file this
-call created and the directory itself (when this call made it) are removed, and the previous
-snapshot and sum are put back. Existing migration files are never overwritten.
+A build either lands completely or not at all, whatever stops it. Every file is first written
+to a temporary file in the target directory and flushed, then renamed into place: the
+migrations, then the snapshot, and schemac.sum last. The sum's rename is the one commit point;
+before it, a journal (see below) says which files are being placed and keeps the replaced
+snapshot aside, so an exception undoes the build at once and a killed process leaves what the
+next command holding the directory's lock (lock.py) needs to undo it (`recover`). Existing
+migration files are never overwritten. Files are created 0666 less the umask, like any tool's.
 
 Two escape hatches change the sum on purpose: `write_registered` adds hand-written migrations
 and lists them right away (`schemac new`), and `rehash` rewrites the sum from the files on disk
@@ -13,21 +15,24 @@ to accept an intentional edit (`schemac hash`).
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
+import json
 import os
-import tempfile
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemac.render.files import OutputFile
-
-SNAPSHOT_NAME = "schemac.snapshot.json"
-SUM_NAME = "schemac.sum"
-#: files in a migrations directory that schemac.sum must list
-_MIGRATION_SUFFIXES = (".sql", ".sql.conf")
+from schemac.sums import BACKUP_NAME, PENDING_NAME, Leftovers, find_leftovers, listed_hashes
+from schemac.sums import SNAPSHOT_NAME as SNAPSHOT_NAME
+from schemac.sums import SUM_NAME as SUM_NAME
+from schemac.sums import compute_sum as compute_sum
+from schemac.sums import format_sum as format_sum
+from schemac.sums import hash_bytes as hash_bytes
+from schemac.sums import sum_for_build as sum_for_build
+from schemac.sums import tracked_names as tracked_names
+from schemac.sums import verify_sum as verify_sum
 
 
 class WriteError(Exception):
@@ -39,69 +44,6 @@ class WriteError(Exception):
         self.help = help
 
 
-def hash_bytes(data: bytes) -> str:
-    """The `h1:` hash of schemac.sum: base64 of the SHA-256 of the bytes."""
-    return "h1:" + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
-
-
-def format_sum(entries: Sequence[tuple[str, bytes]]) -> str:
-    """schemac.sum text: a hash of the listing, then `name h1:hash` per file, in the given order."""
-    body = "".join(f"{name} {hash_bytes(data)}\n" for name, data in entries)
-    return f"{hash_bytes(body.encode('utf-8'))}\n{body}"
-
-
-def compute_sum(directory: Path, file_names: Sequence[str]) -> str:
-    """schemac.sum for the migration files `file_names` (in version order) as they are on disk,
-    followed by the snapshot when there is one."""
-    names = [n for n in file_names if n != SNAPSHOT_NAME]
-    if (directory / SNAPSHOT_NAME).is_file():
-        names.append(SNAPSHOT_NAME)
-    return format_sum([(name, (directory / name).read_bytes()) for name in names])
-
-
-def sum_for_build(
-    directory: Path,
-    existing_names: Sequence[str],
-    new_files: Sequence[OutputFile],
-    snapshot_text: str,
-) -> str:
-    """schemac.sum as it will be once `new_files` and the snapshot are written: existing files
-    hashed from disk, new ones from memory."""
-    entries = [(name, (directory / name).read_bytes()) for name in existing_names]
-    entries.extend((f.name, f.content.encode("utf-8")) for f in new_files)
-    entries.append((SNAPSHOT_NAME, snapshot_text.encode("utf-8")))
-    return format_sum(entries)
-
-
-def verify_sum(directory: Path) -> list[str]:
-    """Every way the directory disagrees with its schemac.sum (empty when it matches)."""
-    sum_path = directory / SUM_NAME
-    listed_names: set[str] = set()
-    problems: list[str] = []
-    if not sum_path.is_file():
-        if any(_is_tracked(p) for p in _entries(directory)):
-            problems.append(f"{SUM_NAME} is missing: the migrations cannot be checked")
-        return problems
-    header, _, body = sum_path.read_text(encoding="utf-8").partition("\n")
-    if header != hash_bytes(body.encode("utf-8")):
-        problems.append(f"{SUM_NAME} was edited by hand (its first line does not match the rest)")
-    for line in body.splitlines():
-        name, _, digest = line.rpartition(" ")
-        if not name or not digest.startswith("h1:"):
-            problems.append(f"{SUM_NAME}: unreadable line {line!r}")
-            continue
-        listed_names.add(name)
-        path = directory / name
-        if not path.is_file():
-            problems.append(f"{name} is listed in {SUM_NAME} but missing")
-        elif hash_bytes(path.read_bytes()) != digest:
-            problems.append(f"{name} was edited after it was generated")
-    for path in _entries(directory):
-        if _is_tracked(path) and path.name not in listed_names:
-            problems.append(f"{path.name} is not listed in {SUM_NAME}")
-    return problems
-
-
 @dataclass(frozen=True)
 class SumChanges:
     """What `rehash` changed in schemac.sum: file names, each list in sum order."""
@@ -111,25 +53,6 @@ class SumChanges:
     removed: list[str] = field(default_factory=list)
     #: False when schemac.sum already said exactly this (nothing was written)
     written: bool = False
-
-
-def tracked_names(directory: Path) -> list[str]:
-    """Names of the files in `directory` that schemac.sum must list, sorted by name."""
-    return [p.name for p in _entries(directory) if _is_tracked(p)]
-
-
-def _listed(directory: Path) -> dict[str, str]:
-    """name -> hash of each readable line of schemac.sum, in its order ({} without a sum)."""
-    sum_path = directory / SUM_NAME
-    if not sum_path.is_file():
-        return {}
-    _, _, body = sum_path.read_text(encoding="utf-8").partition("\n")
-    listed: dict[str, str] = {}
-    for line in body.splitlines():
-        name, _, digest = line.rpartition(" ")
-        if name and digest.startswith("h1:"):
-            listed[name] = digest
-    return listed
 
 
 def write_registered(directory: Path, files: Sequence[OutputFile]) -> list[Path]:
@@ -163,14 +86,14 @@ def write_registered(directory: Path, files: Sequence[OutputFile]) -> list[Path]
                 help="choose another name, or remove the file yourself if it was never "
                 "applied anywhere",
             )
-    listed = [name for name in _listed(directory) if name != SNAPSHOT_NAME]
-    entries = [(name, (directory / name).read_bytes()) for name in listed]
+    names = [name for name in listed_hashes(directory) if name != SNAPSHOT_NAME]
+    entries = [(name, (directory / name).read_bytes()) for name in names]
     entries += [(f.name, f.content.encode("utf-8")) for f in files]
     if (directory / SNAPSHOT_NAME).is_file():
         entries.append((SNAPSHOT_NAME, (directory / SNAPSHOT_NAME).read_bytes()))
     outputs = [(f.name, f.content.encode("utf-8")) for f in files]
     outputs.append((SUM_NAME, format_sum(entries).encode("utf-8")))
-    return _place(directory, outputs, (SUM_NAME,), "the migration")
+    return _place(directory, outputs, "the migration", journal=True)
 
 
 def rehash(directory: Path, names: Sequence[str]) -> SumChanges:
@@ -198,7 +121,7 @@ def rehash(directory: Path, names: Sequence[str]) -> SumChanges:
     text = compute_sum(directory, names)
     if not sum_path.is_file() and not tracked_names(directory):
         return SumChanges()
-    old = _listed(directory)
+    old = listed_hashes(directory)
     _, _, body = text.partition("\n")
     new = {name: digest for name, _, digest in (ln.rpartition(" ") for ln in body.splitlines())}
     changes = SumChanges(
@@ -208,18 +131,8 @@ def rehash(directory: Path, names: Sequence[str]) -> SumChanges:
         written=not sum_path.is_file() or sum_path.read_bytes() != text.encode("utf-8"),
     )
     if changes.written:
-        _place(directory, [(SUM_NAME, text.encode("utf-8"))], (SUM_NAME,), SUM_NAME)
+        _place(directory, [(SUM_NAME, text.encode("utf-8"))], SUM_NAME, journal=False)
     return changes
-
-
-def _entries(directory: Path) -> list[Path]:
-    return sorted(directory.iterdir()) if directory.is_dir() else []
-
-
-def _is_tracked(path: Path) -> bool:
-    if not path.is_file() or path.name.startswith("."):
-        return False
-    return path.name == SNAPSHOT_NAME or path.name.endswith(_MIGRATION_SUFFIXES)
 
 
 def _missing_parents(directory: Path) -> list[Path]:
@@ -229,15 +142,6 @@ def _missing_parents(directory: Path) -> list[Path]:
             break
         missing.append(path)
     return missing
-
-
-def _write_temp(directory: Path, name: str, data: bytes) -> Path:
-    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return Path(temp)
 
 
 def write_build(
@@ -257,7 +161,7 @@ def write_build(
             )
     outputs = [(f.name, f.content.encode("utf-8")) for f in new_files]
     outputs += [(SNAPSHOT_NAME, snapshot_text.encode("utf-8")), (SUM_NAME, sum_text.encode())]
-    return _place(directory, outputs, (SNAPSHOT_NAME, SUM_NAME), "the migrations")
+    return _place(directory, outputs, "the migrations", journal=True)
 
 
 def write_new_files(directory: Path, files: Sequence[OutputFile]) -> list[Path]:
@@ -268,58 +172,163 @@ def write_new_files(directory: Path, files: Sequence[OutputFile]) -> list[Path]:
                 f"{directory / f.name} already exists; schemac never overwrites it",
                 help="choose an empty directory, or move the existing file away",
             )
-    return _place(directory, [(f.name, f.content.encode("utf-8")) for f in files], (), "files")
+    outputs = [(f.name, f.content.encode("utf-8")) for f in files]
+    return _place(directory, outputs, "files", journal=False)
 
 
 def _place(
-    directory: Path, outputs: Sequence[tuple[str, bytes]], replaceable: Sequence[str], what: str
+    directory: Path, outputs: Sequence[tuple[str, bytes]], what: str, *, journal: bool
 ) -> list[Path]:
-    """Temp file + rename for each output; on any failure the directory is left as it was
-    (files of `replaceable` names get their old bytes back, created folders are removed)."""
+    """Temp file + rename for each output, schemac.sum (when among them) last: its rename is
+    the commit. On any failure before it the directory is left as it was, created folders
+    included.
+
+    With `journal`, the journal (_begin_journal) goes down before the first rename, so that a
+    killed process leaves what the next command needs to undo the rest (recover); an exception
+    undoes it here and now, through the same code. Once the sum is in place nothing is undone.
+    """
+    outputs = sorted(outputs, key=lambda output: output[0] == SUM_NAME)  # stable: sum last
     created_dirs = _missing_parents(directory)
     temps: list[Path] = []
     placed: list[Path] = []
-    previous = {
-        name: (directory / name).read_bytes() if (directory / name).is_file() else None
-        for name in replaceable
-    }
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        temps = [_write_temp(directory, name, data) for name, data in outputs]
+        for name, data in outputs:
+            temps.append(_write_temp(directory, name, data))
+        if journal:
+            _begin_journal(directory, outputs)
         for (name, _), temp in zip(outputs, temps, strict=True):
+            if name == SUM_NAME:
+                _sync_directory(directory)  # every other rename is on disk before the commit
             os.replace(temp, directory / name)
             placed.append(directory / name)
         _sync_directory(directory)
-    except OSError as exc:
-        _roll_back(directory, temps, placed, previous, created_dirs)
-        raise WriteError(
-            f"cannot write {what} to {directory}: {exc.strerror or exc}",
-            help="check that the directory is writable (or pass another one with -o); "
-            "nothing was changed",
-        ) from exc
-    except BaseException:
-        _roll_back(directory, temps, placed, previous, created_dirs)
+    except BaseException as exc:
+        for path in temps:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        if (directory / SUM_NAME) in placed:
+            raise  # committed: an interrupt right after the commit does not take it back
+        if journal:
+            with contextlib.suppress(OSError, WriteError):
+                undo(directory, find_leftovers(directory))
+        else:
+            for path in placed:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+        for path in created_dirs:
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        if isinstance(exc, OSError):
+            raise WriteError(
+                f"cannot write {what} to {directory}: {exc.strerror or exc}",
+                help="check that the directory is writable and the disk has room (or pass "
+                "another one with -o); nothing was changed",
+            ) from exc
         raise
+    if journal:
+        _end_journal(directory)
     return placed
 
 
-def _roll_back(
-    directory: Path,
-    temps: Sequence[Path],
-    placed: Sequence[Path],
-    previous: dict[str, bytes | None],
-    created_dirs: Sequence[Path],
-) -> None:
-    for path in (*temps, *placed):
+# --- the journal: what an interrupted build leaves, and how it is undone -----------------------
+#
+# schemac.sum is the one commit point: a build is done once its sum is renamed into place, and
+# not before. Until then the directory holds PENDING_NAME (the names and hashes of the files
+# being placed, and of the new sum) and BACKUP_NAME (a hard link to the snapshot being
+# replaced), both on disk before the first rename. So whatever stops a build (an exception,
+# Ctrl-C, SIGKILL, a power cut) the next command that takes the directory's lock finds either
+# the new sum (the build landed: the journal is stale) or the old one, and then removes exactly
+# the files the build placed, byte for byte as it wrote them, and renames the backup back.
+
+
+def undo(directory: Path, leftovers: Leftovers) -> None:
+    """Put `directory` back to what its schemac.sum lists and remove what killed runs left.
+
+    The journal goes last, so an undo that is itself interrupted is finished by the next one.
+    """
+    for name in leftovers.files:
+        with contextlib.suppress(FileNotFoundError):
+            (directory / name).unlink()
+    if leftovers.snapshot == "replaced":
+        os.rename(directory / BACKUP_NAME, directory / SNAPSHOT_NAME)  # atomic, as replace
+    elif leftovers.snapshot == "created":
+        with contextlib.suppress(FileNotFoundError):
+            (directory / SNAPSHOT_NAME).unlink()
+    for name in (*leftovers.stale, *leftovers.temps):  # the journal after the backup
+        with contextlib.suppress(FileNotFoundError):
+            (directory / name).unlink()
+    _sync_directory(directory)
+
+
+def recover(directory: Path) -> Leftovers:
+    """find_leftovers, then undo them; returns what was undone. Call it holding the lock."""
+    leftovers = find_leftovers(directory)
+    if leftovers.interrupted or leftovers.temps or leftovers.stale:
+        undo(directory, leftovers)
+    return leftovers
+
+
+def _begin_journal(directory: Path, outputs: Sequence[tuple[str, bytes]]) -> None:
+    if (directory / PENDING_NAME).exists():
+        raise WriteError(
+            f"{directory} holds the journal of an interrupted build ({PENDING_NAME})",
+            help="run schemac build (or new, or hash) on the directory: it undoes the "
+            "interrupted build first",
+        )
+    names = [name for name, _ in outputs]
+    snapshot, backup = directory / SNAPSHOT_NAME, directory / BACKUP_NAME
+    replaces = SNAPSHOT_NAME in names and snapshot.is_file()
+    with contextlib.suppress(FileNotFoundError):
+        backup.unlink()  # without a journal it vouches for nothing
+    if replaces:
+        try:
+            os.link(snapshot, backup)
+        except OSError:  # a file system without hard links
+            os.replace(_write_temp(directory, BACKUP_NAME, snapshot.read_bytes()), backup)
+    record = {
+        "pid": os.getpid(),
+        "sum": next((hash_bytes(data) for name, data in outputs if name == SUM_NAME), None),
+        "files": {name: hash_bytes(data) for name, data in outputs if name != SUM_NAME},
+        "replaces_snapshot": replaces,
+    }
+    # no rename needed: a journal cut short is unreadable, and nothing had been placed yet
+    _create(directory / PENDING_NAME, json.dumps(record, indent=1).encode("utf-8"))
+    _sync_directory(directory)
+
+
+def _end_journal(directory: Path) -> None:
+    for name in (PENDING_NAME, BACKUP_NAME):
+        with contextlib.suppress(OSError):
+            (directory / name).unlink()
+
+
+def _write_temp(directory: Path, name: str, data: bytes) -> Path:
+    """`data` in a new temporary file next to `name`, on the disk; its name matches _TEMP."""
+    while True:
+        temp = directory / f".{name}.{secrets.token_hex(4)}.tmp"
+        with contextlib.suppress(FileExistsError):
+            _create(temp, data)
+            return temp
+
+
+def _create(path: Path, data: bytes) -> None:
+    """Create `path` holding `data`, flushed to the disk; removed again if writing fails (a full
+    disk). Mode 0666 less the umask, as any tool creates files (mkstemp forces 0600, which a
+    migration tool running as another user cannot read)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
         with contextlib.suppress(OSError):
             path.unlink()
-    for name, data in previous.items():
-        if data is not None and (directory / name) in placed:
-            with contextlib.suppress(OSError):
-                (directory / name).write_bytes(data)
-    for path in created_dirs:
-        with contextlib.suppress(OSError):
-            path.rmdir()
+        raise
 
 
 def _sync_directory(directory: Path) -> None:

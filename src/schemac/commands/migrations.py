@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from schemac.diagnostics import EXIT_OK
+from schemac.diagnostics import EXIT_ENV, EXIT_OK
 
 if TYPE_CHECKING:
     from schemac.config import Layout
@@ -62,6 +64,29 @@ def _fail_write(exc: WriteError) -> NoReturn:
     fail_input(exc.message, exc.help)
 
 
+@contextmanager
+def _locked(directory: Path, command: str) -> Iterator[None]:
+    """Hold the directory's lock (exit 3 when another schemac keeps it) and first undo what an
+    interrupted build left: registering its files would commit half a build."""
+    from schemac import lock
+    from schemac.cli import fail_input
+    from schemac.write import recover
+
+    try:
+        with lock.exclusive(directory, command):
+            leftovers = recover(directory)
+            for line in leftovers.lines():
+                click.echo(f"{line}: undone", err=True)
+            yield
+    except lock.LockBusy as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        if exc.help:
+            click.echo(f"  help: {exc.help}", err=True)
+        sys.exit(EXIT_ENV)
+    except OSError as exc:
+        fail_input(f"cannot write to {directory}: {exc.strerror or exc}", "nothing was changed")
+
+
 @click.command("new")
 @click.argument("name")
 @click.option("-m", "--migrations", type=click.Path(path_type=Path), help="Migrations directory.")
@@ -84,15 +109,16 @@ def new_command(
     directory = migrations or Path(settings.migrations)
     if directory.exists() and not directory.is_dir():
         fail_input(f"{directory} is not a directory")
-    existing = _migrations(directory, settings.format)
-    version = next_version(existing, settings.versioning, datetime.datetime.now(datetime.UTC))
-    files = layout_files(
-        settings.format, [UnitSql(UP_TEMPLATE, DOWN_TEMPLATE)], version, slugify(name)
-    )
-    try:
-        written = write_registered(directory, files)
-    except WriteError as exc:
-        _fail_write(exc)
+    with _locked(directory, "new"):
+        existing = _migrations(directory, settings.format)
+        version = next_version(existing, settings.versioning, datetime.datetime.now(datetime.UTC))
+        files = layout_files(
+            settings.format, [UnitSql(UP_TEMPLATE, DOWN_TEMPLATE)], version, slugify(name)
+        )
+        try:
+            written = write_registered(directory, files)
+        except WriteError as exc:
+            _fail_write(exc)
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f"next: write the SQL, then run 'schemac hash -m {directory}' to register it")
@@ -115,11 +141,12 @@ def hash_command(migrations: Path | None, layout: str | None, config: str | None
             f"{directory} is not a directory",
             "pass the migrations directory with -m (or set 'migrations' in the config)",
         )
-    names = [p.name for m in _migrations(directory, settings.format) for p in m.paths]
-    try:
-        changes = rehash(directory, names)
-    except WriteError as exc:
-        _fail_write(exc)
+    with _locked(directory, "hash"):
+        names = [p.name for m in _migrations(directory, settings.format) for p in m.paths]
+        try:
+            changes = rehash(directory, names)
+        except WriteError as exc:
+            _fail_write(exc)
     for name in changes.rehashed:
         click.echo(f"rehashed {name}")
     for name in changes.added:

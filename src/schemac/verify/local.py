@@ -1,4 +1,11 @@
-"""An ephemeral PostgreSQL cluster: found binaries, initdb in a temp dir, Unix socket only."""
+"""An ephemeral PostgreSQL cluster: found binaries, initdb in a temp dir, Unix socket only.
+
+A cluster's folder is named after the process that owns it and records that process (pid,
+start time, pid namespace), because an owner killed with SIGKILL cannot clean up: its server
+runs on in its own session and its folder stays. Every new cluster first removes the ones whose
+owner is gone (remove_stale_clusters); a cluster whose owner is alive, or whose owner cannot be
+told, is never touched.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +60,11 @@ _SERVER_SETTINGS = (
 
 _START_TIMEOUT_S = 30.0
 _STOP_TIMEOUT_S = 10.0
+
+#: cluster folders are `schemac-pg-{owner pid}-{random}` in the scratch root
+CLUSTER_PREFIX = "schemac-pg-"
+#: in a cluster folder: "{pid} {start time} {pid namespace}" of the owner process
+OWNER_FILE = "owner"
 
 
 def is_pg_bin(directory: Path) -> bool:
@@ -195,7 +207,10 @@ class LocalCluster:
         atexit.register(self.stop)
         self._install_sigterm_handler()
         try:
-            self.root = Path(tempfile.mkdtemp(prefix="schemac-pg-", dir=_scratch_root()))
+            remove_stale_clusters()
+            prefix = f"{CLUSTER_PREFIX}{os.getpid()}-"
+            self.root = Path(tempfile.mkdtemp(prefix=prefix, dir=_scratch_root()))
+            (self.root / OWNER_FILE).write_text(_identity(os.getpid()) + "\n")
             if self._account is not None:
                 os.chown(self.root, *self._account)
             self._initdb()
@@ -329,3 +344,118 @@ def _is_ready(pid_file: Path) -> bool:
 
 def _tail(text: str, lines: int = 5) -> str:
     return " | ".join(line for line in text.strip().splitlines()[-lines:]) or "(no output)"
+
+
+# --- clusters left by killed owners -------------------------------------------------------------
+
+
+def remove_stale_clusters(roots: Sequence[Path] | None = None) -> list[Path]:
+    """Stop and remove the cluster folders in `roots` (default: the scratch roots) whose owner
+    process is gone; returns them. Only folders naming their owner are considered, only
+    ones this user may remove, and never one whose owner is alive or runs in another pid
+    namespace (where its pid means something else)."""
+    if roots is None:
+        roots = sorted(
+            {Path(_scratch_root() or tempfile.gettempdir()), Path(tempfile.gettempdir())}
+        )
+    removed: list[Path] = []
+    for root in roots:
+        for folder in sorted(root.glob(f"{CLUSTER_PREFIX}*")):
+            with contextlib.suppress(OSError):  # another verify may be removing it too
+                if _is_stale(folder):
+                    _stop_postmaster(folder / "data")
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(folder)
+    return removed
+
+
+def _is_stale(folder: Path) -> bool:
+    match = re.fullmatch(re.escape(CLUSTER_PREFIX) + r"(\d+)-\w+", folder.name)
+    if match is None or folder.is_symlink() or not folder.is_dir():
+        return False  # not ours, or from a schemac that did not name the owner
+    euid = os.geteuid()
+    if euid != 0 and folder.stat().st_uid != euid:
+        return False
+    try:
+        recorded = (folder / OWNER_FILE).read_text().split()
+    except OSError:
+        recorded = []  # killed before it was written: the name still says whose it is
+    pid = int(match.group(1))
+    if len(recorded) == 3 and recorded[0] == str(pid):
+        _, started, namespace = recorded
+        if namespace != _pid_namespace():
+            return False
+        return not _alive(pid, started)
+    return not _alive(pid, None)
+
+
+def _identity(pid: int) -> str:
+    """What tells a process apart from a later one with the same pid: pid, start time (clock
+    ticks since boot) and pid namespace; `-` for what this platform does not say."""
+    return f"{pid} {_start_time(pid) or '-'} {_pid_namespace()}"
+
+
+def _start_time(pid: int) -> str | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # after the parenthesised command (which may hold spaces): state is field 3, start time 22
+    fields = stat.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 and fields[0] != "Z" else None
+
+
+def _pid_namespace() -> str:
+    try:
+        return os.readlink("/proc/self/ns/pid").replace(" ", "")
+    except OSError:
+        return "-"
+
+
+def _alive(pid: int, started: str | None) -> bool:
+    """True unless `pid` is gone, a zombie, or a later process than the one that started at
+    `started` (None or `-`: not recorded)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    if Path("/proc/self").exists():
+        now = _start_time(pid)
+        if now is None:
+            return False  # a zombie, or gone since
+        if started not in (None, "-") and now != started:
+            return False
+    return True
+
+
+def _stop_postmaster(data_dir: Path) -> None:
+    """Stop the server of `data_dir` at once (as `pg_ctl stop -m immediate` does), if it runs;
+    a pid from postmaster.pid is signalled only when that process serves this data dir."""
+    try:
+        pid = int((data_dir / "postmaster.pid").read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return
+    if not _serves(pid, data_dir):
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGQUIT)
+    deadline = time.monotonic() + _STOP_TIMEOUT_S
+    while _alive(pid, None) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if _alive(pid, None):
+        # it leads its own session (start_new_session): the group holds its children
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+
+
+def _serves(pid: int, data_dir: Path) -> bool:
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except FileNotFoundError:
+        # no such process, or no /proc to tell (then trust postmaster.pid, as pg_ctl does)
+        return not Path("/proc/self").exists() and _alive(pid, None)
+    except OSError:
+        return False
+    return str(data_dir).encode() in argv

@@ -1,0 +1,50 @@
+-- What the spec format cannot say yet about the plain functions it imports (prokind 'f'): one row
+-- per function for its attributes beyond language, volatility and SECURITY DEFINER, and one for
+-- a function whose body cannot be written as a dollar-quoted string (left out).
+-- Default cost: 1 for C and internal functions, 100 for the others; default rows: 1000 for a
+-- set-returning function, else 0.
+WITH fn AS (
+  SELECT p.*, n.nspname, l.lanname
+  FROM pg_proc p
+  JOIN pg_namespace n ON n.oid = p.pronamespace
+  JOIN pg_language l ON l.oid = p.prolang
+  WHERE p.prokind = 'f'
+    AND n.nspname = ANY(%(schemas)s)
+    AND NOT EXISTS (
+      SELECT 1 FROM pg_depend d
+      WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+    )
+),
+attrs AS (
+  SELECT fn.oid,
+         array_remove(ARRAY[
+           CASE WHEN fn.proisstrict THEN 'STRICT' END,
+           CASE WHEN fn.proleakproof THEN 'LEAKPROOF' END,
+           CASE fn.proparallel WHEN 's' THEN 'PARALLEL SAFE' WHEN 'r' THEN 'PARALLEL RESTRICTED' END,
+           CASE WHEN fn.procost <> CASE WHEN fn.lanname IN ('c', 'internal') THEN 1 ELSE 100 END
+                THEN 'COST ' || fn.procost END,
+           CASE WHEN fn.prorows <> CASE WHEN fn.proretset THEN 1000 ELSE 0 END
+                THEN 'ROWS ' || fn.prorows END,
+           CASE WHEN fn.prosupport <> 0 THEN 'SUPPORT ' || fn.prosupport::regproc END
+         ] || ARRAY(SELECT 'SET ' || regexp_replace(s, '=', ' = ') FROM unnest(fn.proconfig) AS s),
+         NULL) AS missing
+  FROM fn
+)
+SELECT 'function' AS kind,
+       fn.nspname AS schema_name,
+       fn.proname || '(' || pg_get_function_identity_arguments(fn.oid) || ')' AS name,
+       false AS whole,
+       array_to_string(attrs.missing, ', ') AS detail
+FROM fn
+JOIN attrs ON attrs.oid = fn.oid
+WHERE cardinality(attrs.missing) > 0
+UNION ALL
+-- bodies a dollar-quoted string cannot give back: the function is left out
+SELECT 'function', fn.nspname, fn.proname || '(' || pg_get_function_identity_arguments(fn.oid) || ')',
+       true,
+       CASE WHEN fn.prosqlbody IS NOT NULL THEN 'its body is SQL-standard (BEGIN ATOMIC / RETURN)'
+            WHEN fn.probin IS NOT NULL THEN 'it is in the object file ' || fn.probin
+            ELSE 'it is written in the language ' || fn.lanname END
+FROM fn
+WHERE fn.prosqlbody IS NOT NULL OR fn.probin IS NOT NULL OR fn.lanname = 'internal'
+ORDER BY 2, 3, 5;

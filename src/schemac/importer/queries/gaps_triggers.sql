@@ -1,0 +1,47 @@
+-- What the spec format cannot say yet about triggers and policies: trigger options, triggers on
+-- views, foreign tables or single partitions, policies on partitions, comments on policies.
+WITH rel AS (
+  SELECT c.oid, c.relname, c.relkind, c.relispartition, n.nspname
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY(%(schemas)s)
+)
+SELECT 'trigger' AS kind, rel.nspname AS schema_name, t.tgname || ' on ' || rel.relname AS name,
+       rel.relkind IN ('v', 'f') OR rel.relispartition AS whole,
+       found.detail
+FROM pg_trigger t
+JOIN rel ON rel.oid = t.tgrelid
+CROSS JOIN LATERAL (
+  SELECT CASE rel.relkind WHEN 'v' THEN 'on a view' ELSE 'on a foreign table' END
+    WHERE rel.relkind IN ('v', 'f')
+  UNION ALL SELECT 'declared on the partition' WHERE rel.relispartition
+  UNION ALL SELECT 'CONSTRAINT' || CASE WHEN t.tginitdeferred THEN ' DEFERRABLE INITIALLY DEFERRED'
+                                        WHEN t.tgdeferrable THEN ' DEFERRABLE' ELSE '' END
+    WHERE t.tgconstraint <> 0
+  UNION ALL SELECT 'arguments: ' || substring(pg_get_triggerdef(t.oid) FROM 'EXECUTE FUNCTION (.*)$')
+    WHERE t.tgnargs > 0
+  UNION ALL SELECT 'UPDATE OF ' || (
+      SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.i)
+      FROM unnest(t.tgattr) WITH ORDINALITY AS k(attnum, i)
+      JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum)
+    WHERE cardinality(t.tgattr) > 0
+  UNION ALL SELECT 'REFERENCING'
+                   || coalesce(' OLD TABLE AS ' || quote_ident(t.tgoldtable), '')
+                   || coalesce(' NEW TABLE AS ' || quote_ident(t.tgnewtable), '')
+    WHERE t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL
+  UNION ALL SELECT CASE t.tgenabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA'
+                                    ELSE 'ENABLE ALWAYS' END
+    WHERE t.tgenabled <> 'O'
+) AS found(detail)
+WHERE NOT t.tgisinternal
+  AND t.tgparentid = 0
+UNION ALL
+SELECT 'policy', rel.nspname, pol.polname || ' on ' || rel.relname,
+       rel.relispartition, found.detail
+FROM pg_policy pol
+JOIN rel ON rel.oid = pol.polrelid
+CROSS JOIN LATERAL (
+  SELECT 'declared on the partition' WHERE rel.relispartition
+  UNION ALL SELECT 'COMMENT' WHERE obj_description(pol.oid, 'pg_policy') IS NOT NULL
+) AS found(detail)
+ORDER BY 1, 2, 3, 5;

@@ -1,0 +1,400 @@
+"""Tables as spec mappings: columns, keys, checks, foreign keys, indexes, partitions and RLS.
+
+Each function turns one model value into what a user would write for it, leaving out what the
+resolver derives (default names, NOT NULL, `no action`), so that resolving the written spec gives
+the model back. Where the format cannot say a value, the closest spelling is written and the
+difference is recorded as a gap; what cannot be written at all is left out with a gap.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from schemac.importer.context import INTEGER_MAX, SERIALS, Context, fits, object_name
+from schemac.importer.emit import Flow
+from schemac.model.names import quote_ident
+from schemac.model.schema import Column, ForeignKey, Index, IndexPart, Partition, Table
+from schemac.model.types import EXTENSION_TYPES, TypeSyntaxError, canonical_type, parse_type
+from schemac.resolve.expressions import referenced_columns
+
+#: a key the resolver reads as a column name (anything else is an expression)
+_PLAIN_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')*)'::regclass\)$")
+#: defaults the resolver accepts as a bare word; any other bare word is written in parentheses
+_BARE_DEFAULTS = frozenset(
+    {
+        "true",
+        "false",
+        "null",
+        "now",
+        "current_timestamp",
+        "current_date",
+        "current_user",
+        "localtimestamp",
+        "current_time",
+        "localtime",
+        "session_user",
+    }
+)
+_ARRAY = re.compile(r"((?:\[\])*)$")
+
+
+def table_spec(ctx: Context, table: Table) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
+    if table.description is not None:
+        spec["description"] = table.description
+    spec["columns"] = {col.name: _column(ctx, table, col) for col in table.columns}
+    if table.primary_key is not None:
+        pk = table.primary_key
+        derived = f"{table.name}_pkey"
+        if pk.name != derived:
+            _renamed(ctx, table, pk.name, derived, "primary key")
+        if fits(derived):
+            spec["primary_key"] = Flow(list(pk.columns))
+    uniques = []
+    for uq in table.uniques:
+        derived = f"uq_{table.name}_{'_'.join(uq.columns)}"
+        if uq.name != derived:
+            _renamed(ctx, table, uq.name, derived, "unique constraint")
+        if fits(derived):
+            uniques.append(Flow(list(uq.columns)))
+    if uniques:
+        spec["unique"] = uniques
+    if table.checks:
+        spec["checks"] = {check.name: check.expression for check in table.checks}
+    fks = [fk for fk in (_foreign_key(ctx, table, fk) for fk in table.foreign_keys) if fk]
+    if fks:
+        spec["foreign_keys"] = fks
+    if table.indexes:
+        columns = [col.name for col in table.columns]
+        spec["indexes"] = [index_spec(index, table.name, columns) for index in table.indexes]
+    if table.partitioning is not None:
+        spec["partition_by"] = Flow(
+            {table.partitioning.strategy: Flow(list(table.partitioning.keys))}
+        )
+        if table.partitions:
+            spec["partitions"] = [_partition(p) for p in table.partitions]
+    rls = _rls(ctx, table)
+    if rls:
+        spec["rls"] = rls
+    return spec
+
+
+def _renamed(ctx: Context, table: Table, name: str, derived: str, what: str) -> None:
+    subject = f"{name} on {table.name}"
+    if fits(derived):
+        how = f"as {derived}: the spec format cannot name a {what} yet, and derives that name"
+        ctx.gap("constraint", table.schema_name, subject, how)
+    else:
+        how = f"the spec format cannot name a {what} yet, and the name it derives is too long"
+        ctx.gap("constraint", table.schema_name, subject, how, whole=True)
+
+
+# --- columns ----------------------------------------------------------------------------------
+
+
+def _column(ctx: Context, table: Table, col: Column) -> Any:
+    type_, default = _type_and_default(ctx, table, col)
+    spec: dict[str, Any] = {"type": type_}
+    if col.nullable:
+        spec["nullable"] = True
+    if default is not None:
+        spec["default"] = default
+    if col.identity is not None:
+        spec["identity"] = col.identity
+        _check_identity(ctx, table, col)
+    if col.generated is not None:
+        spec["generated"] = col.generated
+    if col.collation is not None:
+        spec["collation"] = col.collation
+    if col.description is not None:
+        spec["description"] = col.description
+    return type_ if len(spec) == 1 else Flow(spec)
+
+
+def _type_and_default(ctx: Context, table: Table, col: Column) -> tuple[str, str | None]:
+    """The column's type as the spec writes it, and its default."""
+    type_ = _type(ctx, table, col)
+    default = col.default
+    if type_ in SERIALS:
+        _check_serial(ctx, table, col, type_)
+        return type_, None
+    if default is not None:
+        match = _NEXTVAL.match(default)
+        if match is not None:
+            adopted = _adopt_sequence(ctx, table, col, type_, match.group(1).replace("''", "'"))
+            if adopted is not None:
+                return adopted, None
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", default) and default.lower() not in (
+            _BARE_DEFAULTS
+        ):
+            # CURRENT_SCHEMA, CURRENT_ROLE, USER...: the resolver takes a bare word for a
+            # forgotten quote; in parentheses it is the same expression
+            default = f"({default})"
+    return type_, default
+
+
+def _type(ctx: Context, table: Table, col: Column) -> str:
+    type_ = col.type
+    if type_ in SERIALS:
+        return type_
+    dims = _ARRAY.search(type_)
+    suffix = dims.group(1) if dims else ""
+    domain = ctx.domains.get(type_[: len(type_) - len(suffix)])
+    if domain is not None:
+        ctx.domain_columns.setdefault(f"{domain.schema}.{domain.name}", []).append(
+            f"{table.name}.{col.name}"
+        )
+        try:
+            return canonical_type(domain.base_type + suffix)
+        except TypeSyntaxError:
+            return domain.base_type + suffix
+    if not _known_type(ctx, type_):
+        ctx.gap(
+            "column",
+            table.schema_name,
+            f"{table.name}.{col.name}",
+            f"with the type {type_}, which the spec format does not know yet: the specs do not "
+            "load until it does",
+        )
+    return type_
+
+
+def _known_type(ctx: Context, text: str) -> bool:
+    try:
+        ref = parse_type(text)
+    except TypeSyntaxError:
+        return False
+    if ref.is_builtin:
+        return True
+    qualified = f"{ref.schema or 'public'}.{ref.base}"
+    if qualified in ctx.enums:
+        return True
+    return ref.schema is None and EXTENSION_TYPES.get(ref.base) in ctx.extensions
+
+
+def _sequence_differences(seq: Any, data_type: str, expected_name: str) -> list[str]:
+    found = []
+    if seq.name != expected_name:
+        found.append(f"its name (the column would make {expected_name})")
+    if seq.data_type != data_type:
+        found.append(f"AS {seq.data_type}")
+    if seq.start != 1:
+        found.append(f"START WITH {seq.start}")
+    if seq.increment != 1:
+        found.append(f"INCREMENT BY {seq.increment}")
+    if seq.min != 1:
+        found.append(f"MINVALUE {seq.min}")
+    if seq.max != INTEGER_MAX.get(seq.data_type):
+        found.append(f"MAXVALUE {seq.max}")
+    if seq.cache != 1:
+        found.append(f"CACHE {seq.cache}")
+    if seq.cycle:
+        found.append("CYCLE")
+    return found
+
+
+def _check_serial(ctx: Context, table: Table, col: Column, type_: str) -> None:
+    seq = ctx.owned_sequence(table, col.name)
+    if seq is None:
+        return
+    expected = object_name(table.name, col.name, "seq")
+    found = _sequence_differences(seq, SERIALS[type_], expected)
+    if seq.schema != table.schema_name:
+        found.append(f"its schema {seq.schema}")
+    if found:
+        ctx.gap(
+            "sequence",
+            seq.schema,
+            seq.name,
+            f"as the sequence of the serial column {table.name}.{col.name}, without "
+            f"{', '.join(found)}",
+        )
+
+
+def _check_identity(ctx: Context, table: Table, col: Column) -> None:
+    seq = ctx.owned_sequence(table, col.name)
+    if seq is None:
+        return
+    expected = object_name(table.name, col.name, "seq")
+    found = _sequence_differences(seq, col.type, expected)
+    if found:
+        ctx.gap(
+            "sequence",
+            seq.schema,
+            seq.name,
+            f"as the sequence of the identity column {table.name}.{col.name}, without "
+            f"{', '.join(found)}",
+        )
+
+
+def _adopt_sequence(
+    ctx: Context, table: Table, col: Column, type_: str, sequence: str
+) -> str | None:
+    """`serial` for an integer column whose default calls a sequence no column owns and that is
+    named as serial would name it (the closest the format comes to a sequence of its own); else
+    None, and the default is kept."""
+    seq = ctx.sequences.get(sequence)
+    ctx.sequence_users.setdefault(sequence, []).append(f"{table.name}.{col.name}")
+    if seq is None or seq.owner_kind is not None or sequence in ctx.adopted:
+        return None
+    serial = next((s for s, base in SERIALS.items() if base == type_), None)
+    expected = object_name(table.name, col.name, "seq")
+    if serial is None or seq.schema != table.schema_name or seq.name != expected:
+        return None
+    ctx.adopted[sequence] = (
+        f"{table.name}.{col.name}",
+        _sequence_differences(seq, type_, expected),
+    )
+    return serial
+
+
+# --- keys and indexes -------------------------------------------------------------------------
+
+
+def _foreign_key(ctx: Context, table: Table, fk: ForeignKey) -> Any:
+    target = f"{fk.ref_schema}.{fk.ref_table}"
+    if target not in ctx.tables:
+        ctx.gap(
+            "constraint",
+            table.schema_name,
+            f"{fk.name} on {table.name}",
+            f"it references {target}, which is not in the imported schemas",
+            whole=True,
+        )
+        return None
+    spec: dict[str, Any] = {"columns": Flow(list(fk.columns))}
+    table_ref = fk.ref_table if fk.ref_schema == table.schema_name else target
+    spec["references"] = Flow({"table": table_ref, "columns": Flow(list(fk.ref_columns))})
+    if fk.on_delete != "no action":
+        spec["on_delete"] = fk.on_delete
+    if fk.on_update != "no action":
+        spec["on_update"] = fk.on_update
+    if fk.deferrable:
+        spec["deferrable"] = (
+            "initially_deferred" if fk.initially_deferred else ("initially_immediate")
+        )
+    if fk.name != f"fk_{table.name}_{'_'.join(fk.columns)}":
+        spec["name"] = fk.name
+    return Flow(spec)
+
+
+def _part_text(part: IndexPart) -> str:
+    if part.column is not None:
+        text = part.column if _PLAIN_COLUMN.match(part.column) else quote_ident(part.column)
+    else:
+        text = part.expression or ""
+    return text
+
+
+def index_spec(index: Index, relation: str, columns: list[str] | None) -> Any:
+    """An index as the spec writes it; `columns` (the relation's) derive the default name, and
+    None writes the name always (a materialized view's columns are the resolver's guess)."""
+    keys = []
+    name_columns: list[str] = []
+    for part in index.parts:
+        text = _part_text(part)
+        if part.column is not None:
+            name_columns.append(part.column)
+        else:
+            name_columns.extend(referenced_columns(text, columns or []) or ["expr"])
+        if part.descending:
+            text += " DESC"
+        if part.nulls is not None:
+            text += f" NULLS {part.nulls.upper()}"
+        keys.append(text)
+    spec: dict[str, Any] = {"columns": Flow(keys)}
+    derived = f"{'uq' if index.unique else 'idx'}_{relation}_{'_'.join(name_columns)}"
+    if columns is None or index.name != derived:
+        spec["name"] = index.name
+    if index.unique:
+        spec["unique"] = True
+    if index.method != "btree":
+        spec["method"] = index.method
+    opclasses = [(_part_text(p), p.opclass) for p in index.parts]
+    if any(opclass is not None for _, opclass in opclasses):
+        if all(opclass == opclasses[0][1] for _, opclass in opclasses):
+            spec["opclass"] = opclasses[0][1]
+        else:
+            spec["opclass"] = Flow({text: opclass for text, opclass in opclasses if opclass})
+    if index.include:
+        spec["include"] = Flow(list(index.include))
+    if index.where is not None:
+        spec["where"] = index.where
+    return Flow(spec)
+
+
+# --- partitions and row-level security --------------------------------------------------------
+
+
+def _bound_value(literal: str) -> Any:
+    """A partition bound literal as the spec value the resolver turns back into it."""
+    text = literal.strip()
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text  # MINVALUE, MAXVALUE, numbers with a fraction (read back as quoted literals)
+
+
+def _bound(literals: tuple[str, ...]) -> Any:
+    values = [_bound_value(v) for v in literals]
+    return values[0] if len(values) == 1 else Flow(values)
+
+
+def _partition(p: Partition) -> Any:
+    spec: dict[str, Any] = {"name": p.name}
+    if p.default:
+        spec["default"] = True
+    elif p.values is not None:
+        spec["values"] = Flow([_bound_value(v) for v in p.values])
+    elif p.modulus is not None:
+        spec["modulus"] = p.modulus
+        spec["remainder"] = p.remainder
+    elif p.range_from is not None and p.range_to is not None:
+        spec["from"] = _bound(p.range_from)
+        spec["to"] = _bound(p.range_to)
+    return Flow(spec)
+
+
+def _rls(ctx: Context, table: Table) -> dict[str, Any] | None:
+    rls = table.rls
+    policies = rls.policies
+    if policies and not rls.enabled:
+        # the resolver enables row-level security on any table with a policy: writing these
+        # would deny every row to the roles they do not let in
+        for policy in policies:
+            ctx.gap(
+                "policy",
+                table.schema_name,
+                f"{policy.name} on {table.name}",
+                "row-level security is disabled on the table, and the spec format enables it "
+                "with any policy",
+                whole=True,
+            )
+        policies = ()
+    if not rls.enabled and not rls.force:
+        return None
+    spec: dict[str, Any] = {"enabled": rls.enabled}
+    if rls.force:
+        spec["force"] = True
+    if policies:
+        written: dict[str, Any] = {}
+        for policy in policies:
+            entry: dict[str, Any] = {}
+            if policy.command != "all":
+                entry["command"] = policy.command
+            if not policy.permissive:
+                entry["permissive"] = False
+            if policy.roles != ("public",):
+                entry["roles"] = Flow(list(policy.roles))
+            if policy.using is not None:
+                entry["using"] = policy.using
+            if policy.with_check is not None:
+                entry["with_check"] = policy.with_check
+            written[policy.name] = Flow(entry)
+        spec["policies"] = written
+    return spec

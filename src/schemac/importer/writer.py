@@ -1,0 +1,226 @@
+"""The catalog as spec files (one per schema) and the warnings of what they cannot hold yet.
+
+Each file holds one schema's objects, sorted by name (tables, views, functions...), with the
+extensions of that schema; extensions of schemas that are not imported go in the first file, and
+so does the `database:` block. The warnings are one line per object: the gaps the catalog
+queries found and those the writers met, merged by object.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from schemac.importer import emit, objects
+from schemac.importer.catalog import Catalog, Gap
+from schemac.importer.context import Context, regclass_text
+from schemac.importer.emit import Flow
+from schemac.importer.tables import table_spec
+from schemac.model.schema import Function, Schema, Trigger
+
+Format = Literal["yaml", "md"]
+SPEC_TYPE = "database-schema"
+
+
+@dataclass(frozen=True)
+class SpecFile:
+    """One written spec: its file name (in the output directory) and its text."""
+
+    name: str
+    content: str
+
+
+@dataclass(frozen=True)
+class Imported:
+    files: tuple[SpecFile, ...]
+    #: one line per object the specs leave out or hold differently, sorted
+    warnings: tuple[str, ...]
+    #: what the specs hold: kind -> count (for the summary line)
+    counts: dict[str, int]
+
+
+def write_specs(catalog: Catalog, fmt: Format = "yaml") -> Imported:
+    ctx = Context.of(catalog)
+    schema = catalog.schema
+    namespaces = list(catalog.namespaces)
+    # functions first: triggers name them
+    functions: dict[str, list[Function]] = defaultdict(list)
+    for fn in schema.functions:
+        functions[fn.schema_name].append(fn)
+    written_functions = {ns: objects.functions_spec(ctx, functions[ns]) for ns in namespaces}
+    triggers: dict[str, list[Trigger]] = defaultdict(list)
+    for trig in schema.triggers:
+        triggers[trig.table_schema].append(trig)
+    names = _file_names(namespaces, fmt)
+    files = []
+    for i, ns in enumerate(namespaces):
+        doc = _document(ctx, schema, ns, first=i == 0, namespaces=namespaces)
+        if written_functions[ns]:
+            doc["functions"] = dict(sorted(written_functions[ns].items()))
+        written_triggers = objects.triggers_spec(ctx, sorted(triggers[ns], key=_trigger_order))
+        if written_triggers:
+            doc["triggers"] = dict(sorted(written_triggers.items()))
+        files.append(SpecFile(names[ns], _text(doc, ns, fmt)))
+    _sequence_gaps(ctx)
+    _domain_gaps(ctx)
+    return Imported(tuple(files), warnings(ctx.gaps + list(catalog.gaps)), _counts(schema))
+
+
+def _trigger_order(trig: Trigger) -> tuple[str, str]:
+    return (trig.table, trig.name)
+
+
+def _document(
+    ctx: Context, schema: Schema, ns: str, *, first: bool, namespaces: list[str]
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {"spec_type": SPEC_TYPE, "title": ns, "schema": ns}
+    version = ctx.catalog.server_version
+    if first and 12 <= version <= 19:
+        doc["database"] = Flow({"engine": "postgresql", "version": version})
+    extensions = [
+        objects.extension_spec(ext)
+        for ext in sorted(schema.extensions, key=lambda e: e.name)
+        if (ext.schema_name or "public") == ns
+        or (first and (ext.schema_name or "public") not in namespaces)
+    ]
+    if extensions:
+        doc["extensions"] = Flow(extensions)
+    enums = {e.name: objects.enum_spec(e) for e in schema.enums if e.schema_name == ns}
+    if enums:
+        doc["enums"] = dict(sorted(enums.items()))
+    tables = {t.name: table_spec(ctx, t) for t in schema.tables if t.schema_name == ns}
+    if tables:
+        doc["tables"] = dict(sorted(tables.items()))
+    views = {v.name: objects.view_spec(v) for v in schema.views if v.schema_name == ns}
+    if views:
+        doc["views"] = dict(sorted(views.items()))
+    matviews = {
+        v.name: objects.matview_spec(v) for v in schema.materialized_views if v.schema_name == ns
+    }
+    if matviews:
+        doc["materialized_views"] = dict(sorted(matviews.items()))
+    return doc
+
+
+def _file_names(namespaces: list[str], fmt: Format) -> dict[str, str]:
+    """`{schema}.yaml` (or .md), with characters a file name cannot safely hold replaced."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for ns in namespaces:
+        stem = re.sub(r"[^A-Za-z0-9_-]", "_", ns) or "_"
+        candidate, n = stem, 1
+        while candidate.lower() in taken:  # case-insensitive file systems
+            n += 1
+            candidate = f"{stem}-{n}"
+        taken.add(candidate.lower())
+        names[ns] = f"{candidate}.{fmt}"
+    return names
+
+
+def _text(doc: dict[str, Any], ns: str, fmt: Format) -> str:
+    yaml_text = emit.document(doc)
+    if fmt == "yaml":
+        return yaml_text
+    return (
+        f"---\n{yaml_text}---\n\n# {ns}\n\n"
+        f"The objects of the PostgreSQL schema `{ns}`, imported with `schemac import`.\n"
+    )
+
+
+def _sequence_gaps(ctx: Context) -> None:
+    accounted = {
+        (s.schema, s.name)
+        for s in ctx.catalog.sequences
+        if s.owner_kind == "i" or (s.owner_kind == "a" and s.used_by_default)
+    }
+    for seq in ctx.catalog.sequences:
+        qualified = regclass_text(seq.schema, seq.name)
+        adopted = ctx.adopted.get(qualified)
+        if adopted is not None:
+            column, differences = adopted
+            without = f", without {', '.join(differences)}" if differences else ""
+            ctx.gap(
+                "sequence",
+                seq.schema,
+                seq.name,
+                f"as the sequence of the serial column {column}, which now owns it (the spec "
+                f"format has no sequences of their own yet){without}",
+            )
+        elif (seq.schema, seq.name) not in accounted:
+            users = ctx.sequence_users.get(qualified, [])
+            called = f"; the defaults of {', '.join(users)} call it" if users else ""
+            ctx.gap(
+                "sequence",
+                seq.schema,
+                seq.name,
+                f"the spec format has no sequences of their own yet{called}",
+                whole=True,
+            )
+
+
+def _domain_gaps(ctx: Context) -> None:
+    for domain in ctx.catalog.domains:
+        columns = ctx.domain_columns.get(f"{domain.schema}.{domain.name}", [])
+        what = [f"base type {domain.base_type}"]
+        if domain.not_null:
+            what.append("NOT NULL")
+        if domain.default is not None:
+            what.append(f"DEFAULT {domain.default}")
+        what.extend(domain.checks)
+        used = (
+            f"; the columns {', '.join(columns)} are written with its base type" if columns else ""
+        )
+        ctx.gap(
+            "domain",
+            domain.schema,
+            domain.name,
+            f"the spec format has no domains yet ({', '.join(what)}){used}",
+            whole=True,
+        )
+
+
+def warnings(gaps: list[Gap]) -> tuple[str, ...]:
+    """One line per object: `kind schema.name: not imported (why)` for objects left out, or
+    `kind schema.name: imported without X; with Y` for those written differently."""
+    merged: dict[tuple[str, str, str], tuple[bool, list[str]]] = {}
+    for gap in gaps:
+        key = (gap.kind, gap.schema or "", gap.name)
+        whole, details = merged.get(key, (False, []))
+        detail = gap.detail if gap.whole else _attribute(gap)
+        if detail and detail not in details:
+            details.append(detail)
+        merged[key] = (whole or gap.whole, details)
+    lines = []
+    for (kind, schema, name), (whole, details) in sorted(merged.items()):
+        subject = Gap(kind, schema or None, name, whole).subject
+        if whole:
+            why = "; ".join(details) or "the spec format cannot say it yet"
+            lines.append(f"{subject}: not imported ({why})")
+        else:
+            lines.append(f"{subject}: imported {'; '.join(details)}")
+    return tuple(lines)
+
+
+def _attribute(gap: Gap) -> str | None:
+    """The words after `imported` for a gap that keeps the object: the catalog queries name
+    the option (`STRICT`), the writers say how it was written (`as ...`, `without ...`)."""
+    detail = gap.detail
+    if detail is None:
+        return None
+    if detail.startswith(("as ", "with ", "without ")):
+        return detail
+    return f"without {detail}"
+
+
+def _counts(schema: Schema) -> dict[str, int]:
+    return {
+        "tables": len(schema.tables),
+        "views": len(schema.views),
+        "materialized views": len(schema.materialized_views),
+        "functions": len(schema.functions),
+        "triggers": len(schema.triggers),
+        "enums": len(schema.enums),
+        "extensions": len(schema.extensions),
+    }
