@@ -4,20 +4,26 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 DEMO_OUT ?= .demo/migrations
 
-.PHONY: setup demo test lint format bench docs clean
+.PHONY: setup npm-tools demo test lint format bench docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --upgrade --quiet pip
 
-# dbmate (a referee in tests/referees.py) from npm into .tools/; without npm its tests skip (fail on CI)
-DBMATE := .tools/node_modules/.bin/dbmate
-$(DBMATE):
-	@if command -v npm >/dev/null 2>&1; then \
-	  npm install --no-save --no-audit --no-fund --loglevel=error --prefix .tools dbmate@2; \
-	else echo "setup: npm not found, dbmate not installed (apt-get install nodejs npm)"; fi
+# Test referees from npm, into .tools/: dbmate (tests/referees.py), Mermaid's own parser
+# (tests/mermaid_referee.py) and a GFM parser (tests/markdown_referee.py). One npm install for
+# all of them: a later `npm install --no-save` removes what an earlier one added. Without npm
+# their tests skip (fail on CI).
+NPM_TOOLS := dbmate@2 mermaid@11 marked@16
+NPM_MARKS := $(foreach tool,dbmate mermaid marked,.tools/node_modules/$(tool)/package.json)
+npm-tools:
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "setup: npm not found, $(NPM_TOOLS) not installed (apt-get install nodejs npm)"; \
+	elif ! ls $(NPM_MARKS) >/dev/null 2>&1; then \
+	  npm install --no-save --no-audit --no-fund --loglevel=error --prefix .tools $(NPM_TOOLS); \
+	fi
 
-setup: $(PY) $(DBMATE)
+setup: $(PY) npm-tools
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 
 # Builds the bundled specs into a fresh directory and proves the result on a throwaway PostgreSQL.

@@ -47,6 +47,8 @@ class LazyGroup(click.Group):
             "hash_command",
             "Re-register intentionally edited migrations in schemac.sum.",
         ),
+        "docs": ("schemac.commands.document", "docs_command", "Write the schema document."),
+        "erd": ("schemac.commands.document", "erd_command", "Print the ER diagram (Mermaid, DOT)."),
         "import": (
             "schemac.commands.importer",
             "import_command",
