@@ -292,6 +292,37 @@ def test_postgres_respellings_are_not_differences(conn: Conn) -> None:
             "tenants.name: spec says varchar(255), database has text",
             at(12),
         ),
+        # a type modifier is part of the type: a length, a precision and scale, a precision
+        (
+            "ALTER TABLE tenants ALTER COLUMN name TYPE varchar(100)",
+            "V003",
+            "tenants.name: spec says varchar(255), database has varchar(100)",
+            at(12),
+        ),
+        (
+            "ALTER TABLE tenants ALTER COLUMN balance TYPE numeric(10,2)",
+            "V003",
+            "tenants.balance: spec says numeric(19,4), database has numeric(10,2)",
+            at(15),
+        ),
+        (
+            "ALTER TABLE tenants ALTER COLUMN balance TYPE numeric(19,2)",
+            "V003",
+            "tenants.balance: spec says numeric(19,4), database has numeric(19,2)",
+            at(15),
+        ),
+        (
+            "ALTER TABLE tenants ALTER COLUMN balance TYPE numeric",
+            "V003",
+            "tenants.balance: spec says numeric(19,4), database has numeric",
+            at(15),
+        ),
+        (
+            "ALTER TABLE tenants ALTER COLUMN updated_at TYPE timestamptz(3)",
+            "V003",
+            "tenants.updated_at: spec says timestamptz, database has timestamptz(3)",
+            at(17),
+        ),
         (
             "DROP INDEX idx_users_tenant_id",
             "V001",

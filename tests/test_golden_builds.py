@@ -39,6 +39,8 @@ def test_build_output_matches_golden(
             old.unlink()
         for name, text in built.items():
             (expected_dir / name).write_text(text, encoding="utf-8")
+    elif not expected_dir.is_dir():
+        pytest.fail(f"{expected_dir} is missing: run pytest --update-golden, then review it")
     expected = {p.name: p.read_text(encoding="utf-8") for p in sorted(expected_dir.iterdir())}
     assert sorted(built) == sorted(expected)
     for name, text in built.items():

@@ -1405,6 +1405,8 @@ def _golden(name: str, out: Path, new: list[Path], update: bool) -> None:
             old.unlink()
         for file_name, text in built.items():
             (expected_dir / file_name).write_text(text, encoding="utf-8")
+    elif not expected_dir.is_dir():
+        pytest.fail(f"{expected_dir} is missing: run pytest --update-golden, then review it")
     expected = {p.name: p.read_text(encoding="utf-8") for p in sorted(expected_dir.iterdir())}
     assert sorted(built) == sorted(expected)
     for file_name, text in built.items():

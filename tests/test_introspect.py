@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -429,7 +428,7 @@ def test_schema_filter(conn: psycopg.Connection[tuple[object, ...]]) -> None:
 def test_query_count_does_not_grow_with_tables(
     conn: psycopg.Connection[tuple[object, ...]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Set-based: the same handful of queries for 1 table or 200 (timing: see the report)."""
+    """Set-based: the same handful of queries for 1 table or 200."""
     executed: list[object] = []
     original = psycopg.Cursor.execute
 
@@ -452,12 +451,10 @@ def test_query_count_does_not_grow_with_tables(
     )
     executed.clear()
     monkeypatch.setattr(psycopg.Cursor, "execute", counting)
-    start = time.perf_counter()
     schema = introspect(conn)
-    elapsed = time.perf_counter() - start
     assert len(schema.tables) == 200
+    # the count, not a wall clock, proves it set-based: a timing fails on a slow machine
     assert len(executed) == one_table <= 15
-    assert elapsed < 5.0  # generous: a per-table query pattern would still show here
 
 
 def test_leftovers_lists_what_remains(conn: psycopg.Connection[tuple[object, ...]]) -> None:

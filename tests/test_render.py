@@ -333,10 +333,24 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 def _compare(request: pytest.FixtureRequest, path: Path, actual: str) -> None:
-    if update_golden(request) or not path.exists():
+    if update_golden(request):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual, encoding="utf-8", newline="\n")
+    elif not path.exists():
+        # writing it here would compare the output with itself and pass whatever it is
+        pytest.fail(f"{path} is missing: run pytest --update-golden, then review the new file")
     assert actual == path.read_text(encoding="utf-8"), f"{path.name} differs from the golden file"
+
+
+def test_a_missing_golden_fails_unless_goldens_are_updated(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    path = tmp_path / "missing.sql"
+    if update_golden(request):
+        pytest.skip("--update-golden writes missing goldens")
+    with pytest.raises(pytest.fail.Exception, match="missing"):
+        _compare(request, path, "SELECT 1;\n")
+    assert not path.exists()
 
 
 @pytest.mark.parametrize("kind", sorted(EXAMPLES))

@@ -79,6 +79,36 @@ def test_hand_edited_column_type_is_caught_at_the_spec_object(
     assert difference.span is not None and difference.span.path.endswith("identity.md")
 
 
+@pytest.mark.parametrize(
+    ("written", "edited", "column", "declared"),
+    [
+        (
+            "name varchar(255) NOT NULL,\n    slug",
+            "name varchar(100) NOT NULL,\n    slug",
+            "tenants.name",
+            "varchar(255), database has varchar(100)",
+        ),
+        (
+            "amount numeric(19,4) NOT NULL,\n    currency char(3) NOT NULL DEFAULT 'USD',\n    code",
+            "amount numeric(10,2) NOT NULL,\n    currency char(3) NOT NULL DEFAULT 'USD',\n    code",
+            "plans.amount",
+            "numeric(19,4), database has numeric(10,2)",
+        ),
+    ],
+    ids=["varchar-length", "numeric-precision-scale"],
+)
+def test_a_hand_edited_type_modifier_is_caught(
+    pg_backend: Any, tmp_path: Path, written: str, edited: str, column: str, declared: str
+) -> None:
+    # the same base type with another length or precision is drift too
+    build(ROOT / "specs", tmp_path / "m")
+    edit(tmp_path / "m" / "V0001__initial_schema.sql", written, edited)
+    outcome = verify(pg_backend, ROOT / "specs", tmp_path / "m")
+    [difference] = outcome.differences
+    assert difference.message.startswith(f"{column}: spec says {declared}"), difference.message
+    assert difference.span is not None and difference.span.path.endswith(".md")
+
+
 def test_hand_dropped_index_is_caught(pg_backend: Any, tmp_path: Path) -> None:
     build(ROOT / "specs", tmp_path / "m")
     migration = tmp_path / "m" / "V0001__initial_schema.sql"

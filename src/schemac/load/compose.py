@@ -5,7 +5,8 @@ nodes afterwards cost as much again. Reading the parser's events once gives the 
 positions in about half the time on large specs. The composer's behaviour is kept: an alias is
 rebuilt from the events recorded under its anchor (so it reports the anchored node's positions),
 undefined and duplicate anchors and a second document are the composer's errors, and a plain
-scalar has no tag to resolve, as BaseResolver would give it none.
+scalar has no tag to resolve, as BaseResolver would give it none. Unlike the composer, the values
+aliases copy and the depth of nesting are bounded (load/limits.py).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import Any
 import yaml
 
 from schemac.diagnostics import Diagnostic, error
-from schemac.load.scalars import Path_, Position, key_text_of, plain_scalar, tagged
+from schemac.load.limits import MAX_DEPTH, alias_budget
+from schemac.load.scalars import Path_, Position, ScalarError, key_text_of, plain_scalar, tagged
 from schemac.source import Span
 
-__all__ = ["Builder", "Path_", "Position"]
+__all__ = ["Builder", "Path_", "Position", "Refused"]
 
 
 #: libyaml's parser (~10x faster than the pure-Python one); its events carry the marks. No tag
@@ -34,6 +36,14 @@ _SCALAR: Any = yaml.ScalarEvent
 _ALIAS: Any = yaml.AliasEvent
 _MAPPING_END: Any = yaml.MappingEndEvent
 _SEQUENCE_END: Any = yaml.SequenceEndEvent
+
+
+class Refused(Exception):
+    """Reading stops: the document goes past a limit (its diagnostic says which, and where)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
 
 
 class Builder:
@@ -54,6 +64,13 @@ class Builder:
         self.open_anchors: set[str] = set()
         self.replaying = 0
         self.next: Any = None
+        #: values built by replaying anchors, the most the document may hold, and the alias
+        #: written in the document (not inside an anchor) whose expansion is being built
+        self.copied = 0
+        self.budget = 0
+        self.expanding: _Event = None
+        #: collections open around the node being built
+        self.depth = 0
 
     def pos(self, event: _Event) -> Position:
         return event.start_mark.line + 1 + self.offset, event.start_mark.column + 1
@@ -64,6 +81,7 @@ class Builder:
     def document(self, text: str) -> tuple[Any, _Event] | None:
         """(data, first event of the root node), or None for a stream with no document."""
         parser = _LOADER(text)
+        self.budget = alias_budget(len(text))
         try:
             self.next = parser.get_event
             self.next()  # stream start
@@ -102,6 +120,8 @@ class Builder:
         cls = type(event)
         if cls is _ALIAS:
             self.deref(event)
+            if not self.replaying:
+                self.expanding = event
             outer, replay = self.next, iter(self.anchors[event.anchor])
             self.next, self.replaying = replay.__next__, self.replaying + 1
             try:
@@ -144,13 +164,74 @@ class Builder:
         recorded = self.anchors[event.anchor] = [event]
         return recorded
 
+    def copy(self) -> None:
+        """Count a value an alias copies; past the budget, refuse the document at the alias."""
+        self.copied += 1
+        if self.copied > self.budget:
+            raise Refused(
+                error(
+                    "E012",
+                    f"aliases copy more than {self.budget:,} values into the document"
+                    f" (*{self.expanding.anchor} goes past the limit)",
+                    self.span(self.expanding),
+                    "each alias copies its anchored value, and aliases inside anchors multiply;"
+                    " write the values out, or share columns between tables with a trait",
+                )
+            )
+
+    def scalar(self, event: _Event) -> Any:
+        """The value of a scalar event; a value it cannot hold is reported at it (once: not
+        again where an alias replays it) and read as its text."""
+        try:
+            value = _scalar(event)
+        except ScalarError as exc:
+            if not self.replaying:
+                self.diagnostics.append(
+                    error(
+                        "E015",
+                        str(exc),
+                        self.span(event),
+                        "correct the value, or quote it to keep it as text",
+                    )
+                )
+            return event.value
+        if event.style == '"' and "\x00" in event.value and not self.replaying:
+            self.diagnostics.append(
+                error(
+                    "E014",
+                    "NUL character (U+0000) in a string",
+                    self.span(event),
+                    "PostgreSQL text cannot hold NUL: remove the \\0 (or \\x00, \\u0000) escape",
+                )
+            )
+        return value
+
     def build(self, event: _Event, path: Path_) -> Any:
         self.values[path] = (event.start_mark.line + 1 + self.offset, event.start_mark.column + 1)
+        if self.replaying:
+            self.copy()
         cls = type(event)
         if cls is _SCALAR:
-            return _scalar(event)
+            return self.scalar(event)
+        if self.depth >= MAX_DEPTH:
+            raise Refused(
+                error(
+                    "E013",
+                    f"values nested more than {MAX_DEPTH} levels deep",
+                    self.span(event),
+                    "a spec nests a few levels (tables > name > columns > name > key);"
+                    " check the brackets and the indentation",
+                )
+            )
+        self.depth += 1
+        try:
+            return self.collection(event, path)
+        finally:
+            self.depth -= 1
+
+    def collection(self, event: _Event, path: Path_) -> Any:
         following = self.next
-        if cls is yaml.SequenceStartEvent:
+        if type(event) is yaml.SequenceStartEvent:
             items: list[Any] = []
             while type(item := following()) is not _SEQUENCE_END:
                 items.append(self.node(item, (*path, len(items))))
@@ -217,7 +298,7 @@ class Builder:
             self.skip(value)
             return
         if type(key_node) is _SCALAR:
-            key_text = key_text_of(key_node.value, _scalar(key_node))
+            key_text = key_text_of(key_node.value, self.scalar(key_node))
         else:
             key_text = "?"
         if key_text in result:
@@ -239,7 +320,9 @@ class Builder:
         if type(value) is _SCALAR and value.anchor is None:  # the common case, inlined
             mark = value.start_mark
             self.values[at] = (mark.line + 1 + self.offset, mark.column + 1)
-            result[key_text] = _scalar(value)
+            if self.replaying:
+                self.copy()
+            result[key_text] = self.scalar(value)
         else:
             result[key_text] = self.node(value, at)
 

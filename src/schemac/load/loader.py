@@ -3,7 +3,8 @@
 The YAML is read line by line when it keeps to the plain subset specs are written in
 (load/plain.py), else from parser events (load/compose.py), never constructed directly, so every
 mapping key and value keeps its position; duplicate keys and tab indentation, which PyYAML would
-accept or report vaguely, are errors at their position.
+accept or report vaguely, are errors at their position. What a file may cost to read is bounded
+(load/limits.py): its size, the values its aliases copy, the depth of its nesting.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from schemac.diagnostics import Diagnostic, Severity, error
+from schemac.load.limits import MAX_FILE_BYTES
 from schemac.load.plain import read as read_plain
 from schemac.load.scalars import Path_
 from schemac.source import Span, display_path
@@ -23,6 +25,9 @@ __all__ = ["Path_", "RawDoc", "SpanIndex", "discover", "load_file", "load_specs"
 SPEC_SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
 _FRONT_OPEN = re.compile(r"\A---[ \t]*\r?\n")
 _FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+#: what YAML 1.1 refuses to read (outside its printable set): libyaml names the character but
+#: gives its position as a byte offset, so it is found again in the text
+_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass
@@ -76,11 +81,43 @@ def load_file(path: Path) -> tuple[RawDoc | None, list[Diagnostic]]:
     """Load one spec file; (None, []) for a Markdown file with no front-matter."""
     shown = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [
+                error(
+                    "E011",
+                    f"the file is {size / 2**20:.1f} MiB, over the limit of"
+                    f" {MAX_FILE_BYTES // 2**20} MiB per spec file",
+                    Span(shown, 1, 1),
+                    "split the spec into several files (one per domain, say):"
+                    " a spec directory holds any number of them",
+                )
+            ]
+        # utf-8-sig: a byte order mark (which some Windows editors write) is no part of the
+        # text, so `---` still opens the front-matter and columns count from the first character
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [error("E001", f"not UTF-8 text: {exc.reason}", Span(shown, 1, 1))]
+        return None, [
+            error(
+                "E001",
+                f"not UTF-8 text: {exc.reason}",
+                _offset_span(shown, exc.object, exc.start),
+                "save the file as UTF-8",
+            )
+        ]
     except OSError as exc:
         return None, [error("E001", f"cannot read: {exc.strerror}", Span(shown, 1, 1))]
+    nul = text.find("\x00")
+    if nul >= 0:
+        return None, [
+            error(
+                "E014",
+                "NUL character (U+0000) in the file",
+                _text_span(shown, text, nul, 1),
+                "a spec is UTF-8 text: NUL characters mean a UTF-16 or binary file;"
+                " save it as UTF-8 text",
+            )
+        ]
     first_line = 1
     if path.suffix in (".md", ".markdown"):
         opening = _FRONT_OPEN.match(text)
@@ -125,11 +162,25 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[RawDoc | None
     # late: PyYAML (13 ms to import) is needed only for what plain.py does not read
     import yaml
 
-    from schemac.load.compose import Builder
+    from schemac.load.compose import Builder, Refused
 
     builder = Builder(path, offset)
     try:
         root = builder.document(text)
+    except Refused as exc:
+        return None, [exc.diagnostic]
+    except yaml.reader.ReaderError:
+        unreadable = _UNREADABLE.search(text)
+        at = _text_span(path, text, unreadable.start(), first_line) if unreadable else None
+        character = f"U+{ord(unreadable.group()):04X}" if unreadable else "a character"
+        return None, [
+            error(
+                "E005",
+                f"invalid YAML: {character} is a control character YAML does not allow",
+                at or Span(path, first_line, 1),
+                "remove it, or write it as an escape inside a double-quoted string",
+            )
+        ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at_line = (mark.line + 1 + offset) if mark else first_line
@@ -162,6 +213,20 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[RawDoc | None
     if builder.diagnostics:
         return None, builder.diagnostics
     return RawDoc(path, data, SpanIndex(path, builder.values, builder.keys), first_line), []
+
+
+def _text_span(path: str, text: str, index: int, first_line: int) -> Span:
+    """The span of text[index], `text` starting at `first_line`; columns count characters."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return Span(path, first_line + text.count("\n", 0, index), index - line_start + 1)
+
+
+def _offset_span(path: str, data: bytes, offset: int) -> Span:
+    """The span of the character at a byte offset of (not wholly decodable) file contents."""
+    before = data[:offset].removeprefix(b"\xef\xbb\xbf")
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", "replace"))
+    return Span(path, before.count(b"\n") + 1, column + 1)
 
 
 def _yaml_hint(problem: str) -> str | None:

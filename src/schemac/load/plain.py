@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from schemac.load.scalars import Path_, Position, key_text_of, plain_scalar
+from schemac.load.limits import MAX_DEPTH
+from schemac.load.scalars import Path_, Position, ScalarError, key_text_of, plain_scalar
 
 #: characters YAML (libyaml) reads as something other than spaces and printable text: tabs,
 #: carriage returns, other controls, the Unicode line separators, the byte order mark, surrogates
@@ -93,14 +94,20 @@ class _Reader:
         try:
             return self.plain[text]
         except KeyError:
-            value = self.plain[text] = plain_scalar(text)
+            try:
+                value = self.plain[text] = plain_scalar(text)
+            except ScalarError:
+                raise _NotPlain from None  # compose.py reports it at the scalar
             return value
 
     def key_text(self, written: str) -> str:
         try:
             return self.key_texts[written]
         except KeyError:
-            key = self.key_texts[written] = key_text_of(written, plain_scalar(written))
+            try:
+                key = self.key_texts[written] = key_text_of(written, plain_scalar(written))
+            except ScalarError:
+                raise _NotPlain from None
             return key
 
     def next_line(self) -> tuple[int, int, str] | None:
@@ -119,6 +126,8 @@ class _Reader:
 
     def mapping(self, indent: int, path: Path_, line: int, content: str) -> dict[str, Any]:
         """A block mapping at column `indent` whose first entry is `content`, on line `line`."""
+        if len(path) >= MAX_DEPTH:
+            raise _NotPlain  # compose.py reports the depth
         result: dict[str, Any] = {}
         self.values[path] = (line + self.offset, indent + 1)
         while True:
@@ -163,6 +172,8 @@ class _Reader:
 
     def sequence(self, indent: int, path: Path_, line: int, content: str) -> list[Any]:
         """A block sequence whose dashes stand at column `indent`."""
+        if len(path) >= MAX_DEPTH:
+            raise _NotPlain
         items: list[Any] = []
         self.values[path] = (line + self.offset, indent + 1)
         while True:
@@ -257,6 +268,8 @@ class _Reader:
     def flow(self, text: str, i: int, line: int, column: int, path: Path_) -> tuple[Any, int]:
         """The flow collection that opens at text[i]; (value, index after its end). `column`
         is the column of text[0]."""
+        if len(path) >= MAX_DEPTH:
+            raise _NotPlain
         self.values[path] = (line + self.offset, column + i + 1)
         if text[i] == "[":
             return self.flow_sequence(text, i + 1, line, column, path)

@@ -10,6 +10,19 @@ from typing import Any
 Path_ = tuple[str | int, ...]
 Position = tuple[int, int]
 
+_TAG_NAMES = {
+    "tag:yaml.org,2002:timestamp": "date",
+    "tag:yaml.org,2002:int": "integer",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:bool": "boolean",
+}
+
+
+class ScalarError(ValueError):
+    """A scalar its tag (or its plain spelling) promises a value it does not hold: `2026-13-45`,
+    `!!int x`, an integer of 5,000 digits. Each reader reports it at the scalar."""
+
+
 _PLAIN_VALUES: dict[str, Any] = {
     **dict.fromkeys(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"), True),
     **dict.fromkeys(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"), False),
@@ -28,7 +41,10 @@ def plain_scalar(text: str) -> Any:
     first = text[:1]
     if first.isdigit() or first in "-+.":
         if _INT.match(text):
-            return int(text.replace("_", ""))
+            try:
+                return int(text.replace("_", ""))
+            except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+                raise ScalarError(f"the number {text[:20]}... has too many digits") from None
         if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
             return float(text.replace("_", ""))
         if _DATE.match(text) or _TIMESTAMP.match(text):
@@ -54,3 +70,10 @@ def tagged(text: str, tag: str, style: str | None) -> Any:
         return yaml.SafeLoader("").construct_object(node, deep=True)
     except yaml.YAMLError:
         return node.value
+    except (ValueError, LookupError, AttributeError, TypeError) as exc:
+        # the safe constructor's own errors for a spelling its regex let through (a month 13)
+        # or a tag it does not check (`!!int x`)
+        shown = text if len(text) <= 40 else f"{text[:40]}..."
+        what = _TAG_NAMES.get(tag, tag.rsplit(":", 1)[-1])
+        reason = f": {exc}" if isinstance(exc, ValueError) and len(str(exc)) < 80 else ""
+        raise ScalarError(f"'{shown}' is not a valid {what}{reason}") from None
