@@ -105,7 +105,8 @@ def test_literal_round_trips_through_the_parser(value: str) -> None:
 
 def test_literal_escaping_shapes() -> None:
     assert quote_literal("O'Brien") == "'O''Brien'"
-    assert quote_literal("C:\\path") == "'C:\\path'"
+    # backslashes: an E'' literal, read the same whatever standard_conforming_strings says
+    assert quote_literal("C:\\path") == "E'C:\\\\path'"
     assert quote_literal("$$") == "'$$'"
     assert quote_literal("") == "''"
 

@@ -158,7 +158,8 @@ def test_seed_literals_are_escaped(tmp_path: Path) -> None:
         """,
     )
     row = dict(schema.seeds[0].rows[0])
-    assert row == {"id": "1", "name": "'O''Brien \\ co'", "tags": '\'{"a","b c"}\''}
+    # a backslash makes it an E'' literal (the same text under standard_conforming_strings off)
+    assert row == {"id": "1", "name": "E'O''Brien \\\\ co'", "tags": '\'{"a","b c"}\''}
 
 
 def test_each_problem_is_one_located_error(tmp_path: Path) -> None:

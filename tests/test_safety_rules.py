@@ -453,7 +453,7 @@ enums:
 tables:
   invoices:
     columns:
-      id: uuid
+      id: {type: uuid, primary_key: true}
 """
 PAID = INVOICES.replace("[draft, sent]", "[draft, sent, paid]").rstrip("\n") + (
     "\n      status: {type: invoice_status, default: \"'paid'\"}\n"

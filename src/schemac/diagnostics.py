@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from schemac.model.names import escape_char
 from schemac.source import Span
 
 #: exit codes of every command: ok, findings (lint errors, drift, verification mismatch),
@@ -38,6 +39,13 @@ class Diagnostic:
     #: kebab-case rule name when the diagnostic comes from a lint rule
     name: str | None = None
 
+    def __post_init__(self) -> None:
+        # messages quote names and values from the specs: what they hold is shown, never obeyed
+        # by a terminal or an editor (a bidi override, an escape sequence, a line break)
+        object.__setattr__(self, "message", printable(self.message))
+        if self.help is not None:
+            object.__setattr__(self, "help", printable(self.help))
+
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
@@ -46,6 +54,14 @@ class Diagnostic:
         if self.span is None:
             return ("", 0, 0, self.code, self.message)
         return (self.span.path, self.span.line, self.span.col, self.code, self.message)
+
+
+def printable(text: str) -> str:
+    """`text` with every character Python does not call printable written as an escape
+    (`\\u202e`, `\\n`, `\\x1b`): one line that shows exactly what the specs hold."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else escape_char(ch) for ch in text)
 
 
 def error(code: str, message: str, span: Span | None, help: str | None = None) -> Diagnostic:

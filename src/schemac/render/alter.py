@@ -56,10 +56,10 @@ def _alter_action(ch: c.AlterColumn) -> str:
         if new.collation is not None:
             text += f" COLLATE {cl.dotted(new.collation)}"
         if ch.using is not None:
-            text += f" USING {ch.using}"
+            text += f" USING {cl.fragment(ch.using)}"
         return text
     if ch.action == "set default":
-        return f"SET DEFAULT {new.default}"
+        return f"SET DEFAULT {cl.fragment(new.default or '', 'default')}"
     if ch.action == "drop default":
         return "DROP DEFAULT"
     if ch.action == "set not null":
@@ -91,7 +91,7 @@ def _sync_identity(ch: c.SyncIdentity) -> Context:
 def _constraint_definition(ch: c.AddConstraint) -> str:
     con = ch.constraint
     if isinstance(con, Check):
-        return f"CHECK ({con.expression})"
+        return f"CHECK ({cl.fragment(con.expression)})"
     keyword = "PRIMARY KEY" if isinstance(con, PrimaryKey) else "UNIQUE"
     if ch.using_index is not None:
         text = f"{keyword} USING INDEX {quote_ident(ch.using_index)}"
@@ -147,8 +147,10 @@ def _alter_policy(ch: c.AlterPolicy) -> Context:
         "roles": ", ".join(role(r) for r in pol.roles),
         # ALTER POLICY keeps a clause it is not given: a removed one cannot be expressed, so
         # the planner drops and re-creates a policy that loses USING or WITH CHECK
-        "using": f" USING ({pol.using})" if pol.using is not None else "",
-        "with_check": f" WITH CHECK ({pol.with_check})" if pol.with_check is not None else "",
+        "using": f" USING ({cl.fragment(pol.using)})" if pol.using is not None else "",
+        "with_check": (
+            f" WITH CHECK ({cl.fragment(pol.with_check)})" if pol.with_check is not None else ""
+        ),
     }
 
 

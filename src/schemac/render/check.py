@@ -29,6 +29,25 @@ class RenderBug(Exception):
         )
 
 
+class UnsafeFragment(Exception):
+    """Raw SQL of the model that could end or change the statement it would be placed in.
+
+    resolve/ refuses such text in the specs with a located diagnostic, so reaching here means a
+    check is missing there, or the model came from a hand-edited snapshot; either way nothing
+    is rendered from it.
+    """
+
+    def __init__(self, what: str, text: str, reason: str) -> None:
+        self.what = what
+        self.text = text
+        self.reason = reason
+        super().__init__(
+            f"refusing to place the {what} {text!r} in a migration: {reason}. "
+            "resolve should have refused it (or the snapshot file was edited by hand); "
+            "please report it."
+        )
+
+
 def _has_statement(sql: str) -> bool:
     return any(line.strip() and not line.lstrip().startswith("--") for line in sql.splitlines())
 

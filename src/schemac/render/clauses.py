@@ -2,17 +2,27 @@
 
 Pure string builders over model values: every identifier goes through quote_ident/qualify and
 every text literal through quote_literal; SQL fragments the model holds verbatim (defaults,
-expressions) are placed as they are.
+expressions) are placed as they are once `fragment` has seen that they cannot end or change the
+statement around them (model/fragments.py).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from schemac.model.names import qualify, quote_ident
+from schemac.model import fragments
+from schemac.model.names import MIGRATION_DIRECTIVE, escape_char, qualify, quote_ident
 from schemac.model.schema import Column, ForeignKey, Index, IndexPart, Partition, SeedTable, Table
 from schemac.model.types import sql_type
+from schemac.render.check import UnsafeFragment
+
+
+def fragment(text: str, what: str = "SQL expression") -> str:
+    """Raw SQL of the model, as it is, once it is known not to end or change its statement."""
+    problem = fragments.fragment_problem(text)
+    if problem is not None:
+        raise UnsafeFragment(what, text, problem)
+    return text
 
 
 def idents(names: Sequence[str]) -> str:
@@ -25,10 +35,8 @@ def dotted(name: str) -> str:
 
 
 def on_table(schema: str | None, table: str) -> str:
-    """The table a trigger or policy is on: a bare name in `schema`, or `schema.table`."""
-    if "." in table:
-        table_schema, name = table.split(".", 1)
-        return qualify(table_schema, name)
+    """The table a trigger or policy is on: `table` is its name in `schema`, never split (a
+    table may be named `audit.log`; its schema is always given apart)."""
     return qualify(schema, table)
 
 
@@ -40,12 +48,12 @@ def column(column: Column) -> str:
     if not column.nullable and column.identity is None:
         parts.append("NOT NULL")
     if column.default is not None:
-        parts.append(f"DEFAULT {column.default}")
+        parts.append(f"DEFAULT {fragment(column.default, 'default')}")
     if column.identity is not None:
         how = "ALWAYS" if column.identity == "always" else "BY DEFAULT"
         parts.append(f"GENERATED {how} AS IDENTITY")
     if column.generated is not None:
-        parts.append(f"GENERATED ALWAYS AS ({column.generated}) STORED")
+        parts.append(f"GENERATED ALWAYS AS ({fragment(column.generated)}) STORED")
     return " ".join(parts)
 
 
@@ -80,7 +88,9 @@ def table_elements(table: Table, inline_fks: Sequence[ForeignKey]) -> list[str]:
             + deferral(uq.deferrable, uq.initially_deferred)
         )
     for check in table.checks:
-        elements.append(f"CONSTRAINT {quote_ident(check.name)} CHECK ({check.expression})")
+        elements.append(
+            f"CONSTRAINT {quote_ident(check.name)} CHECK ({fragment(check.expression)})"
+        )
     for fk in inline_fks:
         elements.append(f"CONSTRAINT {quote_ident(fk.name)} {foreign_key(fk)}")
     return elements
@@ -93,21 +103,26 @@ def partition_by(table: Table) -> str:
     columns = {col.name for col in table.columns}
     # a key naming a column is an identifier; anything else is an expression, which PostgreSQL
     # only accepts in parentheses
-    keys = ", ".join(quote_ident(k) if k in columns else f"({k})" for k in spec.keys)
+    keys = ", ".join(quote_ident(k) if k in columns else f"({fragment(k)})" for k in spec.keys)
     return f" PARTITION BY {spec.strategy.upper()} ({keys})"
+
+
+def literals(values: Sequence[str]) -> str:
+    """SQL literals of the model (partition bounds, seed values), comma-separated."""
+    return ", ".join(fragment(v, "literal") for v in values)
 
 
 def partition_bound(partition: Partition) -> str:
     if partition.default:
         return "DEFAULT"
     if partition.values is not None:
-        return f"FOR VALUES IN ({', '.join(partition.values)})"
+        return f"FOR VALUES IN ({literals(partition.values)})"
     if partition.modulus is not None and partition.remainder is not None:
         return f"FOR VALUES WITH (MODULUS {partition.modulus}, REMAINDER {partition.remainder})"
     if partition.range_from is not None and partition.range_to is not None:
         return (
-            f"FOR VALUES FROM ({', '.join(partition.range_from)}) "
-            f"TO ({', '.join(partition.range_to)})"
+            f"FOR VALUES FROM ({literals(partition.range_from)}) "
+            f"TO ({literals(partition.range_to)})"
         )
     raise ValueError(f"partition {partition.name} has no bound")
 
@@ -115,7 +130,10 @@ def partition_bound(partition: Partition) -> str:
 def index_part(part: IndexPart) -> str:
     # expressions are always parenthesised: required for `a + b`, harmless for `lower(email)`,
     # and one rule is easier to trust than a parser deciding when they may be left out
-    text = quote_ident(part.column) if part.column is not None else f"({part.expression})"
+    if part.column is not None:
+        text = quote_ident(part.column)
+    else:
+        text = f"({fragment(part.expression or '', 'index expression')})"
     if part.opclass is not None:
         text += f" {dotted(part.opclass)}"
     if part.descending:
@@ -131,17 +149,28 @@ def index_using(index: Index) -> str:
 
 def view_query(text: str) -> str:
     """A view's query as CREATE VIEW takes it: no surrounding blanks, no final `;`."""
-    return text.strip().rstrip(";").rstrip()
+    query = text.strip().rstrip(";").rstrip()
+    problem = fragments.query_problem(query)
+    if problem is not None:
+        raise UnsafeFragment("view query", query, problem)
+    return query
 
 
 def comment_line(text: str) -> str:
     """Text for a `--` comment: every line break (and any other whitespace run) becomes one
-    space, so nothing the specs wrote can start a new line of SQL after the comment."""
-    return " ".join(text.split())
+    space, so nothing the specs wrote can start a new line of SQL after the comment; other
+    unprintable characters are written as escapes; and a text that a migration tool would read
+    as its directive on a comment line (`migrate:down`, `+goose Up`) is marked as quoted."""
+    line = " ".join(text.split())
+    if not line.isprintable():
+        line = "".join(ch if ch.isprintable() else escape_char(ch) for ch in line)
+    if MIGRATION_DIRECTIVE.match(f"-- {line}"):
+        line = f"> {line}"
+    return line
 
 
-def row(literals: Sequence[str]) -> str:
-    return f"({', '.join(literals)})"
+def row(values: Sequence[str]) -> str:
+    return f"({literals(values)})"
 
 
 def seed_columns(seed: SeedTable) -> list[str]:
@@ -152,34 +181,44 @@ def seed_columns(seed: SeedTable) -> list[str]:
     return names
 
 
-def _split_top_level(text: str, sep: str) -> list[str]:
-    """`text` split at `sep` outside parentheses, quotes and double quotes."""
-    parts, depth, quote, start = [], 0, "", 0
-    for i, ch in enumerate(text):
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch == sep and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return parts
-
-
 def function_signature(arguments: str) -> str:
     """The argument list as DROP FUNCTION and COMMENT ON FUNCTION accept it: defaults removed.
 
     PostgreSQL identifies a function by its argument types; those statements reject the
-    `DEFAULT x` / `= x` that CREATE FUNCTION allows, so the defaults are cut off here.
+    `DEFAULT x` / `= x` that CREATE FUNCTION allows, so the defaults are cut off here. The list
+    is read with PostgreSQL's scanner, so a comma, `=` or `)` inside a string, a dollar quote or
+    a comment is never taken for a separator, and comments are left out.
     """
-    args = []
-    for arg in _split_top_level(arguments, ","):
-        words = _split_top_level(arg, "=")[0]
-        match = re.search(r"\s+default\s", f"{words} ", re.IGNORECASE)
-        args.append((words[: match.start()] if match else words).strip())
+    if not arguments.strip():
+        return ""
+    fragment(arguments, "argument list")
+    from pglast import parser
+
+    try:
+        tokens = parser.scan(arguments)
+    except parser.ParseError:
+        # resolve refuses such a list; render/check.py reports the statement as the bug it is
+        return arguments
+    args: list[str] = []
+    pieces: list[str] = []
+    depth, cut, end = 0, False, -1
+    for token in tokens:
+        if token.name in ("SQL_COMMENT", "C_COMMENT"):
+            continue
+        if token.name in ("ASCII_40", "ASCII_91"):
+            depth += 1
+        elif token.name in ("ASCII_41", "ASCII_93"):
+            depth -= 1
+        elif depth == 0 and token.name == "ASCII_44":
+            args.append("".join(pieces).strip())
+            pieces, cut, end = [], False, -1
+            continue
+        elif depth == 0 and token.name in ("DEFAULT", "ASCII_61"):
+            cut = True
+        if not cut:
+            # the blank between two tokens is kept as one space, whatever it held
+            gap = arguments[end + 1 : token.start] if end >= 0 else ""
+            pieces.append((" " if gap else "") + arguments[token.start : token.end + 1])
+        end = token.end
+    args.append("".join(pieces).strip())
     return ", ".join(a for a in args if a)

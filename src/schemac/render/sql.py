@@ -11,12 +11,14 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
+from schemac.model import fragments
 from schemac.model.names import qualify, quote_ident, quote_literal, search_path
 from schemac.plan import changes as c
 from schemac.render import clauses as cl
 from schemac.render.alter import ALTER_BUILDERS, role
-from schemac.render.check import Piece, check_statements
+from schemac.render.check import Piece, UnsafeFragment, check_statements
 from schemac.render.environment import template_name
+from schemac.render.portable import portable_literals
 
 if TYPE_CHECKING:
     import jinja2
@@ -76,6 +78,14 @@ def _create_function(ch: c.CreateFunction) -> Context:
     if fn.security_definer:
         attributes += " SECURITY DEFINER"
     body = fn.body.strip("\n")
+    # the body cannot end its dollar quote (see _dollar_tag); the rest is checked as resolve does
+    for what, text, problem in (
+        ("argument list", fn.arguments, fragments.arguments_problem(fn.arguments)),
+        ("return type", fn.returns, fragments.returns_problem(fn.returns)),
+        ("function body", body, fragments.characters_problem(body)),
+    ):
+        if problem is not None:
+            raise UnsafeFragment(what, text, problem)
     return {
         "or_replace": "OR REPLACE " if ch.replace_of is not None else "",
         "name": qualify(fn.schema_name, fn.name),
@@ -117,7 +127,7 @@ def _create_index(ch: c.CreateIndex) -> Context:
         "using": cl.index_using(index),
         "parts": ", ".join(cl.index_part(p) for p in index.parts),
         "include": f" INCLUDE ({cl.idents(index.include)})" if index.include else "",
-        "where": f" WHERE {index.where}" if index.where is not None else "",
+        "where": f" WHERE {cl.fragment(index.where)}" if index.where is not None else "",
     }
 
 
@@ -153,7 +163,7 @@ def _create_trigger(ch: c.CreateTrigger) -> Context:
         "events": " OR ".join(e.upper() for e in tr.events),
         "table": qualify(tr.table_schema, tr.table),
         "for_each": tr.for_each.upper(),
-        "when": f" WHEN ({tr.when})" if tr.when is not None else "",
+        "when": f" WHEN ({cl.fragment(tr.when)})" if tr.when is not None else "",
         "function": qualify(tr.function_schema, tr.function),
     }
 
@@ -178,8 +188,10 @@ def _create_policy(ch: c.CreatePolicy) -> Context:
         "permissive": "PERMISSIVE" if pol.permissive else "RESTRICTIVE",
         "command": pol.command.upper(),
         "roles": ", ".join(role(r) for r in pol.roles),
-        "using": f" USING ({pol.using})" if pol.using is not None else "",
-        "with_check": f" WITH CHECK ({pol.with_check})" if pol.with_check is not None else "",
+        "using": f" USING ({cl.fragment(pol.using)})" if pol.using is not None else "",
+        "with_check": (
+            f" WITH CHECK ({cl.fragment(pol.with_check)})" if pol.with_check is not None else ""
+        ),
     }
 
 
@@ -317,6 +329,8 @@ def _render_template(template: jinja2.Template, context: Context) -> str:
 def _render(change: c.Change, env: jinja2.Environment) -> Piece:
     template = env.get_template(template_name(change.kind))
     text = _render_template(template, BUILDERS[change.kind](change)).rstrip("\n")
+    # raw SQL from the specs may bring plain literals with backslashes (see render/portable.py)
+    text = portable_literals(text)
     # the file name tells an overlaid template from a built-in one in a RenderBug
     return template.filename or template_name(change.kind), text
 

@@ -24,7 +24,8 @@ from schemac.model.schema import (
     Trigger,
     View,
 )
-from schemac.resolve import objects, traits
+from schemac.resolve import checks, identifiers, objects, traits
+from schemac.resolve.check_objects import check as check_resolved_objects
 from schemac.resolve.context import Context, Located, TableDraft
 from schemac.resolve.tables import build_table, draft_table
 from schemac.source import Span
@@ -37,6 +38,7 @@ def resolve(
     documents: list[tuple[RawDoc, DocumentSpec]], settings: Settings
 ) -> tuple[Schema | None, list[Diagnostic]]:
     ctx = Context(settings)
+    identifiers.check_names(ctx, documents)
     database = _database(ctx, documents, settings)
     schemas: list[str] = []
     user_traits: dict[str, TraitSpec] = {}
@@ -144,6 +146,8 @@ def resolve(
             )
             if resolved is not None:
                 seeds.append(resolved)
+    check_resolved_objects(ctx, documents, tables, functions, views, matviews)
+    checks.check_schema(ctx, documents, drafts, tables, matviews, triggers, database.version)
     if has_errors(ctx.diagnostics):
         return None, ctx.diagnostics
     return construct(
@@ -242,6 +246,7 @@ def _functions_and_triggers(
             where = Located(raw, spec, ("functions", name))
             if ctx.register("function", schema, name, where.key_span(), "function"):
                 ctx.check_length(name, f"function {name}", where.key_span(), derived=False)
+                objects.check_function(ctx, name, fn, where)
                 functions.append(objects.resolve_function(name, fn, where, schema))
     declared = {f.qualified_name for f in functions}
     triggers: list[Trigger] = []

@@ -8,13 +8,16 @@ import json
 import re
 from typing import Any
 
+from schemac.model import fragments
 from schemac.model.names import quote_literal
 
-# Common default spellings that need no parse: literals (with an optional cast), numbers,
-# booleans, NULL and argument-less calls of well-known functions.
+# Common default spellings that need no parse: literals (with an optional cast to a one-word
+# type), numbers, booleans, NULL and argument-less calls of well-known functions. Nothing here
+# may be followed by anything: `'x'::text references t` must go to the parser (and fail there).
+# A literal holding a backslash is parsed too (render/portable.py rewrites it for the server).
 _SIMPLE = re.compile(
     r"""^(?:
-        '(?:[^']|'')*'(?:::[a-z_][a-z0-9_ ]*(?:\(\d+(?:,\d+)?\))?(?:\[\])?)?
+        '(?:[^'\\]|'')*'(?:::[a-z_][a-z0-9_]*(?:\(\d+(?:,\d+)?\))?(?:\[\])?)?
       | -?\d+(?:\.\d+)?
       | true | false | null
       | (?:now|gen_random_uuid|uuid_generate_v4|current_date|current_timestamp|localtimestamp|
@@ -29,9 +32,17 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # expressions on thousands of columns: each distinct text is parsed once.
 @functools.lru_cache(maxsize=4096)
 def syntax_error(expression: str) -> str | None:
-    """PostgreSQL's parse error for `SELECT <expression>`, or None for one valid expression."""
+    """Why `expression` is not exactly one SQL expression, or None.
+
+    The text must tokenise on its own without anything that could end the clause it is pasted
+    into (fragments.fragment_problem), and `SELECT <expression>` must be one target and nothing
+    else: no alias (`1 foo` reads as `1 AS foo`), no FROM, no second statement.
+    """
     if _SIMPLE.match(expression.strip()):
         return None
+    problem = fragments.fragment_problem(expression)
+    if problem is not None:
+        return problem
     from pglast import parser
 
     try:
@@ -42,8 +53,11 @@ def syntax_error(expression: str) -> str | None:
     if len(stmts) != 1:
         return "more than one statement: an expression may not contain ';'"
     select = stmts[0]["stmt"].get("SelectStmt", {})
-    if len(select.get("targetList", [])) != 1 or set(select) - {"targetList", "limitOption", "op"}:
+    targets = select.get("targetList", [])
+    if len(targets) != 1 or set(select) - {"targetList", "limitOption", "op"}:
         return "not a single expression"
+    if "name" in targets[0].get("ResTarget", {}):
+        return "not a single expression: a word follows it"
     return None
 
 

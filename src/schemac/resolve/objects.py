@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from schemac.diagnostics import suggestion
+from schemac.model import fragments
 from schemac.model.construct import construct
 from schemac.model.schema import (
     Function,
@@ -50,7 +51,7 @@ def view_dependencies(
 
     try:
         tree = sqlglot.parse_one(query, read="postgres")
-    except sqlglot.errors.ParseError as exc:
+    except sqlglot.errors.SqlglotError as exc:  # ParseError, and TokenError from the lexer
         problem = str(exc).splitlines()[0]
         ctx.error("E036", f"view {name}: cannot read the query: {problem}", span)
         return ()
@@ -100,9 +101,26 @@ def _clean_query(query: str) -> str:
     return query.strip().rstrip(";").rstrip()
 
 
+def _checked_query(ctx: Context, what: str, name: str, query: str, span: Span | None) -> bool:
+    """True when `query` is exactly one SELECT; else reports why (E061) and returns False."""
+    problem = fragments.query_problem(query)
+    if problem is None:
+        return True
+    ctx.error(
+        "E061",
+        f"{what} {name}: the query must be exactly one SELECT, VALUES or WITH query: {problem}",
+        span,
+        "write one query, without ';' or anything after it",
+    )
+    return False
+
+
 def resolve_view(ctx: Context, name: str, spec: ViewSpec, where: Located, schema: str) -> View:
     span = where.span("query")
-    deps = view_dependencies(ctx, _clean_query(spec.query), schema, span, name)
+    query = _clean_query(spec.query)
+    deps: tuple[str, ...] = ()
+    if _checked_query(ctx, "view", name, query, span):
+        deps = view_dependencies(ctx, query, schema, span, name)
     return construct(
         View,
         schema_name=schema,
@@ -118,8 +136,11 @@ def resolve_matview(
     ctx: Context, name: str, spec: MaterializedViewSpec, where: Located, schema: str
 ) -> MaterializedView:
     query = _clean_query(spec.query)
-    deps = view_dependencies(ctx, query, schema, where.span("query"), name)
-    columns = _output_columns(query)
+    deps: tuple[str, ...] = ()
+    columns: list[str] = []
+    if _checked_query(ctx, "materialized view", name, query, where.span("query")):
+        deps = view_dependencies(ctx, query, schema, where.span("query"), name)
+        columns = _output_columns(query)
     indexes = tuple(
         resolve_index(
             ctx,
@@ -156,20 +177,57 @@ def _output_columns(query: str) -> list[str]:
 
     try:
         tree = sqlglot.parse_one(query, read="postgres")
-    except sqlglot.errors.ParseError:
+    except sqlglot.errors.SqlglotError:
         return []
     if not isinstance(tree, exp.Select):
         return []
     return [e.alias_or_name for e in tree.expressions if e.alias_or_name and e.alias_or_name != "*"]
 
 
-def resolve_function(name: str, spec: FunctionSpec, where: Located, schema: str) -> Function:
+def _arguments(spec: FunctionSpec) -> str:
     arguments = spec.arguments if isinstance(spec.arguments, str) else ", ".join(spec.arguments)
+    return arguments.strip()
+
+
+def check_function(ctx: Context, name: str, spec: FunctionSpec, where: Located) -> None:
+    """Report the raw SQL of a function that is not exactly what its field stands for: the
+    arguments one parameter list (E062), the return type one type (E063), the body a body of its
+    language (E064). Each is pasted into CREATE FUNCTION, DROP FUNCTION and COMMENT ON."""
+    arguments, returns = _arguments(spec), spec.returns.strip()
+    problem = fragments.arguments_problem(arguments)
+    if problem is not None:
+        ctx.error(
+            "E062",
+            f"function {name}: arguments must be one parameter list: {problem}",
+            where.span("arguments"),
+            'write the parameters only, e.g. "tenant uuid, fallback text DEFAULT NULL"',
+        )
+    returns_problem = fragments.returns_problem(returns)
+    if returns_problem is not None:
+        ctx.error(
+            "E063",
+            f"function {name}: returns must be one return type: {returns_problem}",
+            where.span("returns"),
+            "write a type, SETOF type or TABLE (name type, ...); volatility and "
+            "security_definer have keys of their own",
+        )
+    if problem is None and returns_problem is None:
+        body = fragments.body_problem(spec.body, spec.language, arguments, returns)
+        if body is not None:
+            ctx.error(
+                "E064",
+                f"function {name}: the {spec.language} body cannot be created: {body}",
+                where.span("body"),
+                "fix the body; PostgreSQL would refuse it as written",
+            )
+
+
+def resolve_function(name: str, spec: FunctionSpec, where: Located, schema: str) -> Function:
     return construct(
         Function,
         schema_name=schema,
         name=name,
-        arguments=arguments.strip(),
+        arguments=_arguments(spec),
         returns=spec.returns.strip(),
         language=spec.language,
         body=spec.body if spec.body.endswith("\n") else spec.body + "\n",
@@ -213,6 +271,15 @@ def resolve_trigger(
         return None
     target_schema = qualified.split(".", 1)[0] if qualified else (fn_schema or "pg_catalog")
     ctx.check_length(name, "trigger", where.key_span(), derived=False)
+    when = spec.when.strip() if spec.when else None
+    problem = expressions.syntax_error(when) if when else None
+    if problem is not None:
+        ctx.error(
+            "E065",
+            f"trigger {name}: when must be one boolean expression: {problem}",
+            where.span("when"),
+            'write the condition only, e.g. "OLD.status IS DISTINCT FROM NEW.status"',
+        )
     return construct(
         Trigger,
         name=name,
@@ -223,7 +290,7 @@ def resolve_trigger(
         for_each=spec.for_each,
         function_schema=target_schema,
         function=fn_name,
-        when=spec.when.strip() if spec.when else None,
+        when=when,
         description=spec.description,
         span=where.key_span(),
     )

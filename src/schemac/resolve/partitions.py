@@ -154,7 +154,17 @@ def _generate(
         return []
     start = gen.start
     for _ in range(gen.count):
-        end = _step(start, gen.interval)
+        try:
+            end = _step(start, gen.interval)
+        except (ValueError, OverflowError):  # past 9999-12-31, where Python's dates end
+            ctx.error(
+                "E099",
+                f"table {table}: generated partitions would run past the year 9999, which "
+                "schemac cannot compute",
+                where.span("partitions", "generate", "count"),
+                "lower count (or start), or write the later partitions out explicitly",
+            )
+            return out
         out.append(
             _named(
                 ctx,

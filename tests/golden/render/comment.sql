@@ -1,4 +1,4 @@
-COMMENT ON TABLE users IS 'It''s "quoted" and C:\path';
+COMMENT ON TABLE users IS E'It''s "quoted" and C:\\path';
 
 COMMENT ON COLUMN users."order" IS 'Address used to sign in.';
 

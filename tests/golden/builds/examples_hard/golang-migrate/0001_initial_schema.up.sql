@@ -257,8 +257,7 @@ INSERT INTO departments (id, name) VALUES
 ON CONFLICT (id) DO NOTHING;
 
 INSERT INTO users (id, name, home_dir) VALUES
-    ('10000000-0000-0000-0000-000000000001', 'Siobhán O''Brien', 'C:\Users\obrien'),
-    ('10000000-0000-0000-0000-000000000002', 'Back\slash', '\\fileserver\share\it''s here'),
-    ('10000000-0000-0000-0000-000000000003', 'Line one
-line two', NULL)
+    ('10000000-0000-0000-0000-000000000001', 'Siobhán O''Brien', E'C:\\Users\\obrien'),
+    ('10000000-0000-0000-0000-000000000002', E'Back\\slash', E'\\\\fileserver\\share\\it''s here'),
+    ('10000000-0000-0000-0000-000000000003', E'Line one\nline two', NULL)
 ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, home_dir = EXCLUDED.home_dir;
