@@ -955,21 +955,6 @@ triggers:
         spec="""\
 spec_type: database-schema
 title: T
-enums:
-  user: [a]
-tables:
-  t:
-    columns: {c: user}
-""",
-        signature=r"RenderBug: template \S*create_table\.sql\.j2 rendered SQL that PostgreSQL"
-        r" cannot parse: syntax error",
-        reason="an enum whose name needs quoting (user, order, 'a b'; or in a schema named"
-        " user) is written unquoted as a column's type: `c user NOT NULL` (RenderBug)",
-    ),
-    Regression(
-        spec="""\
-spec_type: database-schema
-title: T
 schema: Odd Schema
 enums:
   mood: [a]

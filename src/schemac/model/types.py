@@ -221,4 +221,13 @@ def sql_type(canonical: str) -> str:
         return f"timestamp({ref.modifiers[0]}) with time zone" + "[]" * ref.array_dims
     if ref.base == "timetz" and ref.modifiers:
         return f"time({ref.modifiers[0]}) with time zone" + "[]" * ref.array_dims
-    return canonical
+    if ref.is_builtin or (ref.schema is None and ref.base in EXTENSION_TYPES):
+        return canonical
+    # a type of the specs (an enum): its name is an identifier, quoted where it must be
+    from schemac.model.names import quote_ident
+
+    name = quote_ident(ref.base)
+    if ref.schema is not None:
+        name = f"{quote_ident(ref.schema)}.{name}"
+    mods = "(" + ",".join(ref.modifiers) + ")" if ref.modifiers else ""
+    return name + mods + "[]" * ref.array_dims
