@@ -939,22 +939,6 @@ REGRESSIONS: list[Regression] = [
         spec="""\
 spec_type: database-schema
 title: T
-tables:
-  t:
-    columns: {id: {type: integer, primary_key: true}}
-functions:
-  touch: {returns: trigger, body: "BEGIN RETURN NEW; END;"}
-triggers:
-  touch_t: {table: t, timing: before, events: [insert, insert], function: touch}
-""",
-        signature=r"RenderBug: template \S*create_trigger\.sql\.j2 .*duplicate trigger events",
-        reason="a trigger's repeated event renders `BEFORE INSERT OR INSERT` (RenderBug);"
-        " it should be a located error, or the events deduplicated",
-    ),
-    Regression(
-        spec="""\
-spec_type: database-schema
-title: T
 schema: Odd Schema
 enums:
   mood: [a]
@@ -965,22 +949,6 @@ tables:
         signature=r"TypeSyntaxError: '[^']* [^']*' is not a type",
         reason="an enum in a schema whose name holds a space resolves to the type"
         " 'Odd Schema.mood', which render's parse_type refuses (TypeSyntaxError)",
-    ),
-    Regression(
-        spec="""\
-spec_type: database-schema
-title: T
-tables:
-  t:
-    columns: {id: {type: integer, primary_key: true}}
-    rls:
-      policies:
-        p: {using: "true", roles: []}
-""",
-        signature=r"RenderBug: template \S*create_policy\.sql\.j2 rendered SQL that PostgreSQL"
-        r" cannot parse: syntax error at or near \"USING\"",
-        reason="a policy with `roles: []` renders `FOR ALL TO  USING (...)` (RenderBug); an"
-        " empty list should be an error (or mean public)",
     ),
 ]
 

@@ -144,7 +144,8 @@ class PolicySpec(SpecModel):
     command: Literal["all", "select", "insert", "update", "delete"] = "all"
     using: str | None = None
     with_check: str | None = None
-    roles: list[str] = ["public"]
+    #: PostgreSQL: a policy applies to at least one role (PUBLIC is every role)
+    roles: list[str] = Field(default=["public"], min_length=1)
     permissive: StrictBool = True
 
 
@@ -259,6 +260,15 @@ class TriggerSpec(SpecModel):
             if isinstance(value, list)
             else value
         )
+
+    @field_validator("events")
+    @classmethod
+    def _once(cls, value: list[str]) -> list[str]:
+        # PostgreSQL: duplicate trigger events specified
+        repeated = sorted({e for e in value if value.count(e) > 1})
+        if repeated:
+            raise ValueError(f"names {', '.join(repeated)} more than once; list each event once")
+        return value
 
 
 class SeedSpec(SpecModel):
