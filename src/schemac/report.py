@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from schemac.diagnostics import Diagnostic, Severity
+from schemac.diagnostics import Diagnostic, Severity, printable
 from schemac.source import Span
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -74,9 +74,12 @@ def render_text(diagnostics: Iterable[Diagnostic]) -> str:
         if d.span is not None and source is not None:
             gutter = str(d.span.line)
             pad = " " * len(gutter)
-            out.append(f" {gutter} | {source.rstrip()}")
+            # the spec is untrusted: a bidi override or an escape sequence in it is shown
+            # escaped (as in messages), and the caret follows the escaped text
+            out.append(f" {gutter} | {printable(source.rstrip())}")
             caret = "^" * _caret_width(source, d.span.col)
-            out.append(f" {pad} | {' ' * (d.span.col - 1)}{caret}")
+            before = printable(source[: d.span.col - 1])
+            out.append(f" {pad} | {' ' * len(before)}{caret}")
         if d.help:
             out.append(f"  help: {d.help}")
         blocks.append("\n".join(out))
