@@ -61,3 +61,15 @@ def test_the_source_excerpt_of_a_diagnostic_is_shown_escaped(tmp_path: Path) -> 
         assert caret.index("^") == prefix + len(source[: error.span.col - 1]) + 5
         checked += 1
     assert checked  # a diagnostic whose column lies after the escaped character
+
+
+def test_an_enum_name_the_type_model_cannot_read_is_located(tmp_path: Path) -> None:
+    """Enum types are read back as lower-case identifiers: a capital or a space in the enum's
+    name or schema is refused at the enum (it was "unknown type", or exit 70 for a schema)."""
+    for enums, where in (
+        ("enums:\n  Mood: [a]\n", "'Mood'"),
+        ('enums:\n  mood: {values: [a], schema: "Odd Schema"}\n', "'Odd Schema'"),
+    ):
+        [error] = errors_of(tmp_path / where.strip("'"), enums)
+        assert error.code == "E053" and where in error.message and error.help
+        assert error.span is not None and error.span.line == 4

@@ -6,6 +6,8 @@ columns (traits expanded), then everything that references columns or tables.
 
 from __future__ import annotations
 
+import re
+
 from schemac.config import Settings
 from schemac.diagnostics import Diagnostic, has_errors
 from schemac.load.loader import RawDoc
@@ -197,12 +199,29 @@ def _database(
     )
 
 
+#: the names a column's type can give an enum or its schema (see E053)
+_TYPE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
 def _enums(ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]]) -> list[Enum]:
     out: list[Enum] = []
     for raw, spec in documents:
         for name, enum in spec.enums.items():
             span = raw.spans.key(("enums", name))
             ctx.check_length(name, f"enum {name}", span, derived=False)
+            schema_name = enum.schema_ or spec.schema_ or "public"
+            for part in (schema_name, name):
+                # a column's type names the enum as schema.name, read by model/types.py, which
+                # takes lower-case identifiers only (a quoted type name is not supported yet)
+                if not _TYPE_NAME.fullmatch(part):
+                    ctx.error(
+                        "E053",
+                        f"enum {name}: '{part}' cannot name a type here (lower-case letters, "
+                        "digits and _ only)",
+                        span,
+                        "rename the enum (or its schema) to a lower-case identifier",
+                    )
+                    break
             if len(set(enum.values)) != len(enum.values):
                 dup = next(v for v in enum.values if enum.values.count(v) > 1)
                 ctx.error(
