@@ -16,27 +16,11 @@ from schemac.importer.emit import Flow
 from schemac.model.names import quote_ident
 from schemac.model.schema import Column, ForeignKey, Index, IndexPart, Partition, Table
 from schemac.model.types import EXTENSION_TYPES, TypeSyntaxError, canonical_type, parse_type
-from schemac.resolve.expressions import referenced_columns
+from schemac.resolve.expressions import BARE_DEFAULTS, referenced_columns
 
 #: a key the resolver reads as a column name (anything else is an expression)
 _PLAIN_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')*)'::regclass\)$")
-#: defaults the resolver accepts as a bare word; any other bare word is written in parentheses
-_BARE_DEFAULTS = frozenset(
-    {
-        "true",
-        "false",
-        "null",
-        "now",
-        "current_timestamp",
-        "current_date",
-        "current_user",
-        "localtimestamp",
-        "current_time",
-        "localtime",
-        "session_user",
-    }
-)
 _ARRAY = re.compile(r"((?:\[\])*)$")
 
 
@@ -127,7 +111,7 @@ def _type_and_default(ctx: Context, table: Table, col: Column) -> tuple[str, str
             if adopted is not None:
                 return adopted, None
         if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", default) and default.lower() not in (
-            _BARE_DEFAULTS
+            BARE_DEFAULTS
         ):
             # CURRENT_SCHEMA, CURRENT_ROLE, USER...: the resolver takes a bare word for a
             # forgotten quote; in parentheses it is the same expression

@@ -76,6 +76,26 @@ def default_error(expression: str) -> str | None:
     return None
 
 
+#: the bare words a default may be (SQL keywords and argument-less functions); any other bare
+#: word is refused (E033: a text literal written without its quotes); import writes the rest of
+#: them in parentheses
+BARE_DEFAULTS = frozenset(
+    {
+        "true",
+        "false",
+        "null",
+        "now",
+        "current_timestamp",
+        "current_date",
+        "current_user",
+        "localtimestamp",
+        "current_time",
+        "localtime",
+        "session_user",
+    }
+)
+
+
 def bare_word(expression: str) -> bool:
     return bool(_IDENT.match(expression.strip()))
 

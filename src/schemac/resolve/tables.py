@@ -314,20 +314,7 @@ def _default(
     if (
         isinstance(col.default, str)
         and expressions.bare_word(sql)
-        and sql.lower()
-        not in (
-            "true",
-            "false",
-            "null",
-            "now",
-            "current_timestamp",
-            "current_date",
-            "current_user",
-            "localtimestamp",
-            "current_time",
-            "localtime",
-            "session_user",
-        )
+        and sql.lower() not in expressions.BARE_DEFAULTS
     ):
         ctx.error(
             "E033",
