@@ -213,10 +213,28 @@ class Sample:
     returncode: int
 
 
+#: where the measured processes keep their bytecode (set by main): an installed schemac has
+#: its .pyc files, so the bench must not compile the sources again in every run, as it would
+#: under PYTHONDONTWRITEBYTECODE (set on some machines) or with a read-only checkout
+PYCACHE: Path | None = None
+
+
 def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if PYCACHE is not None:
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     return env
+
+
+def compile_sources() -> None:
+    """Byte-compile schemac into PYCACHE once, before anything is timed."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(REPO / "src" / "schemac")],
+        check=True,
+        env=child_env(),
+    )
 
 
 def run_once(argv: list[str], log: Path) -> Sample:
@@ -278,8 +296,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = [c for c in COMMANDS if not args.only or c.label in args.only]
     rows: list[tuple[str, str, Sample]] = []
     failures: list[str] = []
+    global PYCACHE
     with tempfile.TemporaryDirectory(prefix="schemac-bench-") as tmp:
         work = Path(tmp)
+        PYCACHE = work / "pycache"
+        compile_sources()
         spec_dirs = {n: work / f"specs_{n}" for n in sizes}
         for n, directory in spec_dirs.items():
             generate(n, directory)

@@ -132,6 +132,8 @@ def name_problem(name: str) -> str | None:
     """
     if not name:
         return "is empty"
+    if name.isprintable():  # false for every Cc, Cf, Zl and Zp character: nearly every name
+        return None
     for ch in name:
         if ch in "\u2028\u2029" or unicodedata.category(ch) in ("Cc", "Cf"):
             kind = "control" if unicodedata.category(ch) == "Cc" else "format"

@@ -8,7 +8,7 @@ qualified table names.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -320,13 +320,27 @@ class Schema(Node):
     seeds: tuple[SeedTable, ...] = ()
 
     def table(self, qualified_or_name: str) -> Table | None:
-        for t in self.tables:
-            if qualified_or_name in (t.qualified_name, t.name):
-                return t
-        return None
+        return _lookup(self, "tables", self.tables).get(qualified_or_name)
 
     def enum(self, qualified_or_name: str) -> Enum | None:
-        for e in self.enums:
-            if qualified_or_name in (e.qualified_name, e.name):
-                return e
-        return None
+        return _lookup(self, "enums", self.enums).get(qualified_or_name)
+
+
+_Named = TypeVar("_Named", Table, Enum)
+
+
+def _lookup(schema: Schema, field: str, items: tuple[_Named, ...]) -> dict[str, _Named]:
+    """By qualified and bare name, the first in order winning (what a scan would find),
+    built once per collection: the index sits in the instance dict beside the tuple it was
+    built from, so `model_copy(update=...)` with a new tuple never reads a stale index."""
+    key = f"_index_{field}"
+    cached = schema.__dict__.get(key)
+    if cached is not None and cached[0] is items:
+        index: dict[str, _Named] = cached[1]
+        return index
+    index = {}
+    for item in items:
+        index.setdefault(item.qualified_name, item)
+        index.setdefault(item.name, item)
+    schema.__dict__[key] = (items, index)
+    return index

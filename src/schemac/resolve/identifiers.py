@@ -32,88 +32,88 @@ def check_name(ctx: Context, name: str | None, what: str, span: Span | None) -> 
         ctx.error("E060", f"{what} name '{name}' {problem}", span, _HELP)
 
 
-def _value(raw: RawDoc, *paths: Path_) -> Span | None:
-    """The span of the first of `paths` that was written (short and long forms differ)."""
-    for path in paths:
-        if path in raw.spans.values:
-            return raw.spans.value(path)
-    return raw.spans.value(paths[0])
+def _at_value(ctx: Context, raw: RawDoc, name: str | None, what: str, *paths: Path_) -> None:
+    """`check_name` at the value written at the first of `paths` (short and long forms differ),
+    the span looked up only for a name it reports: nearly every name is fine."""
+    if name is None or name_problem(name) is None:
+        return
+    span = next((raw.spans.value(p) for p in paths if p in raw.spans.values), None)
+    check_name(ctx, name, what, span if span is not None else raw.spans.value(paths[0]))
+
+
+def _at_key(ctx: Context, raw: RawDoc, name: str, what: str, path: Path_) -> None:
+    """`check_name` of a mapping key (a table, column or enum named by its key)."""
+    if name_problem(name) is not None:
+        check_name(ctx, name, what, raw.spans.key(path))
 
 
 def _indexes(
     ctx: Context, raw: RawDoc, base: Path_, indexes: Sequence[IndexSpec], what: str = "index"
 ) -> None:
     for i, index in enumerate(indexes):
-        check_name(ctx, index.name, what, _value(raw, (*base, i, "name")))
-        check_name(ctx, index.renamed_from, what, _value(raw, (*base, i, "renamed_from")))
+        _at_value(ctx, raw, index.name, what, (*base, i, "name"))
+        _at_value(ctx, raw, index.renamed_from, what, (*base, i, "renamed_from"))
 
 
 def _roles(ctx: Context, raw: RawDoc, base: Path_, roles: Iterable[str]) -> None:
     for i, role in enumerate(roles):
-        check_name(ctx, role, "role", _value(raw, (*base, "roles", i), (*base, "roles")))
+        _at_value(ctx, raw, role, "role", (*base, "roles", i), (*base, "roles"))
 
 
 def check_document(ctx: Context, raw: RawDoc, spec: DocumentSpec) -> None:
     """Every name one spec document declares (see the module doc)."""
-    key = raw.spans.key
-    check_name(ctx, spec.schema_, "schema", _value(raw, ("schema",)))
+    _at_value(ctx, raw, spec.schema_, "schema", ("schema",))
     for i, ext in enumerate(spec.extensions):
-        check_name(
-            ctx, ext.name, "extension", _value(raw, ("extensions", i, "name"), ("extensions", i))
-        )
-        check_name(ctx, ext.schema_, "schema", _value(raw, ("extensions", i, "schema")))
+        _at_value(ctx, raw, ext.name, "extension", ("extensions", i, "name"), ("extensions", i))
+        _at_value(ctx, raw, ext.schema_, "schema", ("extensions", i, "schema"))
     for name, enum in spec.enums.items():
         base: Path_ = ("enums", name)
-        check_name(ctx, name, "enum", key(base))
-        check_name(ctx, enum.schema_, "schema", _value(raw, (*base, "schema")))
+        _at_key(ctx, raw, name, "enum", base)
+        _at_value(ctx, raw, enum.schema_, "schema", (*base, "schema"))
         for i, value in enumerate(enum.values):
-            check_name(
-                ctx, value, f"enum {name} value", _value(raw, (*base, "values", i), (*base, i))
-            )
+            _at_value(ctx, raw, value, f"enum {name} value", (*base, "values", i), (*base, i))
         for new, old in enum.renamed_from.items():
-            check_name(ctx, old, f"enum {name} value", _value(raw, (*base, "renamed_from", new)))
+            _at_value(ctx, raw, old, f"enum {name} value", (*base, "renamed_from", new))
     for name, trait in spec.traits.items():
-        check_name(ctx, name, "trait", key(("traits", name)))
+        _at_key(ctx, raw, name, "trait", ("traits", name))
         for column in trait.columns:
-            check_name(ctx, column, "column", key(("traits", name, "columns", column)))
+            _at_key(ctx, raw, column, "column", ("traits", name, "columns", column))
         _indexes(ctx, raw, ("traits", name, "indexes"), trait.indexes)
     for name, table in spec.tables.items():
         base = ("tables", name)
-        check_name(ctx, name, "table", key(base))
-        check_name(ctx, table.schema_, "schema", _value(raw, (*base, "schema")))
-        check_name(ctx, table.renamed_from, "table", _value(raw, (*base, "renamed_from")))
+        _at_key(ctx, raw, name, "table", base)
+        _at_value(ctx, raw, table.schema_, "schema", (*base, "schema"))
+        _at_value(ctx, raw, table.renamed_from, "table", (*base, "renamed_from"))
         for column, col in table.columns.items():
-            check_name(ctx, column, "column", key((*base, "columns", column)))
+            _at_key(ctx, raw, column, "column", (*base, "columns", column))
             at = (*base, "columns", column)
-            check_name(ctx, col.renamed_from, "column", _value(raw, (*at, "renamed_from")))
+            _at_value(ctx, raw, col.renamed_from, "column", (*at, "renamed_from"))
             if col.references is not None:
-                span = _value(raw, (*at, "references", "name"))
-                check_name(ctx, col.references.name, "foreign key", span)
+                _at_value(ctx, raw, col.references.name, "foreign key", (*at, "references", "name"))
         for check in table.checks:
-            check_name(ctx, check, "check constraint", key((*base, "checks", check)))
+            _at_key(ctx, raw, check, "check constraint", (*base, "checks", check))
         for i, fk in enumerate(table.foreign_keys):
-            check_name(ctx, fk.name, "foreign key", _value(raw, (*base, "foreign_keys", i, "name")))
+            _at_value(ctx, raw, fk.name, "foreign key", (*base, "foreign_keys", i, "name"))
         _indexes(ctx, raw, (*base, "indexes"), table.indexes)
         if isinstance(table.partitions, list):
             for i, partition in enumerate(table.partitions):
-                span = _value(raw, (*base, "partitions", i, "name"))
-                check_name(ctx, partition.name, "partition", span)
+                _at_value(ctx, raw, partition.name, "partition", (*base, "partitions", i, "name"))
         if table.rls is not None:
             for policy_name, policy in table.rls.policies.items():
                 where: Path_ = (*base, "rls", "policies", policy_name)
-                check_name(ctx, policy_name, "policy", key(where))
+                _at_key(ctx, raw, policy_name, "policy", where)
                 _roles(ctx, raw, where, policy.roles)
     for kind, what in (("views", "view"), ("materialized_views", "materialized view")):
         for name, view in getattr(spec, kind).items():
-            check_name(ctx, name, what, key((kind, name)))
-            check_name(ctx, view.schema_, "schema", _value(raw, (kind, name, "schema")))
+            _at_key(ctx, raw, name, what, (kind, name))
+            _at_value(ctx, raw, view.schema_, "schema", (kind, name, "schema"))
     for name, matview in spec.materialized_views.items():
         _indexes(ctx, raw, ("materialized_views", name, "indexes"), matview.indexes)
     for name, function in spec.functions.items():
-        check_name(ctx, name, "function", key(("functions", name)))
-        check_name(ctx, function.schema_, "schema", _value(raw, ("functions", name, "schema")))
+        _at_key(ctx, raw, name, "function", ("functions", name))
+        _at_value(ctx, raw, function.schema_, "schema", ("functions", name, "schema"))
     for name in spec.triggers:
-        check_name(ctx, name, "trigger", key(("triggers", name)))
+        _at_key(ctx, raw, name, "trigger", ("triggers", name))
 
 
 def check_names(ctx: Context, documents: Sequence[tuple[RawDoc, DocumentSpec]]) -> None:
