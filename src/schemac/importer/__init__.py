@@ -2,7 +2,9 @@
 
 catalog.py reads the database (the Schema model through verify/introspect.py, plus what the
 spec format cannot say yet); tables.py and objects.py turn model values into what a user would
-write; emit.py writes them as YAML; writer.py makes one file per schema and the warnings.
+write; emit.py writes them as YAML; writer.py makes one file per schema and the warnings;
+baseline.py holds what `--baseline` adds (the refusal, and how each layout's tool records the
+baseline as applied).
 """
 
 from __future__ import annotations
