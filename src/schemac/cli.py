@@ -175,9 +175,10 @@ def build(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "markdown"]),
     default="text",
-    help="Output: SQL with each statement's safety, locks and reversibility, or json.",
+    help="Output: SQL with each statement's safety, locks and reversibility, json, or markdown "
+    "(a pull-request comment).",
 )
 @click.option("--layout", type=click.Choice(["flyway", "golang-migrate", "dbmate"]))
 @click.option(

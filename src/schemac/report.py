@@ -1,12 +1,16 @@
-"""Render diagnostics: compiler-style text, JSON, SARIF 2.1.0 and GitHub workflow annotations.
+"""Render diagnostics: compiler-style text, JSON, SARIF 2.1.0, GitHub workflow annotations and
+GitLab Code Quality.
 
 Rendering is pure except for reading spec lines for the text excerpt (a missing or unreadable
 file just drops the excerpt). Paths are shown as the spans carry them: relative to the working
-directory when the spec lies under it.
+directory when the spec lies under it. The CI formats (sarif, github, gitlab) take the checkout
+root instead when one is given (`checkout_root`): code scanning and Code Quality match paths
+against the repository, which is not the working directory of a project in a subfolder.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -15,11 +19,18 @@ from typing import Any
 from schemac.diagnostics import Diagnostic, Severity, printable
 from schemac.source import Span
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+#: Code Quality severities (info, minor, major, critical, blocker): a lint error (which fails
+#: `check`) is major, a warning minor; an input error (a spec that cannot be compiled at all:
+#: codes E0xx and the resolver's SC108/SC304/SC309) is a blocker, nothing compiles past it
+_GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
+_GITLAB_BLOCKERS = frozenset({"SC108", "SC304", "SC309"})
+#: environment variables that name the repository checkout in CI (GitHub Actions, GitLab CI)
+CHECKOUT_VARIABLES = ("GITHUB_WORKSPACE", "CI_PROJECT_DIR")
 
 
 def choose_format(explicit: str | None, env: Mapping[str, str]) -> str:
@@ -27,6 +38,19 @@ def choose_format(explicit: str | None, env: Mapping[str, str]) -> str:
     if explicit:
         return explicit
     return "github" if env.get("GITHUB_ACTIONS", "").lower() == "true" else "text"
+
+
+def checkout_root(env: Mapping[str, str], cwd: Path) -> Path | None:
+    """The repository checkout CI reports paths against (GITHUB_WORKSPACE, CI_PROJECT_DIR),
+    when the working directory lies inside it; None elsewhere (paths stay as spans carry them)."""
+    for variable in CHECKOUT_VARIABLES:
+        value = env.get(variable)
+        if not value:
+            continue
+        root = Path(value).resolve()
+        if cwd.resolve().is_relative_to(root):
+            return root
+    return None
 
 
 def _title(diagnostic: Diagnostic) -> str:
@@ -120,15 +144,24 @@ def render_json(diagnostics: Iterable[Diagnostic]) -> str:
     return json.dumps([diagnostic_json(d) for d in diagnostics], indent=2, ensure_ascii=False)
 
 
-def _uri(path: str) -> str:
-    """A relative, forward-slash URI as code scanning expects (relative to the checkout)."""
+def _relative(path: str, root: Path | None) -> str | None:
+    """`path` relative to `root` (else to the working directory), forward slashes; None when
+    it lies outside."""
     candidate = Path(path)
-    if candidate.is_absolute():
-        try:
-            candidate = candidate.resolve().relative_to(Path.cwd().resolve())
-        except ValueError:
-            return candidate.as_uri()
-    return candidate.as_posix()
+    if root is None and not candidate.is_absolute():
+        return candidate.as_posix()
+    try:
+        base = (root or Path.cwd()).resolve()
+        return (Path.cwd() / candidate).resolve().relative_to(base).as_posix()
+    except ValueError:
+        return None
+
+
+def _uri(path: str, root: Path | None = None) -> str:
+    """A relative, forward-slash URI as code scanning expects (relative to the checkout), or
+    an absolute file URI for a spec outside it."""
+    relative = _relative(path, root)
+    return relative if relative is not None else (Path.cwd() / path).resolve().as_uri()
 
 
 def _rule_descriptor(code: str, name: str | None) -> dict[str, Any]:
@@ -150,7 +183,7 @@ def _rule_descriptor(code: str, name: str | None) -> dict[str, Any]:
     }
 
 
-def _result(d: Diagnostic, index: int) -> dict[str, Any]:
+def _result(d: Diagnostic, index: int, root: Path | None) -> dict[str, Any]:
     text = d.message + (f"\nhelp: {d.help}" if d.help else "")
     result: dict[str, Any] = {
         "ruleId": d.code,
@@ -162,7 +195,7 @@ def _result(d: Diagnostic, index: int) -> dict[str, Any]:
         result["locations"] = [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(d.span.path)},
+                    "artifactLocation": {"uri": _uri(d.span.path, root)},
                     "region": {"startLine": d.span.line, "startColumn": d.span.col},
                 }
             }
@@ -170,7 +203,9 @@ def _result(d: Diagnostic, index: int) -> dict[str, Any]:
     return result
 
 
-def render_sarif(diagnostics: Iterable[Diagnostic], *, version: str | None = None) -> str:
+def render_sarif(
+    diagnostics: Iterable[Diagnostic], *, version: str | None = None, root: Path | None = None
+) -> str:
     """A SARIF 2.1.0 log with one run: every lint rule's metadata and one result per finding."""
     from schemac import __version__
     from schemac.rules import ALL_RULES
@@ -196,7 +231,7 @@ def render_sarif(diagnostics: Iterable[Diagnostic], *, version: str | None = Non
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(d, index[d.code]) for d in found],
+                "results": [_result(d, index[d.code], root) for d in found],
             }
         ],
     }
@@ -211,14 +246,14 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(diagnostics: Iterable[Diagnostic]) -> str:
+def render_github(diagnostics: Iterable[Diagnostic], *, root: Path | None = None) -> str:
     """GitHub Actions workflow commands: `::error file=..,line=..,col=..,title=..::message`."""
     out = []
     for d in diagnostics:
         props = []
         if d.span is not None:
             props += [
-                f"file={_escape_property(_uri(d.span.path))}",
+                f"file={_escape_property(_uri(d.span.path, root))}",
                 f"line={d.span.line}",
                 f"col={d.span.col}",
             ]
@@ -228,14 +263,55 @@ def render_github(diagnostics: Iterable[Diagnostic]) -> str:
     return "\n".join(out)
 
 
-RENDERERS: dict[str, Callable[[Iterable[Diagnostic]], str]] = {
-    "text": render_text,
-    "json": render_json,
-    "sarif": render_sarif,
-    "github": render_github,
-}
+def _gitlab_severity(d: Diagnostic) -> str:
+    if d.is_error and (d.code.startswith("E") or d.code in _GITLAB_BLOCKERS):
+        return "blocker"
+    return _GITLAB_SEVERITY[d.severity]
 
 
-def render(diagnostics: Iterable[Diagnostic], fmt: str) -> str:
-    """Render in one of FORMATS."""
-    return RENDERERS[fmt](diagnostics)
+def render_gitlab(diagnostics: Iterable[Diagnostic], *, root: Path | None = None) -> str:
+    """A GitLab Code Quality report: a JSON array of Code Climate issues (description,
+    check_name, fingerprint, severity, location.path, location.lines.begin).
+
+    The fingerprint is what GitLab compares between the base and the merge request branch to
+    tell new findings from old ones, so it hashes the rule, the file and the message but not
+    the line: a finding that only moved is not new. Identical findings in one file are told
+    apart by their order.
+    """
+    issues = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for d in diagnostics:
+        # a finding without a place (a configuration problem) is put on the first line of the
+        # checkout, which Code Quality still lists
+        path = "." if d.span is None else (_relative(d.span.path, root) or d.span.path)
+        key = (d.code, path, d.message)
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        identity = "\0".join([*key, str(occurrence)]).encode("utf-8")
+        # the merge request widget shows the description and the place, not check_name
+        description = f"{_title(d)}: {d.message}" + (f" (help: {d.help})" if d.help else "")
+        issues.append(
+            {
+                "type": "issue",
+                "description": description,
+                "check_name": d.code,
+                "fingerprint": hashlib.sha256(identity).hexdigest(),
+                "severity": _gitlab_severity(d),
+                "location": {"path": path, "lines": {"begin": d.span.line if d.span else 1}},
+            }
+        )
+    return json.dumps(issues, indent=2, ensure_ascii=False)
+
+
+def render(diagnostics: Iterable[Diagnostic], fmt: str, *, root: Path | None = None) -> str:
+    """Render in one of FORMATS; `root` is the checkout the CI formats make paths relative to."""
+    if fmt == "text":
+        return render_text(diagnostics)
+    if fmt == "json":
+        return render_json(diagnostics)
+    ci: dict[str, Callable[..., str]] = {
+        "sarif": render_sarif,
+        "github": render_github,
+        "gitlab": render_gitlab,
+    }
+    return ci[fmt](diagnostics, root=root)

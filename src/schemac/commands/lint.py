@@ -16,8 +16,7 @@ from pathlib import Path
 import click
 
 from schemac.diagnostics import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
-
-FORMATS = ("text", "json", "sarif", "github")
+from schemac.report import FORMATS
 
 
 def _split(values: Iterable[str]) -> tuple[str, ...]:
@@ -31,7 +30,8 @@ def _split(values: Iterable[str]) -> tuple[str, ...]:
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
-    help="Output format (default: text; github inside GitHub Actions).",
+    help="Output format (default: text; github inside GitHub Actions). sarif: SARIF 2.1.0 for "
+    "code scanning; gitlab: a GitLab Code Quality report.",
 )
 @click.option("--select", multiple=True, help="Only these rules: codes, names or prefixes (SC2).")
 @click.option("--ignore", multiple=True, help="Skip these rules: codes, names or prefixes.")
@@ -60,7 +60,7 @@ def lint_command(
     from schemac.diagnostics import Severity, has_errors
     from schemac.lint import lint, selector_errors
     from schemac.pipeline import load_schema
-    from schemac.report import choose_format, render, render_text, summary
+    from schemac.report import checkout_root, choose_format, render, render_text, summary
 
     settings = settings_for(config)
     selected, ignored = _split(select), _split(ignore)
@@ -86,7 +86,8 @@ def lint_command(
             click.echo(render_text(findings))
         click.echo(summary(findings))
     elif findings or output_format != "github":
-        click.echo(render(findings, output_format))
+        root = checkout_root(os.environ, Path.cwd())
+        click.echo(render(findings, output_format, root=root))
 
     failing = {Severity.ERROR} | ({Severity.WARNING} if fail_on == "warning" else set())
     sys.exit(EXIT_FINDINGS if any(d.severity in failing for d in findings) else EXIT_OK)
