@@ -328,6 +328,7 @@ AlterAction = Literal[
     "add identity",
     "drop identity",
     "set identity",
+    "drop expression",
 ]
 
 
@@ -385,6 +386,8 @@ class AlterColumn(Change):
         return None
 
     def inverse(self) -> tuple[Change, ...]:
+        if self.action == "drop expression":
+            return (RegenerateColumn(self.table, self.new, self.old, live=self.live),)
         opposite: dict[str, AlterAction] = {
             "set not null": "drop not null",
             "drop not null": "set not null",
@@ -412,6 +415,63 @@ class AlterColumn(Change):
 
     def describe(self) -> str:
         return f"alter column {self.key}: {self.action}"
+
+
+@dataclass(frozen=True)
+class RegenerateColumn(Change):
+    """A stored generated column given another expression, or a plain column made generated:
+    PostgreSQL 15 cannot change a generation expression in place, so the column is dropped and
+    added again in one ALTER TABLE (one rewrite; the column moves to the end of the table)."""
+
+    kind: ClassVar[str] = "regenerate_column"
+    table: Table
+    old: Column
+    new: Column
+
+    @property
+    def key(self) -> str:
+        return f"{self.table.qualified_name}.{self.new.name}"
+
+    @property
+    def safety(self) -> Safety:
+        if not self.live:
+            return "safe"
+        # a plain column's stored values are replaced by computed ones
+        return "rewrites" if self.old.generated is not None else "destructive"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return self._exclusive(self.table.qualified_name, brief=False)
+
+    @property
+    def reversibility(self) -> Reversibility:
+        return "reversible" if self.old.generated is not None else "lossy"
+
+    @property
+    def reason(self) -> str | None:
+        if not self.live:
+            return None
+        if self.old.generated is None:
+            return (
+                "the values the column holds are replaced by computed ones, and the change "
+                "rewrites the table under ACCESS EXCLUSIVE"
+            )
+        return "the column is computed again for every row under ACCESS EXCLUSIVE"
+
+    def inverse(self) -> tuple[Change, ...]:
+        if self.old.generated is None:
+            # DROP EXPRESSION keeps the computed values in a plain column
+            return (AlterColumn(self.table, "drop expression", self.new, self.old, live=self.live),)
+        back: list[Change] = [RegenerateColumn(self.table, self.new, self.old, live=self.live)]
+        if self.old.description:
+            t = self.table
+            back.append(
+                Comment("column", t.schema_name, t.name, self.old.description, sub=self.old.name)
+            )
+        return tuple(back)
+
+    def describe(self) -> str:
+        return f"regenerate column {self.key}"
 
 
 @dataclass(frozen=True)

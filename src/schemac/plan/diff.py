@@ -86,6 +86,8 @@ class Diff:
     _old_of: dict[str, Table] | None = None
     #: qualified (new) table name -> old names of its columns dropped, renamed or retyped
     reshaped_columns: dict[str, set[str]] = field(default_factory=dict)
+    #: qualified table name -> columns dropped and added again (a new generation expression)
+    regenerated_columns: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, bucket: int, *items: c.Change) -> None:
         self.buckets.setdefault(bucket, []).extend(items)

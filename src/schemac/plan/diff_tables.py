@@ -299,7 +299,8 @@ def _alter_table(d: Diff, old: Table, new: Table) -> None:
     _keys(d, old, new, derived, follow)
     _checks(d, old, new, derived)
     _foreign_keys(d, old, new, derived, follow)
-    _indexes(d, old, new, derived, dropped | set(renames), follow)
+    regenerated = d.regenerated_columns.get(new.qualified_name, set())
+    _indexes(d, old, new, derived, dropped | set(renames) | regenerated, follow)
     _partitions(d, old, new, derived)
     _rls(d, old, new, reshaped)
     if old.description != new.description:
@@ -439,14 +440,13 @@ def _alter_column(d: Diff, table: Table, old: Column, new: Column) -> bool:
         _set_not_null(d, table, old, new)
     elif not nullable_before and nullable_after:
         d.add(TABLES, _alter(table, "drop not null", old, new))
-    if not same_expr(old.generated, new.generated):
-        d.problem(
-            f"column {table.name}.{new.name}: a changed generation expression is not planned "
-            "(PostgreSQL 15 cannot alter it in place)",
-            new.span,
-            "add a new generated column under another name and drop the old one in a later "
-            "change, or write the migration by hand (schemac new)",
-        )
+    if not same_expr(old.generated, new.generated) and _regenerate(d, table, old, new):
+        if new.description and new.generated is not None:  # dropped with the column
+            comment = c.Comment(
+                "column", table.schema_name, table.name, new.description, sub=new.name
+            )
+            d.add(COMMENTS, replace(comment, covered=True))
+        return True
     if old.description != new.description:
         d.add(
             COMMENTS,
@@ -460,6 +460,40 @@ def _alter_column(d: Diff, table: Table, old: Column, new: Column) -> bool:
             ),
         )
     return retyped
+
+
+def _regenerate(d: Diff, table: Table, old: Column, new: Column) -> bool:
+    """A generation expression changed, was added or removed: the column is dropped and added
+    again (DROP EXPRESSION when it becomes plain); True when planned, its indexes and the views
+    reading it then built again around it."""
+    held = [
+        con.name
+        for con in (*table.uniques, *table.checks, *table.foreign_keys, table.primary_key)
+        if con is not None and _constrains(con, new.name)
+    ]
+    if held:
+        d.problem(
+            f"column {table.name}.{new.name}: a changed generation expression is not planned "
+            f"while constraints use the column ({', '.join(held)}): PostgreSQL 15 cannot alter "
+            "it in place, and dropping the column would drop them",
+            new.span,
+            "add a new generated column under another name, move the constraints to it, and "
+            "drop the old one in a later change",
+        )
+        return False
+    if new.generated is None:
+        # catalog only, but its down drops and adds the column: the dependents go around it
+        d.add(TABLES, _alter(table, "drop expression", old, new))
+    else:
+        d.add(TABLES, c.RegenerateColumn(table, old, new, live=True, span=new.span))
+    d.regenerated_columns.setdefault(table.qualified_name, set()).add(new.name)
+    return True
+
+
+def _constrains(con: object, column: str) -> bool:
+    if isinstance(con, Check):
+        return con.column == column or mentions(con.expression, [column])
+    return column in getattr(con, "columns", ())
 
 
 def _alter(table: Table, action: c.AlterAction, old: Column, new: Column) -> c.AlterColumn:
@@ -778,7 +812,8 @@ def _indexes(
     partitioned = new.partitioning is not None
     for before, after in pairs:
         seen = _followed(before, follow)
-        if not same_index(seen, after) or _calls(before, d.recreated_functions):
+        rebuilt = _reads(before, d.regenerated_columns.get(new.qualified_name, set()))
+        if not same_index(seen, after) or _calls(before, d.recreated_functions) or rebuilt:
             if partitioned or _reads(before, gone) or _calls(before, d.recreated_functions):
                 removed.append(before)
                 added.append(after)

@@ -66,12 +66,22 @@ def _alter_action(ch: c.AlterColumn) -> str:
         return "SET NOT NULL"
     if ch.action == "drop not null":
         return "DROP NOT NULL"
+    if ch.action == "drop expression":
+        return "DROP EXPRESSION"
     how = "ALWAYS" if new.identity == "always" else "BY DEFAULT"
     if ch.action == "add identity":
         return f"ADD GENERATED {how} AS IDENTITY"
     if ch.action == "drop identity":
         return "DROP IDENTITY IF EXISTS"
     return f"SET GENERATED {how}"
+
+
+def _regenerate_column(ch: c.RegenerateColumn) -> Context:
+    return {
+        "table": qualify(ch.table.schema_name, ch.table.name),
+        "name": quote_ident(ch.old.name),
+        "definition": cl.column(ch.new),
+    }
 
 
 def _alter_column(ch: c.AlterColumn) -> Context:
@@ -199,6 +209,7 @@ ALTER_BUILDERS: dict[str, Callable[[Any], Context]] = {
     c.AddColumn.kind: _add_column,
     c.DropColumn.kind: _drop_column,
     c.AlterColumn.kind: _alter_column,
+    c.RegenerateColumn.kind: _regenerate_column,
     c.SyncIdentity.kind: _sync_identity,
     c.AddConstraint.kind: _add_constraint,
     c.ValidateConstraint.kind: _validate_constraint,
