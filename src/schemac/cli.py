@@ -54,6 +54,11 @@ class LazyGroup(click.Group):
             "import_command",
             "Write specs (one file per schema) from an existing database.",
         ),
+        "diff": (
+            "schemac.commands.drift",
+            "diff_command",
+            "Show how a live database drifts from the specs.",
+        ),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
