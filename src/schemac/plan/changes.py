@@ -1145,6 +1145,7 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     AddColumn,
     DropColumn,
     AlterColumn,
+    RegenerateColumn,
     SyncIdentity,
     AddConstraint,
     AddForeignKey,
