@@ -8,6 +8,8 @@ from schemac.plan import changes as c
 
 ROLE = Enum(name="user_role", values=("owner", "member", "it's", "naïve"))
 NICK = Column(name="nick", type="text", nullable=True, default="'x'")
+#: a stored generated column (nick computed from email): rendered only, nick stays plain
+TOTAL = Column(name="nick", type="text", nullable=True, generated="lower(email)")
 POLICY = Policy(name="tenant_isolation", using="true")
 
 
@@ -45,7 +47,9 @@ def alter_examples(USERS: Table, AUDIT: Table) -> dict[str, list[c.Change]]:
             c.AlterColumn(USERS, "drop not null", ROLE_COL, ROLE_COL),
             c.AlterColumn(USERS, "set not null", ROLE_COL, ROLE_COL, proven=True),
             c.AlterColumn(USERS, "add identity", NICK, NICK),  # rendered only: nick is text
+            c.AlterColumn(USERS, "drop expression", TOTAL, NICK),  # rendered only
         ],
+        "regenerate_column": [c.RegenerateColumn(USERS, NICK, TOTAL, live=True)],
         "sync_identity": [c.SyncIdentity(USERS, "n")],
         "add_constraint": [
             c.AddConstraint(
@@ -101,6 +105,8 @@ NOT_APPLIED = {
     ("alter_column", 0),
     ("alter_column", 1),
     ("alter_column", 6),
+    ("alter_column", 7),
+    ("regenerate_column", 0),
     ("add_constraint", 1),
     ("attach_index", 0),
     ("detach_partition", 1),

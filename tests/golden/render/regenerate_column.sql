@@ -1,0 +1,1 @@
+ALTER TABLE users DROP COLUMN nick, ADD COLUMN nick text GENERATED ALWAYS AS (lower(email)) STORED;
