@@ -452,8 +452,9 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         column = st.sampled_from(seeded_columns)
         doc["seed"] = {
             seeded: {
-                "key": draw(st.lists(column, min_size=1, max_size=2)),
+                "key": draw(st.one_of(st.none(), st.lists(column, min_size=1, max_size=2))),
                 "on_conflict": draw(st.sampled_from(["nothing", "update"])),
+                "update": draw(st.one_of(st.none(), st.lists(column, max_size=2))),
                 "rows": draw(
                     st.lists(st.dictionaries(column, ANY_VALUE, min_size=1), min_size=1, max_size=3)
                 ),
@@ -786,13 +787,18 @@ def sound_documents(draw: st.DrawFn) -> dict[str, Any]:
         for key in draw(st.lists(values["id"], min_size=1, max_size=3, unique=True)):
             chosen = draw(st.lists(columns_, max_size=4, unique=True))
             rows.append({c: draw(values[c]) for c in [*required, *chosen]} | {"id": key})
-        doc["seed"] = {
-            seeded: {
-                "key": ["id"],
-                "on_conflict": draw(st.sampled_from(["nothing", "update"])),
-                "rows": rows,
-            }
+        block: dict[str, Any] = {
+            "key": ["id"],
+            "on_conflict": draw(st.sampled_from(["nothing", "update"])),
+            "rows": rows,
         }
+        written = sorted({c for row in rows for c in row} - {"id"})
+        if draw(st.integers(0, 3)) == 0:
+            block = {"rows": rows}  # no key: ON CONFLICT DO NOTHING
+        elif written and draw(st.booleans()):
+            del block["on_conflict"]
+            block["update"] = draw(st.lists(st.sampled_from(written), max_size=2, unique=True))
+        doc["seed"] = {seeded: block}
     return doc
 
 

@@ -116,8 +116,15 @@ def directory_problems(directory: Path, layout: Layout, schema: Schema, build: s
     elif not history and not same_schema(previous.schema, schema):
         from schemac.plan.diff import diff
 
-        pending, _ = diff(previous.schema, schema)
-        listed = "; ".join(ch.describe() for ch in pending[:5])
+        pending, unplanned = diff(previous.schema, schema)
+        listed = "; ".join(
+            [*(ch.describe() for ch in pending[:5]), *(p.message for p in unplanned)]
+        )
         more = f" and {len(pending) - 5} more" if len(pending) > 5 else ""
-        problems.append(f"the specs have changes no migration holds ({listed}{more}): {rebuild}")
+        # no change at all (a bound spelled with its offset, a seed's conflict policy): build
+        # says "nothing to do" and writes nothing, so there is nothing to commit either
+        if pending or unplanned:
+            problems.append(
+                f"the specs have changes no migration holds ({listed}{more}): {rebuild}"
+            )
     return problems

@@ -16,8 +16,10 @@ from typing import Any
 from schemac.config import Settings
 from schemac.model.schema import (
     Column,
+    Database,
     Document,
     Enum,
+    Extension,
     ForeignKey,
     Function,
     Index,
@@ -284,6 +286,9 @@ def build_schema(data: dict[str, Any], settings: Settings | None = None) -> Sche
         Function(name=name, returns="trigger", body=body, span=span(f"function.{name}"))
         for name, body in (data.get("functions") or {}).items()
     ]
+    extensions = [
+        Extension(name=name, span=span(f"extension.{name}")) for name in data.get("extensions", ())
+    ]
     documents = [
         Document(
             path=doc["path"],
@@ -294,7 +299,9 @@ def build_schema(data: dict[str, Any], settings: Settings | None = None) -> Sche
         for doc in data.get("documents", ())
     ]
     return Schema(
+        database=Database(**data.get("database", {})),
         documents=tuple(documents),
+        extensions=tuple(extensions),
         enums=tuple(enums),
         functions=tuple(functions),
         tables=tuple(tables),

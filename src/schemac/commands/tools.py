@@ -15,7 +15,6 @@ title: Identity
 owner: your-team
 status: draft
 database: {engine: postgresql, version: 16}
-extensions: [pgcrypto]
 
 enums:
   user_role:

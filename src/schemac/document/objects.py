@@ -117,15 +117,25 @@ def seed_section(page: Page) -> list[Block]:
         blocks += _seed_blocks(seed)
     if not blocks:
         return []
+    on = "on the key" if all(s.key for s in page.schema.seeds) else "on the key, if any"
     intro = (
-        "Rows the migrations insert, idempotently (`INSERT ... ON CONFLICT` on the key): "
+        f"Rows the migrations insert, idempotently (`INSERT ... ON CONFLICT` {on}): "
         "running them again changes nothing."
     )
     return [["## Seed data"], [intro], *blocks]
 
 
 def _seed_blocks(seed: SeedTable) -> list[Block]:
-    existing = "updated" if seed.on_conflict == "update" else "kept as it is"
+    if not seed.key:
+        policy = "No key: a row that conflicts with a unique constraint is skipped."
+    elif seed.on_conflict == "update" and seed.update is not None:
+        policy = (
+            f"Key: ({codes(seed.key, cell=False)}); a row whose key exists takes "
+            f"{codes(seed.update, cell=False)} from the seed."
+        )
+    else:
+        existing = "updated" if seed.on_conflict == "update" else "kept as it is"
+        policy = f"Key: ({codes(seed.key, cell=False)}); a row whose key exists is {existing}."
     columns: list[str] = []
     for row in seed.rows:
         columns += [name for name, _ in row if name not in columns]
@@ -135,6 +145,6 @@ def _seed_blocks(seed: SeedTable) -> list[Block]:
         rows.append([code(values.get(name, "")) for name in columns])
     return [
         [f"### {code(display_name(seed.table_schema, seed.table), cell=False)}"],
-        [f"Key: ({codes(seed.key, cell=False)}); a row whose key exists is {existing}."],
+        [policy],
         table([code(name) for name in columns], rows),
     ]

@@ -9,7 +9,8 @@ or function) still shows while a spelling difference does not.
 
 View bodies are rewritten far more (`*` expanded, columns qualified); verify/canonical.py lets the
 server itself produce the canonical form of a spec query. Partition bounds are compared with
-`same_literal` (see its docstring for why dates are compared as wall-clock values).
+`same_literals` (see literal_value: a timestamptz bound is an instant, other dates wall-clock
+values).
 
 This module is the one notion of "the same expression" shared by the planner (snapshot versus
 specs), verification (catalog versus specs) and drift detection.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -294,14 +295,62 @@ def _unquote_ident(text: str) -> str:
 # --- partition bound literals -------------------------------------------------------------------
 
 
-def literal_value(literal: str) -> str | datetime | date | Decimal:
+def utc_literal(literal: str) -> str:
+    """A bound of a `timestamptz` partition key with its UTC offset written out.
+
+    PostgreSQL reads a timestamptz literal without an offset in the session's TimeZone, so
+    `FROM ('2024-01-01')` would put the bound at another instant for every deployment whose
+    session zone differs; schemac means UTC. A quoted ISO date or date-time without an offset
+    (`'2024-01-01'`, `'2024-01-01 10:30'`) becomes `'2024-01-01 00:00:00+00'`; a literal with an
+    offset or a zone, MINVALUE/MAXVALUE and any other spelling are left as they are.
+    """
+    text = literal.strip()
+    if len(text) < 2 or text[0] != "'" or text[-1] != "'":
+        return literal
+    inner = text[1:-1]
+    if "'" in inner or not re.match(r"^\d{4}-\d{2}-\d{2}", inner):
+        return literal
+    try:
+        moment = datetime.fromisoformat(inner)
+    except ValueError:
+        return literal
+    if moment.tzinfo is not None:
+        return literal
+    return f"'{moment.isoformat(sep=' ')}+00'"
+
+
+def zoned_keys(table: Any) -> tuple[bool, ...]:
+    """Per partition key of `table` (a model Table): whether it is a `timestamptz` column, whose
+    bounds render with a UTC offset (utc_literal) and compare as instants."""
+    if table.partitioning is None:
+        return ()
+    types = {column.name: column.type for column in table.columns}
+    return tuple(_zoned_type(types.get(key)) for key in table.partitioning.keys)
+
+
+@lru_cache(maxsize=256)
+def _zoned_type(text: str | None) -> bool:
+    from schemac.model.types import parse_type
+
+    if text is None:
+        return False
+    try:
+        ref = parse_type(text)
+    except TypeSyntaxError:
+        return False
+    return ref.base == "timestamptz" and ref.array_dims == 0 and ref.schema is None
+
+
+def literal_value(literal: str, zoned: bool = False) -> str | datetime | date | Decimal:
     """A partition bound literal as a comparable value.
 
-    `'2026-01-01'` (spec) and `'2026-01-01 00:00:00+00'` (PostgreSQL, timestamptz key) name the
-    same bound: PostgreSQL read the spec literal in the session time zone and prints it back in the
-    same zone, so both are compared as wall-clock times in that zone (the offset is dropped). A
-    number compares by value (`'10'` == `10`), MINVALUE/MAXVALUE case-insensitively, anything else
-    as its unquoted text.
+    For a `timestamptz` key (`zoned`) a bound is an instant: a literal with an offset is taken
+    to UTC, one without is UTC already (schemac renders it with `+00`, see utc_literal), so
+    `'2026-01-01'` (spec), `'2026-01-01 00:00:00+00'` (PostgreSQL in a UTC session) and
+    `'2025-12-31 19:00:00-05'` (the same bound printed in America/New_York) are the same bound.
+    For other keys PostgreSQL ignores an offset (`timestamp`, `date`), so it is dropped and the
+    wall-clock values compare. A number compares by value (`'10'` == `10`), MINVALUE/MAXVALUE
+    case-insensitively, anything else as its unquoted text.
     """
     text = literal.strip()
     if text.upper() in ("MINVALUE", "MAXVALUE"):
@@ -318,18 +367,33 @@ def literal_value(literal: str) -> str | datetime | date | Decimal:
             moment = datetime.fromisoformat(text)
         except ValueError:
             return text
+        if zoned and moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
         return moment.replace(tzinfo=None)
     return text
 
 
-def same_literals(a: Sequence[str] | None, b: Sequence[str] | None) -> bool:
+def same_literals(
+    a: Sequence[str] | None, b: Sequence[str] | None, zoned: Sequence[bool] = ()
+) -> bool:
+    """Range bounds (one literal per partition key; `zoned` as zoned_keys gives it)."""
     if a is None or b is None:
         return a is None and b is None
-    return [literal_value(x) for x in a] == [literal_value(y) for y in b]
+    if len(a) != len(b):
+        return False
+    flags = [i < len(zoned) and zoned[i] for i in range(len(a))]
+    return all(
+        literal_value(x, z) == literal_value(y, z) for x, y, z in zip(a, b, flags, strict=True)
+    )
 
 
-def same_literal_sets(a: Sequence[str] | None, b: Sequence[str] | None) -> bool:
-    """List partition values: order is irrelevant to PostgreSQL."""
+def same_literal_sets(
+    a: Sequence[str] | None, b: Sequence[str] | None, zoned: Sequence[bool] = ()
+) -> bool:
+    """List partition values: order is irrelevant to PostgreSQL (one key: `zoned[0]`)."""
     if a is None or b is None:
         return a is None and b is None
-    return sorted(map(str, map(literal_value, a))) == sorted(map(str, map(literal_value, b)))
+    z = bool(zoned) and zoned[0]
+    return sorted(str(literal_value(x, z)) for x in a) == sorted(
+        str(literal_value(y, z)) for y in b
+    )

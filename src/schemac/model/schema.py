@@ -272,12 +272,18 @@ class Trigger(Node):
 
 
 class SeedTable(Node):
-    """Seed rows of one table: INSERT ... ON CONFLICT (key) DO NOTHING|UPDATE."""
+    """Seed rows of one table: INSERT ... ON CONFLICT [(key)] DO NOTHING|UPDATE."""
 
     table_schema: str = "public"
     table: str
-    key: tuple[str, ...]
+    #: the ON CONFLICT target; () for none: ON CONFLICT DO NOTHING skips a row conflicting with
+    #: any unique constraint, and a row is identified by the values it sets
+    key: tuple[str, ...] = ()
     on_conflict: Literal["nothing", "update"] = "nothing"
+    #: with on_conflict update: the columns DO UPDATE SET takes from the seed row, None for
+    #: every column the rows set outside the key (left out of snapshots when None, so that
+    #: snapshots written before the field read the same)
+    update: tuple[str, ...] | None = Field(default=None, exclude_if=lambda value: value is None)
     #: each row maps column -> SQL literal (already rendered)
     rows: tuple[tuple[tuple[str, str], ...], ...]
     span: Span | None = _span()
@@ -285,9 +291,12 @@ class SeedTable(Node):
 
 class Database(Node):
     engine: Literal["postgresql"] = "postgresql"
+    #: target major version: config `postgres_version`, else the spec's, else 16
     version: int = 16
     timezone: str | None = None
     encoding: str | None = None
+    #: where the specs wrote `database.version` (None when they did not)
+    span: Span | None = _span()
 
 
 class Document(Node):

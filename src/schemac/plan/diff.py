@@ -588,9 +588,16 @@ def _seeds(d: Diff) -> None:
         _seed_rows(d, before, seed, types)
 
 
-def _row_key(seed: SeedTable, row: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+#: a seed row: (column, SQL literal) pairs
+Row = tuple[tuple[str, str], ...]
+
+
+def _row_key(seed: SeedTable, row: Row) -> Row:
+    """What tells a seed row apart: its key values, or without a key every value it sets."""
+    if not seed.key:
+        return tuple(sorted(row))
     values = dict(row)
-    return tuple(values.get(k, "") for k in seed.key)
+    return tuple((k, values.get(k, "")) for k in seed.key)
 
 
 def _seed_rows(d: Diff, old: SeedTable, new: SeedTable, types: tuple[tuple[str, str], ...]) -> None:
@@ -599,17 +606,19 @@ def _seed_rows(d: Diff, old: SeedTable, new: SeedTable, types: tuple[tuple[str, 
     before = {_row_key(old, r): r for r in old.rows}
     after = {_row_key(new, r): r for r in new.rows}
     added = tuple(r for k, r in after.items() if k not in before)
-    changed = tuple(r for k, r in after.items() if k in before and dict(before[k]) != dict(r))
     removed = tuple(r for k, r in before.items() if k not in after)
     if removed:
         gone = old.model_copy(update={"rows": removed})
         d.add(SEEDS, c.DeleteSeed(gone, types, restore=True, live=True, span=new.span))
-    if changed:
-        upsert = new.model_copy(update={"rows": changed, "on_conflict": "update"})
+    for columns, rows in _changed_rows(before, after).items():
+        # exactly the columns whose values changed, whatever `update` says: an earlier
+        # migration wrote the row, and a fresh build writes the new values
+        upsert = new.model_copy(update={"rows": rows, "on_conflict": "update", "update": columns})
         previous = old.model_copy(
             update={
-                "rows": tuple(before[_row_key(new, r)] for r in changed),
+                "rows": tuple(before[_row_key(new, r)] for r in rows),
                 "on_conflict": "update",
+                "update": columns,
             }
         )
         d.add(SEEDS, c.InsertSeed(upsert, types, previous, live=True, span=new.span))
@@ -618,3 +627,20 @@ def _seed_rows(d: Diff, old: SeedTable, new: SeedTable, types: tuple[tuple[str, 
             SEEDS,
             c.InsertSeed(new.model_copy(update={"rows": added}), types, live=True, span=new.span),
         )
+
+
+def _changed_rows(
+    before: dict[Row, Row], after: dict[Row, Row]
+) -> dict[tuple[str, ...], tuple[Row, ...]]:
+    """The rows of `after` whose values changed, by the columns that changed (in the order the
+    rows name them: new values first, then columns a row no longer sets)."""
+    groups: dict[tuple[str, ...], list[Row]] = {}
+    for k, row in after.items():
+        if k not in before:
+            continue
+        now, then = dict(row), dict(before[k])
+        names = [*now, *(col for col in then if col not in now)]
+        changed = tuple(col for col in names if now.get(col) != then.get(col))
+        if changed:
+            groups.setdefault(changed, []).append(row)
+    return {columns: tuple(rows) for columns, rows in groups.items()}

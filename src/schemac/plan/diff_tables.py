@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
-from schemac.model.canonical import same_expr, same_literal_sets, same_literals
+from schemac.model.canonical import same_expr, same_literal_sets, same_literals, zoned_keys
 from schemac.model.names import MAX_IDENTIFIER_BYTES, identifier_too_long
 from schemac.model.schema import (
     Check,
@@ -923,12 +923,12 @@ def _drop_index(table: Table, index: Index, *, concurrently: bool) -> c.Drop:
 # --- partitions, row-level security -----------------------------------------------------------
 
 
-def _same_bound(a: Partition, b: Partition) -> bool:
+def _same_bound(a: Partition, b: Partition, zoned: tuple[bool, ...] = ()) -> bool:
     return (
         a.default == b.default
-        and same_literals(a.range_from, b.range_from)
-        and same_literals(a.range_to, b.range_to)
-        and same_literal_sets(a.values, b.values)
+        and same_literals(a.range_from, b.range_from, zoned)
+        and same_literals(a.range_to, b.range_to, zoned)
+        and same_literal_sets(a.values, b.values, zoned)
         and (a.modulus, a.remainder) == (b.modulus, b.remainder)
     )
 
@@ -947,8 +947,9 @@ def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) 
     pairs, added, removed = pair(
         old.partitions, new.partitions, lambda p: p.name, _no_rename, derived
     )
+    zoned = zoned_keys(new)
     for was, part in pairs:
-        if not _same_bound(was, part):
+        if not _same_bound(was, part, zoned):
             d.problem(
                 f"partition {part.name} of {new.name}: a changed bound is not planned",
                 part.span,

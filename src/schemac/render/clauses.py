@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from schemac.model import fragments
+from schemac.model.canonical import utc_literal
 from schemac.model.names import MIGRATION_DIRECTIVE, escape_char, qualify, quote_ident
 from schemac.model.schema import Column, ForeignKey, Index, IndexPart, Partition, SeedTable, Table
 from schemac.model.types import sql_type
@@ -112,19 +113,29 @@ def literals(values: Sequence[str]) -> str:
     return ", ".join(fragment(v, "literal") for v in values)
 
 
-def partition_bound(partition: Partition) -> str:
+def partition_bound(partition: Partition, zoned: Sequence[bool] = ()) -> str:
+    """The FOR VALUES clause; a bound of a `timestamptz` key (`zoned`, per key as
+    canonical.zoned_keys gives it) is written with its UTC offset, so that no session TimeZone
+    moves it."""
     if partition.default:
         return "DEFAULT"
     if partition.values is not None:
-        return f"FOR VALUES IN ({literals(partition.values)})"
+        values = partition.values
+        if zoned and zoned[0]:
+            values = tuple(utc_literal(v) for v in values)
+        return f"FOR VALUES IN ({literals(values)})"
     if partition.modulus is not None and partition.remainder is not None:
         return f"FOR VALUES WITH (MODULUS {partition.modulus}, REMAINDER {partition.remainder})"
     if partition.range_from is not None and partition.range_to is not None:
         return (
-            f"FOR VALUES FROM ({literals(partition.range_from)}) "
-            f"TO ({literals(partition.range_to)})"
+            f"FOR VALUES FROM ({literals(_in_utc(partition.range_from, zoned))}) "
+            f"TO ({literals(_in_utc(partition.range_to, zoned))})"
         )
     raise ValueError(f"partition {partition.name} has no bound")
+
+
+def _in_utc(bound: Sequence[str], zoned: Sequence[bool]) -> tuple[str, ...]:
+    return tuple(utc_literal(v) if i < len(zoned) and zoned[i] else v for i, v in enumerate(bound))
 
 
 def index_part(part: IndexPart) -> str:
@@ -179,6 +190,52 @@ def seed_columns(seed: SeedTable) -> list[str]:
     for row in seed.rows:
         names.extend(col for col, _ in row if col not in names)
     return names
+
+
+def seed_conflict(seed: SeedTable, columns: Sequence[str]) -> str:
+    """What follows ON CONFLICT: `(key) DO UPDATE SET c = EXCLUDED.c, ...` or `[(key)] DO
+    NOTHING` (no key: a row conflicting with any unique constraint is skipped)."""
+    target = f"({idents(seed.key)}) " if seed.key else ""
+    updates: Sequence[str] = ()
+    if seed.on_conflict == "update" and seed.key:
+        updates = (
+            seed.update
+            if seed.update is not None
+            else [col for col in columns if col not in seed.key]
+        )
+    if not updates:
+        return f"{target}DO NOTHING"
+    sets = ", ".join(f"{quote_ident(col)} = EXCLUDED.{quote_ident(col)}" for col in updates)
+    return f"{target}DO UPDATE SET {sets}"
+
+
+#: types without an equality operator (or whose `=` compares areas): a seed row's cell is
+#: matched by its text output
+_NO_EQUALITY = frozenset(
+    {"json", "xml", "point", "line", "lseg", "box", "path", "polygon", "circle"}
+)
+
+
+def seed_match(seed: SeedTable, column_types: dict[str, str]) -> str:
+    """The WHERE condition of the seed's rows: by key, or without one by every value a row sets
+    (a NULL cell as IS NULL, since NULL = NULL is not true)."""
+    if seed.key:
+        keys = ", ".join(row([dict(r)[col] for col in seed.key]) for r in seed.rows)
+        return f"({idents(seed.key)}) IN ({keys})"
+    matches = []
+    for cells in seed.rows:
+        terms = []
+        for column, value in cells:
+            name, type_ = quote_ident(column), column_types.get(column, "")
+            if value == "NULL":
+                terms.append(f"{name} IS NULL")
+            elif type_ in _NO_EQUALITY:
+                literal = fragment(value, "literal")
+                terms.append(f"{name}::text = CAST({literal} AS {sql_type(type_)})::text")
+            else:
+                terms.append(f"{name} = {fragment(value, 'literal')}")
+        matches.append("(" + " AND ".join(terms) + ")")
+    return " OR ".join(matches)
 
 
 def function_signature(arguments: str) -> str:

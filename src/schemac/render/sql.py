@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from schemac.model import fragments
+from schemac.model.canonical import zoned_keys
 from schemac.model.names import qualify, quote_ident, quote_literal, search_path
 from schemac.plan import changes as c
 from schemac.render import clauses as cl
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from schemac.config import Settings
+    from schemac.model.schema import Function
 
 Context = dict[str, str]
 Direction = Literal["up", "down"]
@@ -70,6 +72,13 @@ def _dollar_tag(body: str) -> str:
     return tag
 
 
+def _returns_trigger(fn: Function) -> bool:
+    """A trigger function is written CREATE OR REPLACE even where it is new, as the schema
+    standard writes updated_at_trigger(): it holds no data, and running its definition again
+    (a helper the migrations of several projects define) replaces it with the same code."""
+    return fn.returns.strip().lower() == "trigger"
+
+
 def _create_function(ch: c.CreateFunction) -> Context:
     fn = ch.function
     attributes = ""
@@ -86,8 +95,9 @@ def _create_function(ch: c.CreateFunction) -> Context:
     ):
         if problem is not None:
             raise UnsafeFragment(what, text, problem)
+    replace = ch.replace_of is not None or _returns_trigger(fn)
     return {
-        "or_replace": "OR REPLACE " if ch.replace_of is not None else "",
+        "or_replace": "OR REPLACE " if replace else "",
         "name": qualify(fn.schema_name, fn.name),
         "arguments": fn.arguments,
         "returns": fn.returns,
@@ -111,7 +121,7 @@ def _create_partition(ch: c.CreatePartition) -> Context:
     return {
         "name": qualify(ch.table.schema_name, ch.partition.name),
         "parent": qualify(ch.table.schema_name, ch.table.name),
-        "bound": cl.partition_bound(ch.partition),
+        "bound": cl.partition_bound(ch.partition, zoned_keys(ch.table)),
     }
 
 
@@ -221,31 +231,19 @@ def _insert_seed(ch: c.InsertSeed) -> Context:
         # a column a row leaves out takes its default, as it would in a one-row INSERT
         values = dict(row)
         rows.append("    " + cl.row([values.get(col, "DEFAULT") for col in columns]))
-    updates = [col for col in columns if col not in seed.key]
-    if seed.on_conflict == "update" and updates:
-        sets = ", ".join(f"{quote_ident(col)} = EXCLUDED.{quote_ident(col)}" for col in updates)
-        action = f"DO UPDATE SET {sets}"
-    else:
-        action = "DO NOTHING"
     return {
         "table": qualify(seed.table_schema, seed.table),
         "columns": cl.idents(columns),
         "rows": ",\n".join(rows),
-        "key": cl.idents(seed.key),
-        "action": action,
+        "conflict": cl.seed_conflict(seed, columns),
     }
 
 
 def _delete_seed(ch: c.DeleteSeed) -> Context:
     seed = ch.seed
-    keys = []
-    for row in seed.rows:
-        values = dict(row)
-        keys.append(cl.row([values[col] for col in seed.key]))
     return {
         "table": qualify(seed.table_schema, seed.table),
-        "key": cl.idents(seed.key),
-        "rows": ", ".join(keys),
+        "condition": cl.seed_match(seed, dict(ch.column_types)),
     }
 
 

@@ -172,6 +172,7 @@ def _database(
     ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]], settings: Settings
 ) -> Database:
     found: DatabaseSpec | None = None
+    declared: Span | None = None
     for raw, spec in documents:
         if spec.database is None:
             continue
@@ -184,6 +185,8 @@ def _database(
             )
             continue
         found = spec.database
+        if "version" in found.model_fields_set:
+            declared = raw.spans.value(("database", "version"))
         if spec.database.engine.lower() not in _SUPPORTED_ENGINES:
             ctx.error(
                 "E041",
@@ -196,6 +199,7 @@ def _database(
         version=version,
         timezone=found.timezone if found else None,
         encoding=found.encoding if found else None,
+        span=declared,
     )
 
 

@@ -1,19 +1,19 @@
 """Seed rows PostgreSQL refuses (or silently drops) when the INSERT runs.
 
-A seed is one `INSERT ... VALUES (...), (...) ON CONFLICT (key) DO NOTHING|UPDATE` per table;
+A seed is one `INSERT ... VALUES (...), (...) ON CONFLICT [(key)] DO NOTHING|UPDATE` per table;
 a column a row leaves out takes its DEFAULT. Values are judged by resolve/values.py, which claims
 only what is certain. Seeds are small next to the schema, so rows are walked one by one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from schemac.load.loader import RawDoc
 from schemac.model.schema import Column, Table, Trigger
-from schemac.resolve import value_order, values
+from schemac.resolve import expressions, value_order, values
 from schemac.resolve.check_tables import SERIAL_TYPES
 from schemac.resolve.context import Context, Located
 from schemac.source import Span
@@ -58,7 +58,7 @@ def check_seeds(
                 continue  # SC309
             table = tables[draft.qualified_name]
             columns = {c.name: c for c in table.columns}
-            if any(k not in columns for k in block.key):
+            if any(k not in columns for k in (*(block.key or ()), *(block.update or ()))):
                 continue  # E035
             types = {
                 c.name: values.ValueType(c.type, "")
@@ -77,6 +77,7 @@ def check_seeds(
     for seed in seeds:
         _check_rows(ctx, seed, seed.table.qualified_name in filled_by_triggers)
         _check_arbiter(ctx, seed)
+        _check_update(ctx, seed)
         _check_duplicates(ctx, seed)
     # a fresh database gets rows from the seed INSERTs and from the triggers they fire: the
     # audited trait's (into audit_logs) and the user's, which may write anywhere
@@ -168,7 +169,10 @@ def _unique_sets(table: Table) -> list[tuple[str, tuple[str, ...]]]:
 
 def _check_arbiter(ctx: Context, seed: _Seed) -> None:
     """ON CONFLICT (key) needs a unique index over exactly those columns: there is no unique
-    or exclusion constraint matching the ON CONFLICT specification."""
+    or exclusion constraint matching the ON CONFLICT specification. Without a key, any
+    unique constraint is the arbiter of DO NOTHING."""
+    if seed.spec.key is None:
+        return
     wanted = set(seed.spec.key)
     if any(set(cols) == wanted for _, cols in _unique_sets(seed.table)):
         return
@@ -181,11 +185,11 @@ def _check_arbiter(ctx: Context, seed: _Seed) -> None:
     )
 
 
-def _key_hint(table: Table) -> str:
+def _key_hint(table: Table, verb: str = "use") -> str:
     sets = [cols for _, cols in _unique_sets(table)]
     if not sets:
         return f"declare a primary key or a unique constraint on {table.name}"
-    return "use " + " or ".join(f"key: [{', '.join(cols)}]" for cols in sets)
+    return f"{verb} " + " or ".join(f"key: [{', '.join(cols)}]" for cols in sets)
 
 
 def _check_duplicates(ctx: Context, seed: _Seed) -> None:
@@ -204,10 +208,10 @@ def _check_duplicates(ctx: Context, seed: _Seed) -> None:
                 continue
             reported.add(i)
             shown = ", ".join(f"{c} = {seed.spec.rows[i][c]!r}" for c in cols)
-            arbiter = set(cols) == set(seed.spec.key)
+            arbiter = seed.spec.key is None or set(cols) == set(seed.spec.key)
             effect = (
                 "ON CONFLICT DO NOTHING would silently drop it"
-                if arbiter and seed.spec.on_conflict == "nothing"
+                if arbiter and seed.spec.conflict_action() == "nothing"
                 else "the INSERT would fail"
             )
             ctx.error(
@@ -217,6 +221,75 @@ def _check_duplicates(ctx: Context, seed: _Seed) -> None:
                 seed.cell(i, cols[0]),
                 "remove one of the rows, or change its key",
             )
+    if seed.spec.key is None:
+        _check_same_rows(ctx, seed, reported)
+
+
+def _check_same_rows(ctx: Context, seed: _Seed, reported: set[int]) -> None:
+    """Without a key a row is told apart by the values it sets (the planner deletes a removed
+    row by them): two rows setting the same values are one row written twice."""
+    first: dict[frozenset[tuple[str, Hashable]], int] = {}
+    for i, row in enumerate(seed.spec.rows):
+        keys = seed.keys[i]
+        cells = frozenset(
+            (c, keys[c] if c in keys else expressions.literal(v)) for c, v in row.items()
+        )
+        if i in reported or cells not in first:
+            first.setdefault(cells, i)
+            continue
+        ctx.error(
+            "E082",
+            f"seed {seed.table.name}: row {i + 1} sets the same values as row {first[cells] + 1}; "
+            "a seed without a key tells its rows apart by their values",
+            seed.row(i),
+            "remove one of the rows",
+        )
+
+
+def _check_update(ctx: Context, seed: _Seed) -> None:
+    """What DO UPDATE cannot do, or would do other than the spec says.
+
+    ON CONFLICT DO UPDATE requires inference specification or constraint name (no key);
+    `update: [...]` beside `on_conflict: nothing` (or `update: []` beside `on_conflict:
+    update`) says two things; a key column never changes (its row is found by it); a column
+    no row sets would be reset to its default (EXCLUDED holds the DEFAULT); multiple
+    assignments to same column."""
+    spec, table = seed.spec, seed.table.name
+    explicit = "on_conflict" in spec.model_fields_set
+    if spec.update is not None and explicit and spec.on_conflict != spec.conflict_action():
+        said = f"update: [{', '.join(spec.update)}]"
+        ctx.error(
+            "E086",
+            f"seed {table}: on_conflict: {spec.on_conflict} contradicts {said}",
+            seed.where.span("on_conflict"),
+            "leave on_conflict out: update: [columns] upserts them, update: [] keeps existing "
+            "rows as they are",
+        )
+        return
+    if spec.conflict_action() == "update" and spec.key is None:
+        ctx.error(
+            "E086",
+            f"seed {table}: updating existing rows needs a key (ON CONFLICT DO UPDATE names the "
+            "unique constraint that finds the row)",
+            seed.where.span("update" if spec.update else "on_conflict"),
+            _key_hint(seed.table, "add"),
+        )
+        return
+    key = set(spec.key or ())
+    written = {column for row in spec.rows for column in row}
+    seen: set[str] = set()
+    for i, column in enumerate(spec.update or ()):
+        problem, fix = None, f"leave {column} out of update"
+        if column in seen:
+            problem = f"names {column} twice"
+        elif column in key:
+            problem = f"names key column {column}, which finds the row and never changes"
+        elif column not in written:
+            problem = f"names {column}, which no row sets: the upsert would reset it to its default"
+            fix = f"set {column} in the rows, or leave it out of update"
+        seen.add(column)
+        if problem is not None:
+            ctx.error("E087", f"seed {table}: update {problem}", seed.where.span("update", i), fix)
 
 
 def _check_references(ctx: Context, seeds: list[_Seed], audited: bool) -> None:

@@ -15,6 +15,8 @@ Codes (E080-E119):
 | E083 | seed row references a key no seed row of the referenced table holds |
 | E084 | seed key is not a primary key or unique constraint (ON CONFLICT has no arbiter) |
 | E085 | seed row sets a generated or identity-always column |
+| E086 | seed update of existing rows without a key, or `update` contradicting `on_conflict` |
+| E087 | seed `update` naming a key column, a column no row sets, or a column twice |
 | E090 | range partition with from >= to |
 | E091 | partitions overlap (range, list or hash) |
 | E092 | partition bound that does not fit the partition key (type, arity, MINVALUE order) |

@@ -358,7 +358,7 @@ def resolve_seed(
         return None
     table = tables[draft.qualified_name]
     types = {c.name: c.type for c in table.columns}
-    for key in spec.key:
+    for key in spec.key or ():
         if key not in types:
             ctx.error(
                 "E035",
@@ -367,6 +367,16 @@ def resolve_seed(
                 suggestion(key, types),
             )
             return None
+    unknown = [(i, c) for i, c in enumerate(spec.update or ()) if c not in types]
+    for i, column in unknown:
+        ctx.error(
+            "E035",
+            f"seed {table.name}: update names column '{column}', which does not exist",
+            where.span("update", i),
+            suggestion(column, types) or f"columns: {', '.join(types)}",
+        )
+    if unknown:
+        return None
     rows: list[tuple[tuple[str, str], ...]] = []
     for i, row in enumerate(spec.rows):
         rendered: list[tuple[str, str]] = []
@@ -389,20 +399,29 @@ def resolve_seed(
                     suggestion(str(value), allowed) or f"values: {', '.join(allowed)}",
                 )
             rendered.append((column, expressions.literal(value)))
-        missing = [k for k in spec.key if k not in row]
-        if missing:
+        if not row:
+            ctx.error(
+                "E039",
+                f"seed {table.name}: row {i + 1} sets no column, so nothing tells it apart",
+                where.span("rows", i),
+                "give the row its values (at least its key), or remove it",
+            )
+        missing = [k for k in spec.key or () if k not in row]
+        if missing and row:
             ctx.error(
                 "E039",
                 f"seed {table.name}: row {i + 1} lacks key column(s) {', '.join(missing)}",
                 where.span("rows", i),
             )
         rows.append(tuple(rendered))
+    action = spec.conflict_action()
     return construct(
         SeedTable,
         table_schema=table.schema_name,
         table=table.name,
-        key=tuple(spec.key),
-        on_conflict=spec.on_conflict,
+        key=tuple(spec.key or ()),
+        on_conflict=action,
+        update=tuple(spec.update) if action == "update" and spec.update else None,
         rows=tuple(rows),
         span=where.key_span(),
     )

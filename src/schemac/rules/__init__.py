@@ -31,6 +31,7 @@ from schemac.rules.structure import (
     soft_delete_unique,
     standard_columns,
     unindexed_foreign_key,
+    unneeded_pgcrypto,
     updated_at_trigger,
 )
 from schemac.rules.tenancy import plaintext_secret, tenant_column, tenant_rls
@@ -74,6 +75,7 @@ ALL_RULES: tuple[Rule, ...] = (
     described.RULE,
     redundant_index.RULE,
     dangling_reference.RULE,
+    unneeded_pgcrypto.RULE,
     tenant_column.RULE,
     tenant_rls.RULE,
     plaintext_secret.RULE,

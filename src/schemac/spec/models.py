@@ -272,9 +272,23 @@ class TriggerSpec(SpecModel):
 
 
 class SeedSpec(SpecModel):
-    key: list[str] = Field(min_length=1)
+    """Seed rows of one table: `INSERT ... ON CONFLICT [(key)] DO NOTHING | DO UPDATE SET`."""
+
+    #: the ON CONFLICT target (the primary key or a unique constraint); left out, a row that
+    #: conflicts with any unique constraint is skipped (ON CONFLICT DO NOTHING)
+    key: list[str] | None = Field(default=None, min_length=1)
     on_conflict: Literal["nothing", "update"] = "nothing"
+    #: the columns an existing row takes from its seed row (DO UPDATE SET c = EXCLUDED.c);
+    #: `update: [...]` implies on_conflict: update, `update: []` means on_conflict: nothing;
+    #: with on_conflict: update and no list, every column the rows set outside the key
+    update: list[str] | None = None
     rows: list[dict[str, Scalar | list[Scalar] | dict[str, Any]]] = Field(min_length=1)
+
+    def conflict_action(self) -> Literal["nothing", "update"]:
+        """What a row whose key exists gets: `update` decides when it is written."""
+        if self.update is not None:
+            return "update" if self.update else "nothing"
+        return self.on_conflict
 
 
 class ExtensionSpec(SpecModel):

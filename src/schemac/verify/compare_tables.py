@@ -10,6 +10,7 @@ from schemac.model.canonical import (
     same_expr,
     same_literal_sets,
     same_literals,
+    zoned_keys,
 )
 from schemac.model.names import quote_ident
 from schemac.model.schema import (
@@ -197,12 +198,14 @@ def _compare_partitioning(report: Report, table: str, spec: Table, db: Table) ->
         report.missing(f"partition {part.name} of {table}", part.span or span)
     for part in extra:
         report.extra(f"partition {part.name} of {table}", span)
+    # a timestamptz bound is an instant: the catalog prints it in the session's TimeZone
+    zoned = zoned_keys(spec)
     for s, d in pairs:
         same_bound = (
             s.default == d.default
-            and same_literals(s.range_from, d.range_from)
-            and same_literals(s.range_to, d.range_to)
-            and same_literal_sets(s.values, d.values)
+            and same_literals(s.range_from, d.range_from, zoned)
+            and same_literals(s.range_to, d.range_to, zoned)
+            and same_literal_sets(s.values, d.values, zoned)
             and (s.modulus, s.remainder) == (d.modulus, d.remainder)
         )
         report.check(

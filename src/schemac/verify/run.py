@@ -39,6 +39,8 @@ class Outcome:
     round_trip: list[str] = field(default_factory=list)
     applied: list[ApplyResult] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: notes that do not fail the verification (a server of another major version)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -94,11 +96,15 @@ def verify_units(
 
     outcome = Outcome()
     started = time.perf_counter()
+    if settings.postgres_version is None and schema.database.span is not None:
+        # the specs' database.version picks the Docker image and the local install to prefer
+        settings = settings.with_overrides(postgres_version=schema.database.version)
     backend = open_backend(settings)
     try:
         outcome.timings["start"] = time.perf_counter() - started
         with contextlib.ExitStack() as stack:
             main_db = stack.enter_context(backend.database())
+            outcome.warnings += _version_warnings(main_db, schema, settings, backend)
             if _apply(main_db, up, outcome, "apply", measure=measure):
                 history = _check(stack, backend, main_db, schema, up, down, outcome, round_trip)
                 if fresh is not None and outcome.ok and history is not None:
@@ -108,6 +114,31 @@ def verify_units(
         backend.close()
     outcome.timings["total"] = time.perf_counter() - started
     return outcome
+
+
+def _version_warnings(conninfo: str, schema: Schema, settings: Settings, backend: Any) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        server = conn.info.server_version
+    warning = version_warning(schema, settings, server, backend.describe())
+    return [] if warning is None else [warning]
+
+
+def version_warning(schema: Schema, settings: Settings, server: int, where: str) -> str | None:
+    """One line when the server's major version is not the one the specs target: SQL that
+    version refuses (or accepts where the target refuses it) would go unnoticed. Only a version
+    the specs (database.version) or the config (postgres_version) state is compared; `server`
+    is PostgreSQL's server_version_num, `where` describes the server."""
+    wanted, got = schema.database.version, server // 10000
+    span = schema.database.span
+    if got == wanted or (span is None and settings.postgres_version is None):
+        return None
+    said = f"{span}: database.version" if span is not None else "postgres_version in the config"
+    return (
+        f"warning: {said} is PostgreSQL {wanted}, but verification runs on PostgreSQL {got} "
+        f"({where}); pass --pg-bin with PostgreSQL {wanted}'s binaries, or --backend docker"
+    )
 
 
 def _check(
@@ -318,6 +349,8 @@ def _print_text(
     from schemac.report import render_text
     from schemac.verify.locate import locate
 
+    for warning in outcome.warnings:
+        print(f"verify: {warning}", file=sys.stderr)
     for failure in outcome.failures:
         print(failure.render(), file=sys.stderr)
         found = locate(schema, failure.statement, sources)
@@ -384,6 +417,7 @@ def _json(outcome: Outcome, report: bool, schema: Schema, sources: Sources) -> d
         "differences": [diagnostic_json(d) for d in outcome.differences],
         "leftovers": outcome.leftovers,
         "round_trip": outcome.round_trip,
+        "warnings": outcome.warnings,
         "timings": {k: round(v, 4) for k, v in outcome.timings.items()},
     }
     if report:

@@ -1,4 +1,4 @@
-CREATE FUNCTION updated_at_trigger() RETURNS trigger LANGUAGE plpgsql AS $function_1$
+CREATE OR REPLACE FUNCTION updated_at_trigger() RETURNS trigger LANGUAGE plpgsql AS $function_1$
 BEGIN
     NEW.updated_at := now();
     RETURN NEW;  -- a body holding $function$ gets another dollar tag

@@ -1,4 +1,4 @@
-CREATE TABLE audit.audit_logs_2026_01 PARTITION OF audit.audit_logs FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+CREATE TABLE audit.audit_logs_2026_01 PARTITION OF audit.audit_logs FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00');
 
 CREATE TABLE audit.audit_logs_default PARTITION OF audit.audit_logs DEFAULT;
 

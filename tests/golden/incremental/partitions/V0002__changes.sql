@@ -4,7 +4,7 @@
 SET lock_timeout = '5s';
 
 -- create partition public.events_2026_03 [safe, reversible, ACCESS EXCLUSIVE on public.events]
-CREATE TABLE events_2026_03 PARTITION OF events FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+CREATE TABLE events_2026_03 PARTITION OF events FOR VALUES FROM ('2026-03-01 00:00:00+00') TO ('2026-04-01 00:00:00+00');
 
 -- create index public.idx_events_kind [safe, reversible, SHARE on public.events]
 CREATE INDEX idx_events_kind ON ONLY events (kind);

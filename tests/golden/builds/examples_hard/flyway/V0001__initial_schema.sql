@@ -7,7 +7,7 @@ CREATE EXTENSION IF NOT EXISTS pgcrypto;
 
 CREATE TYPE ticket_status AS ENUM ('open', 'in progress', 'closed');
 
-CREATE FUNCTION touch_document_title() RETURNS trigger LANGUAGE plpgsql AS $function$
+CREATE OR REPLACE FUNCTION touch_document_title() RETURNS trigger LANGUAGE plpgsql AS $function$
 BEGIN
   IF NEW.title = '' THEN
     NEW.title := 'Untitled (it''s empty)';
@@ -16,7 +16,7 @@ BEGIN
 END;
 $function$;
 
-CREATE FUNCTION updated_at_trigger() RETURNS trigger LANGUAGE plpgsql AS $function$
+CREATE OR REPLACE FUNCTION updated_at_trigger() RETURNS trigger LANGUAGE plpgsql AS $function$
 BEGIN
     NEW.updated_at = now();
     RETURN NEW;
@@ -118,9 +118,9 @@ CREATE TABLE employees_projects (
     CONSTRAINT fk_employees_projects_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
 );
 
-CREATE TABLE measurements_2026_q1 PARTITION OF measurements FOR VALUES FROM ('2026-01-01') TO ('2026-04-01');
+CREATE TABLE measurements_2026_q1 PARTITION OF measurements FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-04-01 00:00:00+00');
 
-CREATE TABLE measurements_2026_q2 PARTITION OF measurements FOR VALUES FROM ('2026-04-01') TO ('2026-07-01');
+CREATE TABLE measurements_2026_q2 PARTITION OF measurements FOR VALUES FROM ('2026-04-01 00:00:00+00') TO ('2026-07-01 00:00:00+00');
 
 CREATE TABLE measurements_default PARTITION OF measurements DEFAULT;
 

@@ -5,7 +5,7 @@ CREATE EXTENSION IF NOT EXISTS pgcrypto;
 
 CREATE TYPE order_status AS ENUM ('pending', 'paid', 'shipped', 'canceled');
 
-CREATE FUNCTION updated_at_trigger() RETURNS trigger LANGUAGE plpgsql AS $function$
+CREATE OR REPLACE FUNCTION updated_at_trigger() RETURNS trigger LANGUAGE plpgsql AS $function$
 BEGIN
     NEW.updated_at = now();
     RETURN NEW;

@@ -49,5 +49,3 @@ DROP TYPE IF EXISTS subscription_status;
 DROP TYPE IF EXISTS billing_interval;
 
 DROP EXTENSION IF EXISTS citext;
-
-DROP EXTENSION IF EXISTS pgcrypto;
