@@ -84,7 +84,6 @@ NO_TRANSACTION = "-- schemac:no-transaction"
 #: partitioned parent cannot be built concurrently (it is created on ONLY the parent, and
 #: each partition's index is built concurrently and attached); see also the comment below
 SQUAWK_WHERE: dict[str, str | tuple[str, ...]] = {
-    "require-lock-timeout": NO_TRANSACTION,
     "require-concurrent-index-creation": " ON ONLY ",
     # an index that reads a dropped column is dropped in the transaction that drops the column
     # (DROP COLUMN holds ACCESS EXCLUSIVE anyway, and would drop the index itself)

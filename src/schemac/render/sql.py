@@ -387,13 +387,15 @@ def render_unit(
         lines.append(f"{SNAPSHOT_MARK} {marks[1]}")
     if not unit.transactional:
         lines.append(NO_TRANSACTION)
-    # A non-transactional unit is one statement sent alone: tools send a file as one query, and
-    # PostgreSQL runs a multi-statement query in an implicit transaction, which would make
-    # CREATE INDEX CONCURRENTLY fail; so its file carries no SET lines.
-    if direction == "up" and unit.transactional:
+    # A non-transactional unit is one statement sent alone: dbmate and golang-migrate send a
+    # file as one query, and PostgreSQL runs a multi-statement query in an implicit
+    # transaction, which would make CREATE INDEX CONCURRENTLY fail; so their files carry no SET
+    # lines. Flyway runs a file with executeInTransaction=false statement by statement: its
+    # concurrent builds wait at most lock_timeout for the table too.
+    if direction == "up" and (unit.transactional or settings.format == "flyway"):
         if settings.lock_timeout is not None:
             lines.append(f"SET lock_timeout = {quote_literal(settings.lock_timeout)};")
-        if settings.statement_timeout is not None:
+        if settings.statement_timeout is not None and unit.transactional:
             lines.append(f"SET statement_timeout = {quote_literal(settings.statement_timeout)};")
     pieces: list[Piece] = [("(file header)", "\n".join(lines))]
     for change in unit.changes:

@@ -2,6 +2,7 @@
 -- schemac:parent h1:…
 -- schemac:snapshot h1:…
 -- schemac:no-transaction
+SET lock_timeout = '5s';
 
 -- create index public.idx_users_nick [safe, reversible, SHARE UPDATE EXCLUSIVE on public.users (scan/rewrite)]
 CREATE INDEX CONCURRENTLY idx_users_nick ON users (nick);

@@ -2,6 +2,7 @@
 -- schemac:parent h1:…
 -- schemac:snapshot h1:…
 -- schemac:no-transaction
+SET lock_timeout = '5s';
 
 -- create index public.uq_posts_user_id_title [safe, reversible, SHARE UPDATE EXCLUSIVE on public.posts (scan/rewrite)]
 CREATE UNIQUE INDEX CONCURRENTLY uq_posts_user_id_title ON posts (user_id, title);

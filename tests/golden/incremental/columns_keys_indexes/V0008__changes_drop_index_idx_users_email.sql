@@ -2,6 +2,7 @@
 -- schemac:parent h1:…
 -- schemac:snapshot h1:…
 -- schemac:no-transaction
+SET lock_timeout = '5s';
 
 -- drop index idx_users_email [safe, reversible, SHARE UPDATE EXCLUSIVE on public.users]
 DROP INDEX CONCURRENTLY IF EXISTS idx_users_email;

@@ -2,6 +2,7 @@
 -- schemac:parent h1:…
 -- schemac:snapshot h1:…
 -- schemac:no-transaction
+SET lock_timeout = '5s';
 
 -- create index public.uq_countries_code [safe, reversible, SHARE UPDATE EXCLUSIVE on public.countries (scan/rewrite)]
 CREATE UNIQUE INDEX CONCURRENTLY uq_countries_code ON countries (code);

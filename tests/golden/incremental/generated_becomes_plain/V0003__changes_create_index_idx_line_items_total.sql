@@ -2,6 +2,7 @@
 -- schemac:parent h1:…
 -- schemac:snapshot h1:…
 -- schemac:no-transaction
+SET lock_timeout = '5s';
 
 -- create index public.idx_line_items_total [safe, reversible, SHARE UPDATE EXCLUSIVE on public.line_items (scan/rewrite)]
 CREATE INDEX CONCURRENTLY idx_line_items_total ON line_items (total);

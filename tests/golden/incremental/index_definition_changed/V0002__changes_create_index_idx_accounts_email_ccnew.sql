@@ -2,6 +2,7 @@
 -- schemac:parent h1:…
 -- schemac:snapshot h1:…
 -- schemac:no-transaction
+SET lock_timeout = '5s';
 
 -- create index public.idx_accounts_email_ccnew [safe, reversible, SHARE UPDATE EXCLUSIVE on public.accounts (scan/rewrite)]
 CREATE INDEX CONCURRENTLY idx_accounts_email_ccnew ON accounts (email, id) WHERE deleted_at IS NULL;

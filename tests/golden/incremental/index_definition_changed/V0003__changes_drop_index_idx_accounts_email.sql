@@ -2,6 +2,7 @@
 -- schemac:parent h1:…
 -- schemac:snapshot h1:…
 -- schemac:no-transaction
+SET lock_timeout = '5s';
 
 -- drop index idx_accounts_email [safe, reversible, SHARE UPDATE EXCLUSIVE on public.accounts]
 DROP INDEX CONCURRENTLY IF EXISTS idx_accounts_email;

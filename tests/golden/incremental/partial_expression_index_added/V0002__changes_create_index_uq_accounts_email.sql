@@ -2,6 +2,7 @@
 -- schemac:parent h1:…
 -- schemac:snapshot h1:…
 -- schemac:no-transaction
+SET lock_timeout = '5s';
 
 -- create index public.uq_accounts_email [safe, reversible, SHARE UPDATE EXCLUSIVE on public.accounts (scan/rewrite)]
 CREATE UNIQUE INDEX CONCURRENTLY uq_accounts_email ON accounts ((lower(email))) WHERE deleted_at IS NULL;

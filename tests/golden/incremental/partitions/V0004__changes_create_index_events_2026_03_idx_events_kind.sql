@@ -2,6 +2,7 @@
 -- schemac:parent h1:…
 -- schemac:snapshot h1:…
 -- schemac:no-transaction
+SET lock_timeout = '5s';
 
 -- create index public.events_2026_03_idx_events_kind [safe, reversible, SHARE UPDATE EXCLUSIVE on public.events_2026_03 (scan/rewrite)]
 CREATE INDEX CONCURRENTLY events_2026_03_idx_events_kind ON events_2026_03 (kind);

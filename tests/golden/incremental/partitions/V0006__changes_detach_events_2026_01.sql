@@ -2,6 +2,7 @@
 -- schemac:parent h1:…
 -- schemac:snapshot h1:…
 -- schemac:no-transaction
+SET lock_timeout = '5s';
 
 -- detach partition public.events_2026_01 [safe, reversible, SHARE UPDATE EXCLUSIVE on public.events]
 -- the down of the partition's drop attaches it again

@@ -2,6 +2,7 @@
 -- schemac:parent h1:…
 -- schemac:snapshot h1:…
 -- schemac:no-transaction
+SET lock_timeout = '5s';
 
 -- create index public.legacy_pkey [safe, reversible, SHARE UPDATE EXCLUSIVE on public.legacy (scan/rewrite)]
 CREATE UNIQUE INDEX CONCURRENTLY legacy_pkey ON legacy (code);
