@@ -132,25 +132,9 @@ def diff_command(
 
 def _read(database_url: str, where: str, compared: tuple[str, ...]) -> Live:
     """The live database, or exit: one line, 2 for an unreadable URL, 3 for the database."""
-    import psycopg
+    from schemac.commands.live import read_database
 
-    from schemac.commands.importer import _one_line
-
-    try:
-        conn = psycopg.connect(database_url, connect_timeout=10)
-    except psycopg.ProgrammingError as exc:  # libpq cannot read the URL
-        _fail(f"invalid --database-url: {_one_line(str(exc), database_url)}", EXIT_INPUT)
-    except psycopg.OperationalError as exc:
-        _fail(f"cannot connect to {where}: {_one_line(str(exc), database_url)}", EXIT_ENV)
-    try:
-        with conn:
-            return read_live(conn, compared)
-    except psycopg.errors.InsufficientPrivilege as exc:
-        message = exc.diag.message_primary or str(exc)
-        _fail(f"cannot read the catalog of {where}: {_one_line(message, database_url)}", EXIT_ENV)
-    except psycopg.Error as exc:
-        message = exc.diag.message_primary or str(exc)
-        _fail(f"reading {where} failed: {_one_line(message, database_url)}", EXIT_ENV)
+    return read_database(database_url, where, lambda conn: read_live(conn, compared))
 
 
 def _throwaway(text: str) -> str:

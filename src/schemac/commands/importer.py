@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import click
 
+from schemac.commands.live import fail as _fail
+from schemac.commands.live import read_database
 from schemac.config import Layout
 from schemac.diagnostics import EXIT_ENV, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from schemac.render.files import Versioning
@@ -31,23 +33,6 @@ if TYPE_CHECKING:
     from schemac.config import Settings
     from schemac.importer import Imported
     from schemac.model.schema import Schema
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-def _one_line(text: str, conninfo: str) -> str:
-    """A server or libpq message on one line, without the password of `conninfo`."""
-    from psycopg.conninfo import conninfo_to_dict
-
-    line = " ".join(text.split())
-    try:
-        password = conninfo_to_dict(conninfo).get("password")
-    except Exception:  # an unreadable URL has no password to hide from its own message
-        password = None
-    return line.replace(str(password), "****") if password else line
 
 
 @click.command("import")
@@ -119,7 +104,6 @@ def import_command(
     config: str | None,
 ) -> None:
     """Write specs (one file per schema) from an existing database."""
-    import psycopg
 
     from schemac.importer import UnknownSchemas, read_catalog, write_specs
     from schemac.verify.backends import mask_conninfo
@@ -133,23 +117,12 @@ def import_command(
         target = _baseline_target(out, migrations, layout, versioning, config)
     where = mask_conninfo(database_url)
     try:
-        conn = psycopg.connect(database_url, connect_timeout=10)
-    except psycopg.ProgrammingError as exc:  # libpq cannot read the URL
-        _fail(f"invalid --database-url: {_one_line(str(exc), database_url)}", EXIT_INPUT)
-    except psycopg.OperationalError as exc:
-        _fail(f"cannot connect to {where}: {_one_line(str(exc), database_url)}", EXIT_ENV)
-    try:
-        with conn:
-            catalog = read_catalog(conn, list(schemas) or None)
+        catalog = read_database(
+            database_url, where, lambda conn: read_catalog(conn, list(schemas) or None)
+        )
     except UnknownSchemas as exc:
         found = ", ".join(exc.available) or "none"
         _fail(f"no schema {', '.join(exc.missing)} in {where} (its schemas: {found})", EXIT_INPUT)
-    except psycopg.errors.InsufficientPrivilege as exc:
-        message = exc.diag.message_primary or str(exc)
-        _fail(f"cannot read the catalog of {where}: {_one_line(message, database_url)}", EXIT_ENV)
-    except psycopg.Error as exc:
-        message = exc.diag.message_primary or str(exc)
-        _fail(f"reading {where} failed: {_one_line(message, database_url)}", EXIT_ENV)
     imported = write_specs(catalog, "md" if fmt == "md" else "yaml")
     if target is not None:
         sys.exit(_import_baseline(imported, where, out, *target))
