@@ -68,6 +68,17 @@ def alter_examples(USERS: Table, AUDIT: Table) -> dict[str, list[c.Change]]:
             c.DetachPartition(AUDIT, Partition(name="audit_logs_2026_01"), concurrently=False),
             c.DetachPartition(AUDIT, Partition(name="audit_logs_list")),
         ],
+        "attach_partition": [
+            c.AttachPartition(
+                AUDIT,
+                Partition(
+                    name="audit_logs_2026_01",
+                    range_from=("'2026-01-01'",),
+                    range_to=("'2026-03-01'",),
+                ),
+                proven=True,
+            ),
+        ],
         "drop_then_create_view": [
             c.DropThenCreateView(
                 View(name="active_users", query="SELECT id, email, nick FROM users"),

@@ -89,6 +89,10 @@ SQUAWK_WHERE: dict[str, str | tuple[str, ...]] = {
     # (DROP COLUMN holds ACCESS EXCLUSIVE anyway, and would drop the index itself)
     # (and around DROP EXPRESSION, whose down drops and adds the column)
     "require-concurrent-index-deletion": (" DROP COLUMN ", " DROP EXPRESSION;"),
+    # a partition given a new bound is detached and attached again in one transaction (brief
+    # ACCESS EXCLUSIVE, no scan: a validated check implies the bound); DETACH CONCURRENTLY
+    # would commit a gap in which the partition's rows belong to no partition
+    "require-concurrent-partition-detach": " ATTACH PARTITION ",
     # a stored generated column is added by a RegenerateColumn, labelled `rewrites`
     "adding-field-with-default": "STORED;",
 }
@@ -619,6 +623,67 @@ tables:
 """,
         "INSERT INTO events (at, kind) VALUES ('2026-01-05', 'a'), ('2026-02-05', 'b');",
         destructive=True,
+    ),
+    # a partition given a new bound: CHECK NOT VALID -> VALIDATE -> DETACH + ATTACH (no scan);
+    # the bound moves between two neighbours, so every detach comes before the attaches
+    "partition_bounds_moved": Case(
+        """
+tables:
+  readings:
+    columns:
+      id: {type: bigint, identity: always}
+      at: {type: timestamptz}
+      site: text
+    primary_key: [id, at]
+    partition_by: {range: [at]}
+    partitions:
+      - {name: readings_a, from: "2026-01-01", to: "2026-02-01"}
+      - {name: readings_b, from: "2026-02-01", to: "2026-03-01"}
+    indexes:
+      - {columns: [site]}
+  tags:
+    columns:
+      name: text
+      kind: text
+    partition_by: {list: [kind]}
+    partitions:
+      - {name: tags_red, values: [red]}
+      - {name: tags_other, values: [blue]}
+""",
+        """
+tables:
+  readings:
+    columns:
+      id: {type: bigint, identity: always}
+      at: {type: timestamptz}
+      site: text
+    primary_key: [id, at]
+    partition_by: {range: [at]}
+    partitions:
+      - {name: readings_a, from: "2026-01-01", to: "2026-01-16"}
+      - {name: readings_b, from: "2026-01-16", to: "2026-04-01"}
+    indexes:
+      - {columns: [site]}
+  tags:
+    columns:
+      name: text
+      kind: text
+    partition_by: {list: [kind]}
+    partitions:
+      - {name: tags_red, values: [red]}
+      - {name: tags_other, values: [blue, green]}
+""",
+        "INSERT INTO readings (at, site) VALUES ('2026-01-05+00', 'a'), ('2026-02-20+00', 'b');"
+        " INSERT INTO tags VALUES ('x', 'red'), ('y', 'blue');",
+        probe="""
+INSERT INTO readings (at, site) VALUES ('2026-01-20+00', 'c'), ('2026-03-10+00', 'd');
+INSERT INTO tags VALUES ('z', 'green');
+DO $$ BEGIN
+  IF (SELECT count(*) FROM readings_a) <> 1 THEN RAISE EXCEPTION 'readings_a'; END IF;
+  IF (SELECT count(*) FROM readings_b) <> 3 THEN RAISE EXCEPTION 'readings_b'; END IF;
+  IF (SELECT count(*) FROM tags_other) <> 2 THEN RAISE EXCEPTION 'tags_other'; END IF;
+END $$;
+""",
     ),
     # --- functions, views and materialized views over a changing base ---------------------------
     # CREATE OR REPLACE FUNCTION refuses a new return type: the function is dropped with the

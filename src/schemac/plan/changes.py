@@ -710,6 +710,9 @@ class DetachPartition(Change):
     table: Table
     partition: Partition
     concurrently: bool = True
+    #: what attaches it back in the down (a new bound: the attach with the old one); empty when
+    #: the partition is dropped next (the down of the drop creates it again)
+    restore: tuple[Change, ...] = ()
 
     @property
     def key(self) -> str:
@@ -726,7 +729,68 @@ class DetachPartition(Change):
 
     @property
     def reason(self) -> str | None:
-        return "the down of the partition's drop attaches it again"
+        return None if self.restore else "the down of the partition's drop attaches it again"
+
+    def inverse(self) -> tuple[Change, ...]:
+        return self.restore
+
+
+@dataclass(frozen=True)
+class AttachPartition(Change):
+    """ALTER TABLE ... ATTACH PARTITION ... FOR VALUES: a partition given a new bound, detached
+    and attached again in one transaction. `proven`: a validated check on the partition implies
+    the new bound, so PostgreSQL skips the scan that would otherwise run under lock."""
+
+    kind: ClassVar[str] = "attach_partition"
+    table: Table
+    partition: Partition
+    proven: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.table.schema_name}.{self.partition.name}"
+
+    @property
+    def _default(self) -> str | None:
+        return next((p.name for p in self.table.partitions if p.default), None)
+
+    @property
+    def safety(self) -> Safety:
+        return "safe" if not self.live or (self.proven and self._default is None) else "locking"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live:
+            return ()
+        schema = self.table.schema_name
+        locks = [
+            Lock("SHARE UPDATE EXCLUSIVE", self.table.qualified_name),
+            Lock(ACCESS_EXCLUSIVE, f"{schema}.{self.partition.name}", self.proven),
+        ]
+        if self._default is not None:
+            locks.append(Lock(ACCESS_EXCLUSIVE, f"{schema}.{self._default}", False))
+        return tuple(locks)
+
+    @property
+    def reason(self) -> str | None:
+        if not self.live or self.safety == "safe":
+            return None
+        scanned = [] if self.proven else [f"the partition {self.partition.name}"]
+        if self._default is not None:
+            scanned.append(f"the default partition {self._default}")
+        return " and ".join(scanned) + " scanned for rows outside the bound under lock"
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (
+            DetachPartition(
+                self.table,
+                self.partition,
+                concurrently=False,
+                restore=(self,),
+                stage=self.stage,
+                live=self.live,
+            ),
+        )
 
 
 # --- views, triggers, row-level security ------------------------------------------------------
@@ -1153,6 +1217,7 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     DropConstraint,
     CreatePartition,
     DetachPartition,
+    AttachPartition,
     CreateIndex,
     AttachIndex,
     CreateView,

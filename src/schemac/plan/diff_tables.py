@@ -948,18 +948,17 @@ def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) 
         old.partitions, new.partitions, lambda p: p.name, _no_rename, derived
     )
     zoned = zoned_keys(new)
+    rebound: list[tuple[Partition, Partition]] = []
     for was, part in pairs:
-        if not _same_bound(was, part, zoned):
-            d.problem(
-                f"partition {part.name} of {new.name}: a changed bound is not planned",
-                part.span,
-                "add a partition under a new name and remove the old one",
-            )
-        elif was.name != part.name:
+        if was.name != part.name:
             d.add(
                 TABLES,
                 c.Rename("table", new.schema_name, was.name, was.name, part.name, live=True),
             )
+        if not _same_bound(was, part, zoned):
+            rebound.append((was.model_copy(update={"name": part.name}), part))
+    if rebound:
+        _rebind(d, new, rebound)
     for part in added:
         d.add(PARTITIONS, c.CreatePartition(new, part, live=True, span=part.span))
     has_default = any(p.default for p in old.partitions)
@@ -987,6 +986,61 @@ def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) 
                 live=True,
             ),
         )
+
+
+def _rebind(d: Diff, table: Table, rebound: list[tuple[Partition, Partition]]) -> None:
+    """Partitions given a new bound, without a scan under lock: a check equal to the new
+    bound's partition constraint is added NOT VALID and validated (SHARE UPDATE EXCLUSIVE), then
+    in the same transaction every such partition is detached and attached again with its new
+    bound, which PostgreSQL then finds implied (no scan), and the checks are dropped. All
+    detaches come before the attaches, so bounds may move between neighbours."""
+    from schemac.render.clauses import partition_constraint
+
+    referenced = [
+        f"{t.name}.{fk.name}"
+        for t in d.new.tables
+        for fk in t.foreign_keys
+        if (fk.ref_schema, fk.ref_table) == (table.schema_name, table.name)
+    ]
+    checks: list[tuple[Table, str]] = []
+    for was, part in rebound:
+        expression = partition_constraint(table, part)
+        why = None
+        if was.default != part.default or expression is None:
+            why = "a default or hash partition cannot be given another bound in place"
+        elif referenced:
+            why = f"it is referenced by {', '.join(sorted(referenced))} (DETACH checks them)"
+        if why is not None:
+            d.problem(
+                f"partition {part.name} of {table.name}: a changed bound is not planned: {why}",
+                part.span,
+                "add a partition under a new name, move the rows, and remove the old one",
+            )
+            return
+        holder = table.model_copy(update={"name": part.name, "partitioning": None})
+        name = helper_name(part.name, "bound")
+        check = Check(name=name, expression=expression)
+        d.add(
+            TABLES,
+            c.AddConstraint(holder, check, not_valid=True, helper=True, live=True, span=part.span),
+        )
+        checks.append((holder, name))
+    late = c.STAGE_VALIDATE
+    for holder, name in checks:
+        d.add(TABLES, c.ValidateConstraint(holder, name, stage=late, live=True))
+    for was, part in rebound:
+        back = c.AttachPartition(table, was, stage=late, live=True, span=part.span)
+        d.add(
+            TABLES,
+            c.DetachPartition(
+                table, was, concurrently=False, restore=(back,), stage=late, live=True
+            ),
+        )
+    for _, part in rebound:
+        attach = c.AttachPartition(table, part, proven=True, stage=late, live=True, span=part.span)
+        d.add(TABLES, attach)
+    for holder, name in checks:
+        d.add(TABLES, c.DropConstraint(holder, name, if_exists=True, stage=late, live=True))
 
 
 def _same_policy(a: Policy, b: Policy) -> bool:

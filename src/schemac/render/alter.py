@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from schemac.model.canonical import zoned_keys
 from schemac.model.names import qualify, quote_ident, quote_literal
 from schemac.model.schema import Check, PrimaryKey, Unique
 from schemac.model.types import sql_type
@@ -133,6 +134,14 @@ def _detach_partition(ch: c.DetachPartition) -> Context:
     }
 
 
+def _attach_partition(ch: c.AttachPartition) -> Context:
+    return {
+        "parent": qualify(ch.table.schema_name, ch.table.name),
+        "name": qualify(ch.table.schema_name, ch.partition.name),
+        "bound": cl.partition_bound(ch.partition, zoned_keys(ch.table)),
+    }
+
+
 def _attach_index(ch: c.AttachIndex) -> Context:
     return {
         "parent": qualify(ch.schema_name, ch.parent_index),
@@ -214,6 +223,7 @@ ALTER_BUILDERS: dict[str, Callable[[Any], Context]] = {
     c.AddConstraint.kind: _add_constraint,
     c.ValidateConstraint.kind: _validate_constraint,
     c.DetachPartition.kind: _detach_partition,
+    c.AttachPartition.kind: _attach_partition,
     c.AttachIndex.kind: _attach_index,
     c.DropThenCreateView.kind: _drop_then_create_view,
     c.SetRls.kind: _set_rls,

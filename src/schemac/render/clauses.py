@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from schemac.model import fragments
-from schemac.model.canonical import utc_literal
+from schemac.model.canonical import utc_literal, zoned_keys
 from schemac.model.names import MIGRATION_DIRECTIVE, escape_char, qualify, quote_ident
 from schemac.model.schema import Column, ForeignKey, Index, IndexPart, Partition, SeedTable, Table
 from schemac.model.types import sql_type
@@ -132,6 +132,68 @@ def partition_bound(partition: Partition, zoned: Sequence[bool] = ()) -> str:
             f"TO ({literals(_in_utc(partition.range_to, zoned))})"
         )
     raise ValueError(f"partition {partition.name} has no bound")
+
+
+def partition_constraint(table: Table, partition: Partition) -> str | None:
+    """A CHECK expression equal to the constraint PostgreSQL derives from the partition's bound
+    (partbounds.c, get_qual_for_list / get_qual_for_range), in the same shape: once such a check
+    is validated, ATTACH PARTITION finds its constraint implied and skips the scan. None for a
+    default or hash bound (the hash constraint names the parent's OID)."""
+    spec = table.partitioning
+    if spec is None or partition.default or partition.modulus is not None:
+        return None
+    columns = {col.name for col in table.columns}
+    keys = [quote_ident(k) if k in columns else f"({fragment(k)})" for k in spec.keys]
+    zoned = zoned_keys(table)
+    if partition.values is not None:
+        values = partition.values
+        if zoned and zoned[0]:
+            values = tuple(utc_literal(v) for v in values)
+        known = [v for v in values if v.upper() != "NULL"]
+        test = f"{keys[0]} = ANY (ARRAY[{literals(known)}])" if known else None
+        if len(known) == len(values):
+            return f"{keys[0]} IS NOT NULL AND {test}"
+        return f"{keys[0]} IS NULL OR {test}" if test else f"{keys[0]} IS NULL"
+    if partition.range_from is None or partition.range_to is None:
+        return None
+    lower, upper = _in_utc(partition.range_from, zoned), _in_utc(partition.range_to, zoned)
+    arms = [f"{k} IS NOT NULL" for k in keys]
+    i = 0
+    # a common prefix of both bounds is an equality, as PostgreSQL writes it
+    while i < len(keys) - 1 and lower[i] == upper[i] and lower[i].upper() not in _ENDS:
+        arms.append(f"{keys[i]} = {fragment(lower[i], 'literal')}")
+        i += 1
+    for side in (_range_side(keys[i:], lower[i:], ">"), _range_side(keys[i:], upper[i:], "<")):
+        if side is not None:
+            arms.append(side)
+    return " AND ".join(arms)
+
+
+_ENDS = ("MINVALUE", "MAXVALUE")
+
+
+def _range_side(keys: Sequence[str], bound: Sequence[str], direction: str) -> str | None:
+    """Rows at or past a lower bound (`>`) or before an upper bound (`<`), compared
+    lexicographically as a row; the columns from a MINVALUE / MAXVALUE on are unbounded."""
+    ends = [j for j, v in enumerate(bound) if v.upper() in _ENDS]
+    width = ends[0] if ends else len(bound)
+    if width == 0:
+        return None
+    if ends:
+        # (v, MAXVALUE) as a lower bound starts after every row with prefix v; as an upper bound
+        # it ends after them; MINVALUE the other way round
+        past = bound[width].upper() == ("MAXVALUE" if direction == ">" else "MINVALUE")
+        last = direction if past else f"{direction}="
+    else:
+        last = ">=" if direction == ">" else "<"
+    ors = []
+    for j in range(width):
+        same = [f"{keys[m]} = {fragment(bound[m], 'literal')}" for m in range(j)]
+        op = last if j == width - 1 else direction
+        ors.append(" AND ".join([*same, f"{keys[j]} {op} {fragment(bound[j], 'literal')}"]))
+    if len(ors) == 1:
+        return ors[0]
+    return "(" + " OR ".join(f"({arm})" if " AND " in arm else arm for arm in ors) + ")"
 
 
 def _in_utc(bound: Sequence[str], zoned: Sequence[bool]) -> tuple[str, ...]:
