@@ -555,6 +555,26 @@ CASES = [
         items(checks="qty_range: ^other.qty > 0"),
         'missing FROM-clause entry for table "other"',
     ),
+    Case(
+        "generated-unknown-column",
+        "E154",
+        ITEMS + "      total: {type: integer, generated: ^qty * prize}\n",
+        'column "prize" does not exist',
+    ),
+    Case(
+        "generated-reads-generated",
+        "E154",
+        ITEMS
+        + "      twice: {type: integer, generated: qty * 2}\n"
+        + "      four: {type: integer, generated: ^twice * 2}\n",
+        'cannot use generated column "twice" in column generation expression',
+    ),
+    Case(
+        "generated-system-column",
+        "E154",
+        ITEMS + "      moved: {type: text, generated: ^xmin::text}\n",
+        'cannot use system column "xmin" in column generation expression',
+    ),
 ]
 
 NEAR_MISSES = {
@@ -575,6 +595,9 @@ NEAR_MISSES = {
         "- {columns: [qty], method: gin}", extensions="some_extension"
     ),
     "unique-btree": items("- {columns: [qty], unique: true}"),
+    "generated-reads-plain-columns": ITEMS
+    + "      total: {type: integer, generated: qty * length(name)}\n"
+    + "      home: {type: oid, generated: tableoid}\n",
     "hash-one-column": items("- {columns: [name], method: hash}"),
     "multicolumn-gin": items("- {columns: [doc, tags], method: gin}"),
     "immutable-expression": items("- {columns: [lower(name)], where: ended_at IS NULL}"),

@@ -17,7 +17,7 @@ from schemac.model.schema import Function, MaterializedView, Table, View
 from schemac.resolve import sqltree
 from schemac.resolve.check_indexes import check_indexes
 from schemac.resolve.check_triggers import check_triggers
-from schemac.resolve.check_views import check_constraints, check_views, relations
+from schemac.resolve.check_views import check_constraints, check_generated, check_views, relations
 from schemac.resolve.columnrefs import (
     Entry,
     Relation,
@@ -55,6 +55,10 @@ CODES: dict[str, tuple[str, str]] = {
     "E151": ("view-duplicate-column", "a view with two output columns of one name"),
     "E152": ("view-cycle", "views that read each other in a circle"),
     "E153": ("check-unknown-column", "a CHECK naming a column its table does not have"),
+    "E154": (
+        "generated-unknown-column",
+        "a generation expression naming a missing, generated or system column",
+    ),
 }
 
 #: languages every database has (plpgsql is installed by default)
@@ -87,6 +91,7 @@ def check(
     relation = relations(tables, ctx.views)
     check_indexes(ctx, documents, tables, functions, matviews)
     check_constraints(ctx, tables)
+    check_generated(ctx, tables)
     check_views(ctx, documents, relation, views, matviews)
     check_triggers(ctx, documents, tables, functions, matviews)
     _check_policies(ctx, tables, relation)

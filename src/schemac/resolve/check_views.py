@@ -1,4 +1,5 @@
-"""Static checks of views, materialized views and CHECK constraints (codes E150-E154).
+"""Static checks of views, materialized views, CHECK constraints and generation expressions
+(codes E150-E154).
 
 Each check names the PostgreSQL error it prevents; a query is judged only where its parse tree
 makes the outcome certain (columnrefs.py says when).
@@ -201,6 +202,54 @@ def check_constraints(ctx: Context, tables: dict[str, Table]) -> None:
                     check.span,
                     suggestion(missing, known) or "a check reads the columns of its own table",
                 )
+
+
+def check_generated(ctx: Context, tables: dict[str, Table]) -> None:
+    """Generation expressions naming a column their table does not have, another generated
+    column, or a system column."""
+    from schemac.resolve.check_tables import column_span
+
+    for qualified, table in tables.items():
+        generated = {c.name for c in table.columns if c.generated is not None}
+        if not generated:
+            continue
+        draft = ctx.tables.get(qualified)
+        plain = tuple(c.name for c in table.columns)
+        for column in table.columns:
+            if column.generated is None:
+                continue
+            tree = sqltree.expression(column.generated)
+            if tree is None:
+                continue
+            span = column_span(draft, column.name, "generated") if draft else column.span
+            what = f"generated column {table.name}.{column.name}"
+            problems: list[tuple[str, str]] = []
+            for fields in sqltree.column_refs(tree):
+                name = fields[-1]
+                if name in sqltree.SYSTEM_COLUMNS and name != "tableoid":
+                    # PostgreSQL: cannot use system column "xmin" in column generation expression
+                    problems.append(
+                        (
+                            f'cannot use system column "{name}" in column generation expression',
+                            "a generation expression reads the row's own columns",
+                        )
+                    )
+                elif name in generated:
+                    # PostgreSQL: cannot use generated column "x" in column generation expression
+                    problems.append(
+                        (
+                            f'cannot use generated column "{name}" in column generation expression',
+                            "repeat that column's expression instead of naming the column",
+                        )
+                    )
+            # PostgreSQL: column "x" does not exist
+            scopes = ((Entry(table.name, plain),),)
+            for message, missing, known in unknown_columns(tree, scopes, no_relation):
+                problems.append(
+                    (message, suggestion(missing, known) or "read a column of the same table")
+                )
+            for message, help in dict.fromkeys(problems):
+                ctx.error("E154", f"{what}: {message}", span, help)
 
 
 def no_relation(schema: str | None, name: str) -> tuple[str, ...] | None:
