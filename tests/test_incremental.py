@@ -1555,6 +1555,9 @@ def _on_matview_created_here(finding: dict[str, Any]) -> bool:
     return match is not None and f"CREATE MATERIALIZED VIEW {match.group(1)} AS" in text
 
 
+_DML = ("INSERT ", "UPDATE ", "DELETE ", "WITH ")
+
+
 def _lock_proof(backend: Backend, up: list, case: Case, new: list[Path]) -> None:
     """On a database holding rows from v1, only a statement labelled `rewrites` may rewrite an
     existing table, and none may fail."""
@@ -1573,12 +1576,23 @@ def _lock_proof(backend: Backend, up: list, case: Case, new: list[Path]) -> None
                 conn.execute(case.probe)
     for unit in result.units:
         text = unit.unit.sql
+        #: existing relations this unit's transaction holds a lock on that stops reads or writes
+        blocked: set[str] = set()
         for statement in unit.statements:
-            if not statement.rewritten:
-                continue
+            blocked |= {
+                k.relation for k in statement.locks if k.pre_existing and k.blocks != "none"
+            }
             line = statement.line - unit.unit.first_line
             above = "\n".join(text.splitlines()[max(0, line - 3) : line + 1])
-            assert "rewrites" in above, f"{statement.sql_excerpt} rewrote {statement.rewritten}"
+            if statement.rewritten:
+                assert "rewrites" in above, f"{statement.sql_excerpt} rewrote {statement.rewritten}"
+            # a scan of every row under a lock that stops traffic (DML of seeds aside: it reads
+            # by key, and a tiny table may be read whole)
+            scanned = set(statement.scanned) & blocked
+            if scanned and not statement.sql_excerpt.startswith(_DML):
+                assert "rewrites" in above or "locking" in above, (
+                    f"{statement.sql_excerpt} scanned {sorted(scanned)} under lock"
+                )
 
 
 def _where(marks: str | tuple[str, ...], path: Path) -> bool:

@@ -58,6 +58,19 @@ def test_alter_column_type_rewrites_the_table(pg_conninfo: str) -> None:
     assert locks_on(result, "t")[0].mode == "AccessExclusiveLock"
 
 
+def test_scans_are_reported_per_statement(pg_conninfo: str) -> None:
+    sql = (
+        "ALTER TABLE t ADD CONSTRAINT t_x_check CHECK (x > 0) NOT VALID;\n"
+        "ALTER TABLE t VALIDATE CONSTRAINT t_x_check;\n"
+        "ALTER TABLE t ADD COLUMN y int;\n"
+        "ALTER TABLE t ALTER COLUMN x SET NOT NULL;\n"
+    )
+    result = measure(pg_conninfo, sql)
+    scanned = [st.scanned for st in result.units[0].statements]
+    # NOT VALID and ADD COLUMN read no row; VALIDATE and SET NOT NULL read them all
+    assert scanned == [(), ("t",), (), ("t",)]
+
+
 def test_create_index_takes_share_lock(pg_conninfo: str) -> None:
     result = measure(pg_conninfo, "CREATE INDEX t_x_idx ON t (x);")
     assert locks_on(result, "t") == [LockRecord("t", "ShareLock", "writes", True)]

@@ -98,6 +98,11 @@ def cut_units(changes: list[c.Change]) -> c.Plan:
     several = len(stages) > 1
     for stage in sorted(stages):
         group = stages[stage]
+        if stage == c.STAGE_VALIDATE:
+            # every validation scan first, before this transaction takes ACCESS EXCLUSIVE on a
+            # table (SET NOT NULL, a helper check's drop): under it the scan would block traffic
+            first = [ch for ch in group if isinstance(ch, c.ValidateConstraint)]
+            group = first + [ch for ch in group if not isinstance(ch, c.ValidateConstraint)]
         together = [ch for ch in group if ch.transactional]
         if together:
             name = _STAGE_NAMES.get(stage, f"stage_{stage}") if several else ""

@@ -264,7 +264,7 @@ def _apply_each(
                 conn.execute("ROLLBACK")
             return _failure(unit, statement, exc, position_offset=_statement_offset(statement, exc))
         duration = (time.perf_counter() - started) * 1000
-        locks, rewritten = probe.observe() if probe is not None else ((), ())
+        locks, rewritten, scanned = probe.observe() if probe is not None else ((), (), ())
         line, _ = line_col(unit, statement.start)
         reports.append(
             StatementReport(
@@ -274,6 +274,7 @@ def _apply_each(
                 duration,
                 locks,
                 rewritten,
+                scanned,
                 observed=unit.transactional or probe is None,
             )
         )

@@ -62,6 +62,8 @@ class StatementReport:
     locks: tuple[LockRecord, ...] = ()
     #: pre-existing relations whose storage was rewritten (relfilenode changed)
     rewritten: tuple[str, ...] = ()
+    #: pre-existing relations the statement read whole (sequential scans, validation included)
+    scanned: tuple[str, ...] = ()
     #: False for statements run outside a transaction: their locks end before they can be seen
     observed: bool = True
 
@@ -74,6 +76,10 @@ class StatementReport:
         ]
 
 
+#: what one statement did: locks raised, relations rewritten, relations scanned
+Observed = tuple[tuple[LockRecord, ...], tuple[str, ...], tuple[str, ...]]
+
+
 @dataclass
 class LockProbe:
     """Per-transaction lock and rewrite observer; one catalog query per statement."""
@@ -83,6 +89,8 @@ class LockProbe:
     existing: dict[int, tuple[int, str]] = field(default_factory=dict)
     #: oid -> strongest mode index held so far in the current transaction
     held: dict[int, int] = field(default_factory=dict)
+    #: oid -> sequential scans of it counted so far (see new_transaction)
+    scans: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def start(cls, conn: Connection[Any]) -> LockProbe:
@@ -91,19 +99,33 @@ class LockProbe:
         return cls(conn, {int(oid): (int(node), str(name)) for oid, node, name in rows})
 
     def new_transaction(self) -> None:
+        """Call right after BEGIN. The `xact` scan counters are the backend's pending
+        statistics, which PostgreSQL flushes only when the session idles (at most once a
+        second), so they may still hold earlier transactions' scans: their values now are the
+        baseline (no flush can happen inside a transaction)."""
         self.held.clear()
+        self.scans.clear()
+        if self.existing:
+            rows = self.conn.execute(load_query("scan_counts"), (list(self.existing),))
+            self.scans = {int(oid): int(count) for oid, count in rows.fetchall()}
 
-    def observe(self) -> tuple[tuple[LockRecord, ...], tuple[str, ...]]:
-        """Locks raised since the previous observe() in this transaction, and rewrites."""
+    def observe(self) -> Observed:
+        """Locks raised since the previous observe() in this transaction, rewrites, scans."""
         if not self.existing:
             # nothing to block or rewrite; and pg_locks grows with every relation a big first
             # migration creates, which made probing it quadratic (minutes for 6,000 statements)
-            return (), ()
+            return (), (), ()
         rows = self.conn.execute(load_query("lock_observe")).fetchall()
         strongest: dict[int, tuple[int, str | None]] = {}
         rewritten: list[str] = []
+        scanned: list[str] = []
         for kind, oid, name, value in rows:
-            if kind == "storage":
+            if kind == "scans":
+                count = int(value)
+                if count > self.scans.get(oid, 0) and oid in self.existing:
+                    scanned.append(self.existing[oid][1])
+                self.scans[oid] = count
+            elif kind == "storage":
                 before = self.existing.get(oid)
                 if before is not None and before[0] != int(value):
                     # later statements compare with this storage, so each rewrite is reported once
@@ -125,7 +147,7 @@ class LockProbe:
             mode = MODES[level]
             locks.append(LockRecord(label, mode, BLOCKS[mode], pre_existing))
         locks.sort(key=lambda lock: (not lock.pre_existing, lock.relation, lock.mode))
-        return tuple(locks), tuple(sorted(rewritten))
+        return tuple(locks), tuple(sorted(rewritten)), tuple(sorted(scanned))
 
 
 def excerpt(sql: str, width: int = 60) -> str:
@@ -159,6 +181,7 @@ def format_lock_report(results: Sequence[ApplyResult]) -> str:
                 out.append("  (no statements)")
             for st in unit.statements:
                 rewrites = f" rewrites {', '.join(st.rewritten)}" if st.rewritten else ""
+                rewrites += f" scans {', '.join(st.scanned)}" if st.scanned else ""
                 out.append(
                     f"  {st.line:>5}  {st.sql_excerpt:<60}  {st.duration_ms:8.1f} ms  "
                     f"{_lock_cell(st)}{rewrites}"
@@ -198,6 +221,7 @@ def to_json(results: Sequence[ApplyResult]) -> dict[str, Any]:
                             for lock in st.locks
                         ],
                         "rewritten": list(st.rewritten),
+                        "scanned": list(st.scanned),
                     }
                     for st in unit.statements
                 ],

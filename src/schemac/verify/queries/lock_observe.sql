@@ -1,5 +1,6 @@
--- One round trip per statement: the relation locks this backend holds, and the current storage
--- (relfilenode) of each locked relation, since nothing is rewritten without a lock on it.
+-- One round trip per statement: the relation locks this backend holds, the current storage
+-- (relfilenode) of each locked relation, since nothing is rewritten without a lock on it, and
+-- the sequential scans of each in this transaction so far (a validation scan counts as one).
 -- Relations that no longer exist come back with a NULL name (resolved from the snapshot).
 -- 16384 is FirstNormalObjectId: below it are the system's own objects.
 WITH held AS MATERIALIZED (
@@ -17,3 +18,7 @@ UNION ALL
 SELECT 'storage', c.oid::int8, c.oid::regclass::text, c.relfilenode::text
 FROM pg_catalog.pg_class c
 WHERE c.oid IN (SELECT relation FROM held)
+UNION ALL
+SELECT 'scans', c.oid::int8, c.oid::regclass::text, pg_catalog.pg_stat_get_xact_numscans(c.oid)::text
+FROM pg_catalog.pg_class c
+WHERE c.oid IN (SELECT relation FROM held) AND c.relkind IN ('r', 'm')

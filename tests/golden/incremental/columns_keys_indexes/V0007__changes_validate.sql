@@ -6,14 +6,14 @@ SET lock_timeout = '5s';
 -- validate constraint public.users.users_nick_not_null [safe, reversible, SHARE UPDATE EXCLUSIVE on public.users (scan/rewrite)]
 ALTER TABLE users VALIDATE CONSTRAINT users_nick_not_null;
 
+-- validate constraint public.users.chk_users_age [safe, reversible, SHARE UPDATE EXCLUSIVE on public.users (scan/rewrite)]
+ALTER TABLE users VALIDATE CONSTRAINT chk_users_age;
+
 -- alter column public.users.nick: set not null [safe, reversible, ACCESS EXCLUSIVE on public.users]
 ALTER TABLE users ALTER COLUMN nick SET NOT NULL;
 
 -- drop constraint public.users.users_nick_not_null [safe, reversible, ACCESS EXCLUSIVE on public.users]
 ALTER TABLE users DROP CONSTRAINT IF EXISTS users_nick_not_null;
-
--- validate constraint public.users.chk_users_age [safe, reversible, SHARE UPDATE EXCLUSIVE on public.users (scan/rewrite)]
-ALTER TABLE users VALIDATE CONSTRAINT chk_users_age;
 
 -- add constraint public.posts.uq_posts_user_id_title [safe, reversible, ACCESS EXCLUSIVE on public.posts]
 ALTER TABLE posts ADD CONSTRAINT uq_posts_user_id_title UNIQUE USING INDEX uq_posts_user_id_title;

@@ -9,6 +9,9 @@ ALTER TABLE readings_a VALIDATE CONSTRAINT readings_a_bound;
 -- validate constraint public.readings_b.readings_b_bound [safe, reversible, SHARE UPDATE EXCLUSIVE on public.readings_b (scan/rewrite)]
 ALTER TABLE readings_b VALIDATE CONSTRAINT readings_b_bound;
 
+-- validate constraint public.tags_other.tags_other_bound [safe, reversible, SHARE UPDATE EXCLUSIVE on public.tags_other (scan/rewrite)]
+ALTER TABLE tags_other VALIDATE CONSTRAINT tags_other_bound;
+
 -- detach partition public.readings_a [safe, reversible, ACCESS EXCLUSIVE on public.readings]
 ALTER TABLE readings DETACH PARTITION readings_a;
 
@@ -26,9 +29,6 @@ ALTER TABLE readings_a DROP CONSTRAINT IF EXISTS readings_a_bound;
 
 -- drop constraint public.readings_b.readings_b_bound [safe, reversible, ACCESS EXCLUSIVE on public.readings_b]
 ALTER TABLE readings_b DROP CONSTRAINT IF EXISTS readings_b_bound;
-
--- validate constraint public.tags_other.tags_other_bound [safe, reversible, SHARE UPDATE EXCLUSIVE on public.tags_other (scan/rewrite)]
-ALTER TABLE tags_other VALIDATE CONSTRAINT tags_other_bound;
 
 -- detach partition public.tags_other [safe, reversible, ACCESS EXCLUSIVE on public.tags]
 ALTER TABLE tags DETACH PARTITION tags_other;
