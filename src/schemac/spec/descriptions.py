@@ -62,7 +62,7 @@ MODELS: dict[str, str] = {
 }
 
 _SCHEMA_OF_OBJECT = "PostgreSQL schema (namespace) of this object; default: the document's `schema`"
-_RENAMED = "the previous name: the planner renames instead of dropping and re-adding"
+_RENAMED = "previous name: the planner renames instead of dropping and re-adding"
 _FK_ACTION = "`cascade`, `restrict`, `set null`, `set default` or `no action` (default)"
 _DEFERRABLE = (
     "`true` or `initially_deferred`: DEFERRABLE INITIALLY DEFERRED; "
@@ -143,7 +143,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "partition_by": "makes the table partitioned (PARTITION BY RANGE | LIST | HASH)",
         "partitions": "the partitions: an explicit list, or `{generate: {...}}`",
         "rls": "row-level security and its policies",
-        "renamed_from": _RENAMED,
+        "renamed_from": f"the table's {_RENAMED}",
         "lint": _LINT,
         "schema": _SCHEMA_OF_OBJECT,
     },
@@ -166,7 +166,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "generated": "a SQL expression: GENERATED ALWAYS AS (expression) STORED",
         "collation": 'the column\'s collation, e.g. `"C"`',
         "description": "becomes COMMENT ON COLUMN",
-        "renamed_from": f"{_RENAMED} (RENAME COLUMN)",
+        "renamed_from": f"the column's {_RENAMED} (RENAME COLUMN)",
         "using": "SQL expression converting the old value when the type changes (USING)",
         "lint": _LINT,
     },
