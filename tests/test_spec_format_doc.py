@@ -147,3 +147,22 @@ def test_the_sql_shown_for_a_trait_runs_and_does_what_it_says(trait: str, pg_con
         audited = conn.execute("SELECT count(*) FROM audit_logs WHERE entity_type = 'things'")
         row = audited.fetchone()
         assert row is not None and (row[0] == 1) == ("audit_row_change" in triggers)
+
+
+def test_the_pages_example_spec_resolves_as_its_comments_say() -> None:
+    from schemac.load.loader import parse_yaml
+    from schemac.resolve import resolve
+    from schemac.spec.parse import parse_document
+
+    (tree,) = markdown_tokens([_page()])
+    (example,) = [t["text"] for t in tree if t["type"] == "code" and t.get("lang") == "markdown"]
+    front = example.split("---\n")[1]
+    raw, diagnostics = parse_yaml(front, "example.md")
+    assert raw is not None, diagnostics
+    spec, diagnostics = parse_document(raw)
+    assert spec is not None, [d.message for d in diagnostics]
+    schema, diagnostics = resolve([(raw, spec)], Settings(tenancy=Tenancy(rls=True)))
+    assert schema is not None and not diagnostics, [d.message for d in diagnostics]
+    tenants = schema.table("tenants")
+    assert tenants is not None and [i.name for i in tenants.indexes] == ["uq_tenants_slug"]
+    assert schema.enum("user_role") is not None

@@ -77,7 +77,7 @@ FIELDS: dict[str, dict[str, str]] = {
             "must be `database-schema`; a file with another spec_type is skipped with a "
             "notice, so specs/ may hold other kinds of spec"
         ),
-        "title": "the document's title (the schema document's section heading)",
+        "title": "the document's title; shown in the schema document",
         "owner": "the owning team or person; shown in the schema document",
         "status": "`draft`, `in_review`, `approved` or `deprecated`; shown in the schema document",
         "version": "the document's own version (free text); shown in the schema document",
@@ -285,7 +285,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "timing": "`before`, `after` or `instead of`",
         "events": "`insert`, `update`, `delete`, `truncate` (a list, or one event)",
         "for_each": "`row` (default) or `statement`",
-        "function": "the trigger function to execute (a function of the specs)",
+        "function": "the trigger function: a function of the specs or of a built-in trait",
         "when": "a SQL condition: WHEN (...)",
         "description": "becomes COMMENT ON TRIGGER",
     },
