@@ -50,6 +50,7 @@ bench: setup
 
 docs: setup
 	$(PY) -m schemac.rules.docs docs/rules
+	$(PY) -m schemac.spec.reference docs/spec-format.template.md docs/spec-format.md
 
 clean:
 	rm -rf .demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -75,3 +75,56 @@ def test_init_writes_a_starter_that_lints_clean_and_builds(tmp_path: Path) -> No
     assert build.exit_code == 0, build.stderr
     again = runner.invoke(cli, ["init", str(tmp_path / "specs")])
     assert again.exit_code == 2 and "never overwrites" in again.stderr
+
+
+def _undescribed(node: object, path: str) -> list[str]:
+    """Every definition and property under node without a non-empty description."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for name, definition in (node.get("$defs") or {}).items():
+            if not str(definition.get("description") or "").strip():
+                found.append(f"$defs.{name}")
+        for key, prop in (node.get("properties") or {}).items():
+            if not str(prop.get("description") or "").strip():
+                found.append(f"{path}.{key}")
+        for key, value in node.items():
+            found += _undescribed(value, f"{path}.{key}" if key != "$defs" else "$defs")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _undescribed(value, f"{path}[{i}]")
+    return found
+
+
+def test_every_definition_and_property_has_a_description() -> None:
+    schema = spec_json_schema()
+    assert str(schema.get("description") or "").strip()
+    missing = _undescribed(schema, "")
+    assert missing == [], (
+        "describe these in src/schemac/spec/descriptions.py (MODELS / FIELDS): "
+        + ", ".join(missing)
+    )
+
+
+def test_no_description_is_left_for_a_model_or_key_that_is_gone() -> None:
+    from schemac.spec.descriptions import FIELDS, MODELS
+    from schemac.spec.models import DocumentSpec
+
+    raw = DocumentSpec.model_json_schema(by_alias=True)
+    keys = {name: set(d.get("properties", {})) for name, d in raw["$defs"].items()}
+    keys["DocumentSpec"] = set(raw["properties"])
+    assert set(MODELS) == set(keys)
+    stale = sorted(
+        f"{model}.{key}"
+        for model, fields in FIELDS.items()
+        for key in fields
+        if key not in keys.get(model, set())
+    )
+    assert stale == []
+
+
+def test_a_short_form_keeps_its_models_description() -> None:
+    column = spec_json_schema()["$defs"]["ColumnSpec"]
+    short, long_form = column["anyOf"]
+    assert column["description"] == long_form["description"]
+    assert "short form" in short["description"]
+    assert long_form["properties"]["nullable"]["description"].startswith("allow NULL")

@@ -2,7 +2,8 @@
 
 Generated from the spec models, so it cannot drift from what the loader accepts; the short
 forms the models expand before validation (`email: varchar(320)`, `user_role: [a, b]`,
-`references: tenants`, `extensions: [pgcrypto]`) are added as alternatives.
+`references: tenants`, `extensions: [pgcrypto]`) are added as alternatives. Every model and
+key carries the `description` spec/descriptions.py gives it (an editor's hover text).
 """
 
 from __future__ import annotations
@@ -24,13 +25,19 @@ SHORT_FORMS: dict[str, dict[str, Any]] = {
 
 def spec_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one spec document's front-matter."""
+    from schemac.spec.descriptions import describe
     from schemac.spec.models import DocumentSpec
 
     schema = DocumentSpec.model_json_schema(by_alias=True)
     definitions = schema["$defs"]
+    describe({**definitions, DocumentSpec.__name__: schema})
     for name, short in SHORT_FORMS.items():
         long_form = definitions[name]
-        definitions[name] = {"anyOf": [short, long_form], "title": long_form.get("title", name)}
+        definitions[name] = {
+            "anyOf": [short, long_form],
+            "title": long_form.get("title", name),
+            "description": long_form.get("description", ""),
+        }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

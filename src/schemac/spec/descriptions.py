@@ -1,0 +1,318 @@
+"""What every spec model and key means: the text of the JSON Schema's `description`s.
+
+One table, kept apart from spec/models.py so a field's meaning is written once and shows up in
+both the JSON Schema (editor hover text) and docs/spec-format.md. Keys are the names users write
+(aliases: `schema`, `range`, `from`). A test fails for a model or key of the JSON Schema without
+a description here, and for a description of a key that no longer exists.
+"""
+
+from __future__ import annotations
+
+#: model -> what one value of the model is
+MODELS: dict[str, str] = {
+    "DocumentSpec": (
+        "One spec file's front-matter: document fields, then the schema objects it declares. "
+        "A spec directory's files are merged into one schema; every name is unique across them."
+    ),
+    "DatabaseSpec": (
+        "The target database. Written at most once across all spec files; config "
+        "`postgres_version` overrides `version`."
+    ),
+    "LintSpec": "Lint suppressions for this object and everything inside it.",
+    "ExtensionSpec": "A PostgreSQL extension (CREATE EXTENSION IF NOT EXISTS).",
+    "EnumSpec": "An enum type (CREATE TYPE ... AS ENUM), keyed by its name.",
+    "TraitSpec": (
+        "A reusable bundle of columns and indexes that tables list under `traits`; a user "
+        "trait may not reuse a built-in trait's name."
+    ),
+    "TableSpec": "A table, keyed by its name.",
+    "ColumnSpec": "A column, keyed by its name. NOT NULL unless `nullable: true`.",
+    "ReferenceSpec": (
+        "A single-column foreign key (constraint `fk_{table}_{column}`); without `column` it "
+        "references the target table's primary key."
+    ),
+    "CheckSpec": "A named CHECK constraint of the table, keyed by the constraint's name.",
+    "ForeignKeySpec": "A (composite) foreign key of the table: constraint `fk_{table}_{cols}`.",
+    "ForeignKeyTargetSpec": "The table and columns a composite foreign key references.",
+    "IndexSpec": "An index: `idx_{table}_{cols}`, or `uq_{table}_{cols}` when unique.",
+    "PartitionBySpec": "The partition key: exactly one of `range`, `list` or `hash`.",
+    "PartitionSpec": (
+        "One explicit partition; its bound is one of: `from`/`to` (range), `values` (list), "
+        "`modulus`/`remainder` (hash), or `default: true`."
+    ),
+    "GeneratedPartitionsSpec": "Partitions schemac generates instead of an explicit list.",
+    "GenerateSpec": (
+        "How partitions are generated: `interval`, `start` and `count` for a range key, "
+        "`modulus` for a hash key."
+    ),
+    "RlsSpec": "Row-level security of the table (ENABLE/FORCE ROW LEVEL SECURITY, CREATE POLICY).",
+    "PolicySpec": "A row-level security policy (CREATE POLICY), keyed by its name.",
+    "ViewSpec": "A view (CREATE VIEW), keyed by its name; dependencies are read from the query.",
+    "MaterializedViewSpec": (
+        "A materialized view (CREATE MATERIALIZED VIEW), keyed by its name; dependencies are "
+        "read from the query."
+    ),
+    "RefreshSpec": "How the materialized view is kept fresh.",
+    "FunctionSpec": "A function (CREATE FUNCTION), keyed by its name.",
+    "TriggerSpec": "A trigger (CREATE TRIGGER), keyed by its name.",
+    "SeedSpec": (
+        "Seed rows of one table, keyed by the table's name: `INSERT ... ON CONFLICT [(key)] "
+        "DO NOTHING | DO UPDATE SET`, so applying them twice changes nothing."
+    ),
+}
+
+_SCHEMA_OF_OBJECT = "PostgreSQL schema (namespace) of this object; default: the document's `schema`"
+_RENAMED = "previous name: the planner renames instead of dropping and re-adding"
+_FK_ACTION = "`cascade`, `restrict`, `set null`, `set default` or `no action` (default)"
+_DEFERRABLE = (
+    "`true` or `initially_deferred`: DEFERRABLE INITIALLY DEFERRED; "
+    "`initially_immediate`: DEFERRABLE INITIALLY IMMEDIATE; `false`: not deferrable"
+)
+_LINT = "`{ignore: [CODE or rule name, ...]}`: rules suppressed here"
+
+#: model -> key -> what the key means
+FIELDS: dict[str, dict[str, str]] = {
+    "DocumentSpec": {
+        "spec_type": (
+            "must be `database-schema`; a file with another spec_type is skipped with a "
+            "notice, so specs/ may hold other kinds of spec"
+        ),
+        "title": "the document's title; shown in the schema document",
+        "owner": "the owning team or person; shown in the schema document",
+        "status": "`draft`, `in_review`, `approved` or `deprecated`; shown in the schema document",
+        "version": "the document's own version (free text); shown in the schema document",
+        "last_updated": "date of the last change (`YYYY-MM-DD`); shown in the schema document",
+        "domain": "groups this file's tables in the schema document; default: the file's stem",
+        "description": "what this part of the schema is for; shown in the schema document",
+        "schema": "PostgreSQL schema (namespace) of this file's objects; default `public`",
+        "database": "the target database (at most once across all files)",
+        "applicability": "free metadata (e.g. `[web, mobile]`): kept and shown, never interpreted",
+        "related_initiatives": "free metadata: kept and shown, never interpreted",
+        "tags": "free metadata: kept and shown, never interpreted",
+        "lint": f"{_LINT}, for every object of this file",
+        "extensions": "extensions to create, as names or `{name, schema}`",
+        "enums": "enum types by name; a list of values is the short form",
+        "traits": "user-defined traits by name (the built-in traits need no declaration)",
+        "tables": "tables by name, in the order written",
+        "views": "views by name",
+        "materialized_views": "materialized views by name",
+        "functions": "functions by name",
+        "triggers": "triggers by name",
+        "seed": "seed rows by table name",
+    },
+    "DatabaseSpec": {
+        "engine": "only `postgresql` (or `postgres`) is supported; anything else is an error",
+        "version": (
+            "target PostgreSQL major version (12-19): picks the verification server and SQL "
+            "choices; verify warns when its server runs another major"
+        ),
+        "timezone": "the database's time zone (e.g. `UTC`); shown in the schema document",
+        "encoding": "the database's encoding (e.g. `UTF8`); shown in the schema document",
+    },
+    "LintSpec": {
+        "ignore": "rule codes (`SC203`), names (`prefer-timestamptz`) or prefixes (`SC2`) to skip",
+    },
+    "ExtensionSpec": {
+        "name": "the extension's name, e.g. `pgcrypto`, `citext`, `pg_trgm`",
+        "schema": "the schema it is installed in (WITH SCHEMA), created when needed",
+    },
+    "EnumSpec": {
+        "values": "the labels, in sort order; new labels are added with ALTER TYPE ... ADD VALUE",
+        "description": "becomes COMMENT ON TYPE",
+        "renamed_from": "new label -> its previous label: ALTER TYPE ... RENAME VALUE",
+        "schema": _SCHEMA_OF_OBJECT,
+        "lint": _LINT,
+    },
+    "TraitSpec": {
+        "description": "what the trait is for",
+        "columns": "columns the trait adds, before the table's own columns",
+        "indexes": "indexes the trait adds; their derived names use the table's name",
+    },
+    "TableSpec": {
+        "description": "becomes COMMENT ON TABLE",
+        "traits": (
+            "built-in or user traits; their columns come first, in trait order, and a column "
+            "the table writes itself overrides a trait column of the same name"
+        ),
+        "columns": "columns by name, in the order written; `name: TYPE` is the short form",
+        "primary_key": "composite primary key `{table}_pkey` (one column: `primary_key: true`)",
+        "unique": "UNIQUE constraints, each a list of columns: `uq_{table}_{cols}`",
+        "checks": "named CHECK constraints: `name: expression`, or `{expression, renamed_from}`",
+        "foreign_keys": "composite foreign keys; one column uses the column's `references`",
+        "indexes": "indexes of the table",
+        "partition_by": "makes the table partitioned (PARTITION BY RANGE | LIST | HASH)",
+        "partitions": "the partitions: an explicit list, or `{generate: {...}}`",
+        "rls": "row-level security and its policies",
+        "renamed_from": f"the table's {_RENAMED}",
+        "lint": _LINT,
+        "schema": _SCHEMA_OF_OBJECT,
+    },
+    "ColumnSpec": {
+        "type": (
+            "a PostgreSQL type: built-in (`uuid`, `varchar(320)`, `numeric(19,4)`, "
+            "`timestamptz`, `jsonb`, `text[]`...), an enum of the specs, or an extension type; "
+            "aliases normalise (`int` = `integer`); an unknown type is an error"
+        ),
+        "nullable": "allow NULL; the default is NOT NULL",
+        "default": (
+            "a SQL expression as PostgreSQL takes it (`now()`, `\"'free'\"`, "
+            "`\"'{}'::jsonb\"`); YAML booleans and numbers render as literals"
+        ),
+        "primary_key": "this column alone is the primary key `{table}_pkey`",
+        "unique": "a UNIQUE constraint `uq_{table}_{column}`",
+        "references": "a foreign key: `table`, `table.column`, `schema.table.column` or long form",
+        "check": "a SQL boolean expression: constraint `chk_{table}_{column}`",
+        "identity": "`always` or `by_default`: GENERATED ... AS IDENTITY",
+        "generated": "a SQL expression: GENERATED ALWAYS AS (expression) STORED",
+        "collation": 'the column\'s collation, e.g. `"C"`',
+        "description": "becomes COMMENT ON COLUMN",
+        "renamed_from": f"the column's {_RENAMED} (RENAME COLUMN)",
+        "using": "SQL expression converting the old value when the type changes (USING)",
+        "lint": _LINT,
+    },
+    "ReferenceSpec": {
+        "table": "the referenced table, optionally schema-qualified",
+        "column": "the referenced column; default: the referenced table's primary key",
+        "on_delete": f"ON DELETE action: {_FK_ACTION}",
+        "on_update": f"ON UPDATE action: {_FK_ACTION}",
+        "deferrable": _DEFERRABLE,
+        "name": "the constraint's name instead of `fk_{table}_{column}`",
+        "renamed_from": f"the constraint's {_RENAMED}",
+    },
+    "CheckSpec": {
+        "expression": "a SQL boolean expression",
+        "renamed_from": f"the constraint's {_RENAMED}",
+    },
+    "ForeignKeySpec": {
+        "columns": "the referencing columns of this table",
+        "references": "`{table, columns}`: the referenced table and columns",
+        "on_delete": f"ON DELETE action: {_FK_ACTION}",
+        "on_update": f"ON UPDATE action: {_FK_ACTION}",
+        "deferrable": _DEFERRABLE,
+        "name": "the constraint's name instead of `fk_{table}_{cols}`",
+        "renamed_from": f"the constraint's {_RENAMED}",
+    },
+    "ForeignKeyTargetSpec": {
+        "table": "the referenced table, optionally schema-qualified",
+        "columns": "the referenced columns (a primary key or unique constraint), in order",
+    },
+    "IndexSpec": {
+        "columns": (
+            "keys: column names or SQL expressions (`lower(email)`), each optionally followed "
+            "by `ASC`/`DESC` and `NULLS FIRST`/`NULLS LAST`"
+        ),
+        "name": "the index's name instead of the derived one",
+        "unique": "a unique index (`uq_{table}_{cols}`)",
+        "method": "access method: `btree` (default), `hash`, `gin`, `gist`, `brin` or `spgist`",
+        "where": "a SQL predicate: a partial index",
+        "include": "non-key columns stored in the index (INCLUDE)",
+        "opclass": "one operator class for every key, or a mapping key -> operator class",
+        "renamed_from": f"the index's {_RENAMED} (ALTER INDEX ... RENAME)",
+        "lint": _LINT,
+    },
+    "PartitionBySpec": {
+        "range": "PARTITION BY RANGE over these columns or expressions",
+        "list": "PARTITION BY LIST over these columns or expressions",
+        "hash": "PARTITION BY HASH over these columns or expressions",
+        "modulus": "with `hash`: the number of partitions `generate` makes",
+    },
+    "PartitionSpec": {
+        "name": "the partition's table name",
+        "from": "range bound: the lower bound (inclusive), a value or a list for a composite key",
+        "to": "range bound: the upper bound (exclusive), a value or a list for a composite key",
+        "values": "list bound: the key values this partition holds",
+        "modulus": "hash bound: the modulus",
+        "remainder": "hash bound: the remainder (0 .. modulus-1)",
+        "default": "the DEFAULT partition, for rows no other partition takes",
+    },
+    "GeneratedPartitionsSpec": {
+        "generate": "the generator's settings",
+    },
+    "GenerateSpec": {
+        "interval": (
+            "range: one partition per `day`, `week`, `month` or `year`, named "
+            "`{table}_{yyyy}_{mm}_{dd}`, `{table}_{yyyy}_w{ww}`, `{table}_{yyyy}_{mm}`, "
+            "`{table}_{yyyy}`"
+        ),
+        "start": "range: the first partition's lower bound (a date)",
+        "count": "range: how many partitions (1-1000)",
+        "default": "also create `{table}_default` for the rows outside every bound",
+        "modulus": "hash: the number of partitions `{table}_p0` .. `{table}_p{n-1}` (1-1024)",
+    },
+    "RlsSpec": {
+        "enabled": "ENABLE ROW LEVEL SECURITY",
+        "force": "FORCE ROW LEVEL SECURITY: the policies bind the table's owner too",
+        "policies": "policies by name",
+    },
+    "PolicySpec": {
+        "command": "`all`, `select`, `insert`, `update` or `delete` (FOR ...)",
+        "using": "SQL predicate: which existing rows are visible or affected (USING)",
+        "with_check": "SQL predicate: which new rows may be written (WITH CHECK)",
+        "roles": "the roles the policy applies to (TO ...); `public` is every role",
+        "permissive": "`true`: AS PERMISSIVE (policies combine with OR); `false`: AS RESTRICTIVE",
+    },
+    "ViewSpec": {
+        "query": "the view's SELECT statement",
+        "description": "becomes COMMENT ON VIEW",
+        "schema": _SCHEMA_OF_OBJECT,
+    },
+    "MaterializedViewSpec": {
+        "query": "the view's SELECT statement",
+        "description": "becomes COMMENT ON MATERIALIZED VIEW",
+        "indexes": "indexes of the view (REFRESH ... CONCURRENTLY needs a unique one)",
+        "refresh": "how the view is refreshed",
+        "schema": _SCHEMA_OF_OBJECT,
+    },
+    "RefreshSpec": {
+        "every": "how often the view is refreshed (e.g. `1h`)",
+        "concurrently": (
+            "REFRESH MATERIALIZED VIEW CONCURRENTLY, which needs a unique index (lint SC305)"
+        ),
+        "max_staleness": "how old the view's data may become (e.g. `2h`)",
+    },
+    "FunctionSpec": {
+        "returns": "the return type (`trigger` for a trigger function)",
+        "body": "the function body, as written between the dollar quotes",
+        "language": "the function's language; default `plpgsql`",
+        "arguments": "the parameter list, as one string or a list of parameters",
+        "volatility": "`volatile` (default), `stable` or `immutable`",
+        "security_definer": "SECURITY DEFINER: run with the owner's privileges",
+        "description": "becomes COMMENT ON FUNCTION",
+        "schema": _SCHEMA_OF_OBJECT,
+    },
+    "TriggerSpec": {
+        "table": "the table the trigger is on",
+        "timing": "`before`, `after` or `instead of`",
+        "events": "`insert`, `update`, `delete`, `truncate` (a list, or one event)",
+        "for_each": "`row` (default) or `statement`",
+        "function": "the trigger function: a function of the specs or of a built-in trait",
+        "when": "a SQL condition: WHEN (...)",
+        "description": "becomes COMMENT ON TRIGGER",
+    },
+    "SeedSpec": {
+        "key": (
+            "the ON CONFLICT target (the primary key or a unique constraint); left out, a row "
+            "conflicting with any unique constraint is skipped (ON CONFLICT DO NOTHING)"
+        ),
+        "on_conflict": "what a row whose key exists gets: `nothing` (default) or `update`",
+        "update": (
+            "the columns an existing row takes from its seed row (DO UPDATE SET c = "
+            "EXCLUDED.c); a list implies `on_conflict: update`, `[]` means `nothing`; "
+            "left out with `on_conflict: update`: every column outside the key"
+        ),
+        "rows": "the rows: column -> value (lists for arrays, mappings for json/jsonb)",
+    },
+}
+
+
+def describe(definitions: dict[str, dict[str, object]]) -> None:
+    """Set the `description` of each model's schema and of each of its properties, in place."""
+    for model, schema in definitions.items():
+        if model in MODELS:
+            schema["description"] = MODELS[model]
+        properties = schema.get("properties")
+        if isinstance(properties, dict):
+            for key, prop in properties.items():
+                text = FIELDS.get(model, {}).get(key)
+                if text is not None:
+                    prop["description"] = text
