@@ -685,6 +685,103 @@ DO $$ BEGIN
 END $$;
 """,
     ),
+    # --- keys, identity, collation and RLS flags on live tables ----------------------------------
+    "collation_changed": Case(
+        """
+tables:
+  words:
+    columns:
+      id: {type: integer, primary_key: true}
+      word: text
+    indexes:
+      - {columns: [word]}
+""",
+        """
+tables:
+  words:
+    columns:
+      id: {type: integer, primary_key: true}
+      word: {type: text, collation: "C"}
+    indexes:
+      - {columns: [word]}
+""",
+        "INSERT INTO words VALUES (1, 'b'), (2, 'A');",
+        probe="DO $$ BEGIN IF (SELECT string_agg(word, '' ORDER BY word) FROM words) <> 'Ab'"
+        " THEN RAISE EXCEPTION 'collation'; END IF; END $$;",
+    ),
+    "identity_kind_changed_and_removed": Case(
+        """
+tables:
+  tickets:
+    columns:
+      id: {type: bigint, primary_key: true, identity: always}
+      seq: {type: bigint, identity: by_default}
+      label: text
+""",
+        """
+tables:
+  tickets:
+    columns:
+      id: {type: bigint, primary_key: true, identity: by_default}
+      seq: {type: bigint}
+      label: text
+""",
+        "INSERT INTO tickets (label) VALUES ('a'), ('b');",
+        probe="INSERT INTO tickets (id, seq, label) VALUES (100, 7, 'c');"
+        " INSERT INTO tickets (seq, label) VALUES (8, 'd');",
+    ),
+    "primary_key_and_unique_columns_changed": Case(
+        """
+tables:
+  members:
+    columns:
+      org: integer
+      login: text
+      email: text
+    primary_key: [org]
+    unique:
+      - [email]
+""",
+        """
+tables:
+  members:
+    columns:
+      org: integer
+      login: text
+      email: text
+    primary_key: [org, login]
+    unique:
+      - [org, email]
+""",
+        "INSERT INTO members VALUES (1, 'a', 'a@x'), (2, 'b', 'b@x');",
+        probe="INSERT INTO members VALUES (1, 'c', 'c@x');",
+    ),
+    "rls_forced_and_policy_command_changed": Case(
+        """
+tables:
+  notes:
+    columns:
+      id: {type: integer, primary_key: true}
+      owner: text
+    rls:
+      enabled: true
+      policies:
+        own: {command: select, using: "owner = current_user"}
+""",
+        """
+tables:
+  notes:
+    columns:
+      id: {type: integer, primary_key: true}
+      owner: text
+    rls:
+      enabled: true
+      force: true
+      policies:
+        own: {command: all, using: "owner = current_user", with_check: "owner = current_user"}
+""",
+        "INSERT INTO notes VALUES (1, 'a');",
+    ),
     # --- functions, views and materialized views over a changing base ---------------------------
     # CREATE OR REPLACE FUNCTION refuses a new return type: the function is dropped with the
     # view that calls it and both are created again; the trigger's plpgsql function only names
