@@ -709,6 +709,35 @@ tables:
         probe="DO $$ BEGIN IF (SELECT string_agg(word, '' ORDER BY word) FROM words) <> 'Ab'"
         " THEN RAISE EXCEPTION 'collation'; END IF; END $$;",
     ),
+    # a widened varchar keeps its index, but PostgreSQL validates the check on it again
+    "varchar_widened_under_check": Case(
+        """
+tables:
+  codes:
+    columns:
+      id: {type: integer, primary_key: true}
+      code: varchar(5)
+      note: text
+    checks:
+      chk_codes_code: "code <> ''"
+    indexes:
+      - {columns: [code]}
+""",
+        """
+tables:
+  codes:
+    columns:
+      id: {type: integer, primary_key: true}
+      code: varchar(20)
+      note: {type: text, collation: "C"}
+    checks:
+      chk_codes_code: "code <> ''"
+    indexes:
+      - {columns: [code]}
+""",
+        "INSERT INTO codes VALUES (1, 'ab', 'x'), (2, 'cd', 'y');",
+        probe="INSERT INTO codes VALUES (3, 'a-much-longer-code', 'z');",
+    ),
     "identity_kind_changed_and_removed": Case(
         """
 tables:

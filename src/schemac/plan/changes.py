@@ -351,6 +351,8 @@ class AlterColumn(Change):
     proven: bool = False
     #: the opposite type change rewrites the table (a narrowing down migration)
     rewrite_back: bool = False
+    #: checks validated again and indexes built again by a type change without a rewrite
+    rebuilt: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -362,13 +364,15 @@ class AlterColumn(Change):
             return "safe"
         if self.action == "type" and self.rewrite:
             return "rewrites"
+        if self.action == "type" and self.rebuilt:
+            return "locking"
         if self.action == "set not null" and not self.proven:
             return "locking"
         return "safe"
 
     @property
     def locks(self) -> tuple[Lock, ...]:
-        brief = not (self.action == "type" and self.rewrite)
+        brief = not (self.action == "type" and (self.rewrite or self.rebuilt))
         if self.action == "set not null" and not self.proven:
             brief = False
         return self._exclusive(self.table.qualified_name, brief=brief)
@@ -381,6 +385,11 @@ class AlterColumn(Change):
     def reason(self) -> str | None:
         if self.action == "type" and self.rewrite and self.live:
             return f"{self.old.type} -> {self.new.type} rewrites the table and its indexes"
+        if self.action == "type" and self.rebuilt and self.live:
+            return (
+                f"no table rewrite, but {', '.join(self.rebuilt)} read every row again under "
+                "ACCESS EXCLUSIVE (checks validated, indexes of a new collation built)"
+            )
         if self.action == "set not null" and self.live and not self.proven:
             return "scans the table for NULLs under ACCESS EXCLUSIVE"
         return None
@@ -409,6 +418,7 @@ class AlterColumn(Change):
                 self.rewrite_back,
                 self.using,
                 rewrite_back=self.rewrite,
+                rebuilt=self.rebuilt,
                 live=self.live,
             ),
         )

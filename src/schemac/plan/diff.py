@@ -86,6 +86,9 @@ class Diff:
     _old_of: dict[str, Table] | None = None
     #: qualified (new) table name -> old names of its columns dropped, renamed or retyped
     reshaped_columns: dict[str, set[str]] = field(default_factory=dict)
+    #: qualified table name -> columns given a new type or collation without a table rewrite
+    #: (PostgreSQL would validate their checks again under ACCESS EXCLUSIVE)
+    retyped_in_place: dict[str, set[str]] = field(default_factory=dict)
     #: qualified table name -> columns dropped and added again (a new generation expression)
     regenerated_columns: dict[str, set[str]] = field(default_factory=dict)
 

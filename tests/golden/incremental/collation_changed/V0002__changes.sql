@@ -3,6 +3,6 @@
 -- schemac:snapshot h1:…
 SET lock_timeout = '5s';
 
--- alter column public.words.word: type [rewrites, lossy, ACCESS EXCLUSIVE on public.words (scan/rewrite)]
--- text -> text rewrites the table and its indexes
+-- alter column public.words.word: type [locking, reversible, ACCESS EXCLUSIVE on public.words (scan/rewrite)]
+-- no table rewrite, but idx_words_word read every row again under ACCESS EXCLUSIVE (checks validated, indexes of a new collation built)
 ALTER TABLE words ALTER COLUMN word TYPE text COLLATE "C";
