@@ -70,13 +70,25 @@ def dump_lines(conninfo: str) -> Counter[str]:
     )
 
 
-def load_sql(conninfo: str, path: Path) -> None:
-    subprocess.run(
-        [pg_tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-f", str(path)],
+def load_sql(conninfo: str, path: Path, *, single_transaction: bool = False) -> None:
+    one = ["-1"] if single_transaction else []
+    done = subprocess.run(
+        [
+            pg_tool("psql"),
+            "-X",
+            "-q",
+            *one,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            conninfo,
+            "-f",
+            str(path),
+        ],
         capture_output=True,
         text=True,
-        check=True,
     )
+    assert done.returncode == 0, f"{path}: {done.stderr}"
 
 
 @dataclass
