@@ -47,6 +47,7 @@ format: setup
 
 bench: setup
 	$(PY) bench/bench.py
+	$(PY) bench/import_bench.py
 
 docs: setup
 	$(PY) -m schemac.rules.docs docs/rules
