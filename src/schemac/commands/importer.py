@@ -64,6 +64,12 @@ if TYPE_CHECKING:
     help="Spec files as plain YAML or as Markdown with YAML front-matter.",
 )
 @click.option(
+    "--split",
+    is_flag=True,
+    help="One file per cluster of tables joined by foreign keys ({schema}.{table}.yaml, named "
+    "after the cluster's most referenced table), beside one file per schema for the rest.",
+)
+@click.option(
     "--baseline",
     is_flag=True,
     help="Also write the first migration (this database's schema, to be recorded as applied "
@@ -97,6 +103,7 @@ def import_command(
     out: Path,
     schemas: tuple[str, ...],
     fmt: str,
+    split: bool,
     baseline: bool,
     migrations: Path | None,
     layout: str | None,
@@ -123,7 +130,7 @@ def import_command(
     except UnknownSchemas as exc:
         found = ", ".join(exc.available) or "none"
         _fail(f"no schema {', '.join(exc.missing)} in {where} (its schemas: {found})", EXIT_INPUT)
-    imported = write_specs(catalog, "md" if fmt == "md" else "yaml")
+    imported = write_specs(catalog, "md" if fmt == "md" else "yaml", split=split)
     if target is not None:
         sys.exit(_import_baseline(imported, where, out, *target))
     _report(imported, _write(out, imported), where, out)

@@ -17,6 +17,7 @@ from schemac.importer import emit, objects
 from schemac.importer.catalog import Catalog, Gap
 from schemac.importer.context import Context, regclass_text
 from schemac.importer.emit import Flow
+from schemac.importer.split import clusters
 from schemac.importer.tables import table_spec
 from schemac.model.schema import Function, Schema, Trigger
 
@@ -41,7 +42,9 @@ class Imported:
     counts: dict[str, int]
 
 
-def write_specs(catalog: Catalog, fmt: Format = "yaml") -> Imported:
+def write_specs(catalog: Catalog, fmt: Format = "yaml", *, split: bool = False) -> Imported:
+    """The spec files of `catalog`: one per schema, and with `split` one more per cluster of
+    tables joined by foreign keys (see split.py)."""
     ctx = Context.of(catalog)
     schema = catalog.schema
     namespaces = list(catalog.namespaces)
@@ -53,16 +56,27 @@ def write_specs(catalog: Catalog, fmt: Format = "yaml") -> Imported:
     triggers: dict[str, list[Trigger]] = defaultdict(list)
     for trig in schema.triggers:
         triggers[trig.table_schema].append(trig)
-    names = _file_names(namespaces, fmt)
+    groups = {ns: clusters(schema, ns) if split else [] for ns in namespaces}
+    parts = [(ns, anchor) for ns in namespaces for anchor, _ in groups[ns]]
+    names = _file_names([*namespaces, *(f"{ns}.{anchor}" for ns, anchor in parts)], fmt)
     files = []
     for i, ns in enumerate(namespaces):
         doc = _document(ctx, schema, ns, first=i == 0, namespaces=namespaces)
+        for anchor, members in groups[ns]:
+            cluster = {m: doc["tables"].pop(m) for m in members}
+            part = {"spec_type": SPEC_TYPE, "title": f"{ns}: {anchor}", "schema": ns}
+            part |= {"domain": anchor, "tables": cluster}
+            files.append(SpecFile(names[f"{ns}.{anchor}"], _text(part, f"{ns}: {anchor}", fmt)))
+        if "tables" in doc and not doc["tables"]:
+            del doc["tables"]
         if written_functions[ns]:
             doc["functions"] = dict(sorted(written_functions[ns].items()))
         written_triggers = objects.triggers_spec(ctx, sorted(triggers[ns], key=_trigger_order))
         if written_triggers:
             doc["triggers"] = dict(sorted(written_triggers.items()))
         files.append(SpecFile(names[ns], _text(doc, ns, fmt)))
+    if split:
+        files.sort(key=lambda f: f.name)
     _sequence_gaps(ctx)
     _domain_gaps(ctx)
     return Imported(tuple(files), warnings(ctx.gaps + list(catalog.gaps)), _counts(schema))
@@ -105,11 +119,12 @@ def _document(
 
 
 def _file_names(namespaces: list[str], fmt: Format) -> dict[str, str]:
-    """`{schema}.yaml` (or .md), with characters a file name cannot safely hold replaced."""
+    """`{schema}.yaml` (or .md; `{schema}.{anchor}` for a cluster of --split), with the
+    characters a file name cannot safely hold replaced."""
     names: dict[str, str] = {}
     taken: set[str] = set()
     for ns in namespaces:
-        stem = re.sub(r"[^A-Za-z0-9_-]", "_", ns) or "_"
+        stem = re.sub(r"[^A-Za-z0-9_.-]", "_", ns).lstrip(".") or "_"
         candidate, n = stem, 1
         while candidate.lower() in taken:  # case-insensitive file systems
             n += 1
