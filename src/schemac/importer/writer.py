@@ -64,8 +64,8 @@ def write_specs(catalog: Catalog, fmt: Format = "yaml", *, split: bool = False) 
         doc = _document(ctx, schema, ns, first=i == 0, namespaces=namespaces)
         for anchor, members in groups[ns]:
             cluster = {m: doc["tables"].pop(m) for m in members}
-            part = {"spec_type": SPEC_TYPE, "title": f"{ns}: {anchor}", "schema": ns}
-            part |= {"domain": anchor, "tables": cluster}
+            part: dict[str, Any] = {"spec_type": SPEC_TYPE, "title": f"{ns}: {anchor}"}
+            part |= {"schema": ns, "domain": anchor, "tables": cluster}
             files.append(SpecFile(names[f"{ns}.{anchor}"], _text(part, f"{ns}: {anchor}", fmt)))
         if "tables" in doc and not doc["tables"]:
             del doc["tables"]
