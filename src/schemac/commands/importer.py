@@ -70,6 +70,13 @@ if TYPE_CHECKING:
     "after the cluster's most referenced table), beside one file per schema for the rest.",
 )
 @click.option(
+    "--traits",
+    is_flag=True,
+    help="Write the built-in traits (uuid_pk, timestamps, standard, tenant_scoped...) where a "
+    "table holds exactly what one expands to (checked: the specs with the trait resolve to the "
+    "same schema).",
+)
+@click.option(
     "--baseline",
     is_flag=True,
     help="Also write the first migration (this database's schema, to be recorded as applied "
@@ -104,6 +111,7 @@ def import_command(
     schemas: tuple[str, ...],
     fmt: str,
     split: bool,
+    traits: bool,
     baseline: bool,
     migrations: Path | None,
     layout: str | None,
@@ -130,7 +138,7 @@ def import_command(
     except UnknownSchemas as exc:
         found = ", ".join(exc.available) or "none"
         _fail(f"no schema {', '.join(exc.missing)} in {where} (its schemas: {found})", EXIT_INPUT)
-    imported = write_specs(catalog, "md" if fmt == "md" else "yaml", split=split)
+    imported = write_specs(catalog, "md" if fmt == "md" else "yaml", split=split, traits=traits)
     if target is not None:
         sys.exit(_import_baseline(imported, where, out, *target))
     _report(imported, _write(out, imported), where, out)

@@ -42,9 +42,12 @@ class Imported:
     counts: dict[str, int]
 
 
-def write_specs(catalog: Catalog, fmt: Format = "yaml", *, split: bool = False) -> Imported:
+def write_specs(
+    catalog: Catalog, fmt: Format = "yaml", *, split: bool = False, traits: bool = False
+) -> Imported:
     """The spec files of `catalog`: one per schema, and with `split` one more per cluster of
-    tables joined by foreign keys (see split.py)."""
+    tables joined by foreign keys (see split.py); `traits` adopts the built-in traits where
+    their expansion is exact (see traits.py)."""
     ctx = Context.of(catalog)
     schema = catalog.schema
     namespaces = list(catalog.namespaces)
@@ -57,16 +60,16 @@ def write_specs(catalog: Catalog, fmt: Format = "yaml", *, split: bool = False) 
     for trig in schema.triggers:
         triggers[trig.table_schema].append(trig)
     groups = {ns: clusters(schema, ns) if split else [] for ns in namespaces}
-    parts = [(ns, anchor) for ns in namespaces for anchor, _ in groups[ns]]
-    names = _file_names([*namespaces, *(f"{ns}.{anchor}" for ns, anchor in parts)], fmt)
-    files = []
+    anchors = [f"{ns}.{anchor}" for ns in namespaces for anchor, _ in groups[ns]]
+    names = _file_names([*namespaces, *anchors], fmt)
+    parts: list[tuple[str, dict[str, Any], str]] = []
     for i, ns in enumerate(namespaces):
         doc = _document(ctx, schema, ns, first=i == 0, namespaces=namespaces)
         for anchor, members in groups[ns]:
             cluster = {m: doc["tables"].pop(m) for m in members}
             part: dict[str, Any] = {"spec_type": SPEC_TYPE, "title": f"{ns}: {anchor}"}
             part |= {"schema": ns, "domain": anchor, "tables": cluster}
-            files.append(SpecFile(names[f"{ns}.{anchor}"], _text(part, f"{ns}: {anchor}", fmt)))
+            parts.append((names[f"{ns}.{anchor}"], part, f"{ns}: {anchor}"))
         if "tables" in doc and not doc["tables"]:
             del doc["tables"]
         if written_functions[ns]:
@@ -74,9 +77,14 @@ def write_specs(catalog: Catalog, fmt: Format = "yaml", *, split: bool = False) 
         written_triggers = objects.triggers_spec(ctx, sorted(triggers[ns], key=_trigger_order))
         if written_triggers:
             doc["triggers"] = dict(sorted(written_triggers.items()))
-        files.append(SpecFile(names[ns], _text(doc, ns, fmt)))
+        parts.append((names[ns], doc, ns))
     if split:
-        files.sort(key=lambda f: f.name)
+        parts.sort(key=lambda p: p[0])
+    if traits:
+        from schemac.importer.traits import adopt_traits
+
+        parts = adopt_traits(parts, lambda p: _text(p[1], p[2], fmt))
+    files = [SpecFile(name, _text(doc, heading, fmt)) for name, doc, heading in parts]
     _sequence_gaps(ctx)
     _domain_gaps(ctx)
     return Imported(tuple(files), warnings(ctx.gaps + list(catalog.gaps)), _counts(schema))
