@@ -275,6 +275,11 @@ def test_every_option_and_argument_has_help(name: str, command: click.Command) -
     assert (command.help or "").strip(), name
 
 
+def test_the_group_options_have_help() -> None:
+    for param in cli.params:
+        assert isinstance(param, click.Option) and (param.help or "").strip(), param.opts
+
+
 # 5. init refuses to join existing specs
 
 
@@ -334,3 +339,14 @@ def test_no_tables_warns_with_the_path(tmp_path: Path, command: str) -> None:
     assert run(command, str(specs), *extra, "-q").stderr.count("no tables") == 0
     with_tables = run(command, str(spec(tmp_path / "other", WARNS)), *extra)
     assert "no tables" not in with_tables.stderr
+
+
+def test_an_explicit_config_of_another_name_takes_top_level_keys(tmp_path: Path) -> None:
+    specs = spec(tmp_path / "specs", WARNS)
+    (tmp_path / "ci.toml").write_text('format = "dbmate"\n', encoding="utf-8")
+    args = ["build", str(specs), "-m", str(tmp_path / "m"), "--config", str(tmp_path / "ci.toml")]
+    assert run(*args).exit_code == 0
+    assert layout_of(tmp_path / "m") == "dbmate"
+    (tmp_path / "bad.toml").write_text('formatt = "dbmate"\n', encoding="utf-8")
+    bad = run("build", str(specs), "--config", str(tmp_path / "bad.toml"))
+    assert bad.exit_code == 2 and "did you mean" in bad.stderr

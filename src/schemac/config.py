@@ -107,12 +107,15 @@ def find_config(start: Path) -> Path | None:
 
 
 def load_settings_file(path: Path) -> tuple[Settings, list[Diagnostic]]:
-    """Settings from one config file: schemac.toml's top-level keys, or any other file's
-    [tool.schemac] table (pyproject.toml); defaults when that table is missing."""
-    section: tuple[str, ...] = () if path.name == "schemac.toml" else ("tool", "schemac")
-    data, problems = _section(path, section)
+    """Settings from one config file: pyproject.toml's [tool.schemac] table (defaults when it
+    has none), or the top-level keys of any other file (schemac.toml, or a file given with
+    --config), unless that file too holds a [tool.schemac] table."""
+    data, problems = _section(path, ())
     if problems:
         return Settings(), problems
+    tool = data.get("tool") if isinstance(data, dict) else None
+    if path.name == "pyproject.toml" or (isinstance(tool, dict) and "schemac" in tool):
+        data = tool.get("schemac") if isinstance(tool, dict) else None
     if data is None:
         return Settings(), []
     try:
