@@ -181,7 +181,7 @@ def test_baseline_then_an_incremental_migration_for_the_same_database(
     build = _cli("build", str(specs), "-o", str(migrations))
     assert build.code == 0 and "nothing to do" in build.stdout, build.stdout + build.stderr
     assert _files(migrations) == before
-    check = _cli("check", str(specs), "-m", str(migrations))
+    check = _cli("check", str(specs), "-m", str(migrations), "-v")  # -v: the findings, not one line
     assert check.code == 0, check.stderr
     if versioning == "sequence":  # the very files a first build of the specs writes
         again = tmp_path / "again"
@@ -306,7 +306,7 @@ def test_lint_errors_are_a_note_and_what_the_format_cannot_say_is_not_in_the_bas
     assert len(notes) == 2, run.stderr
     assert "the 1 object(s) or option(s) in the warnings above" in notes[0]
     assert "lint reports 1 error(s)" in notes[1] and "schemac check" in notes[1]
-    check = _cli("check", str(specs), "-m", str(migrations))
+    check = _cli("check", str(specs), "-m", str(migrations), "-v")  # -v: the findings, not one line
     assert check.code == 1 and "SC204" in check.stderr
     # adopting the conventions later: ignore the rule until the column is migrated
     Path("schemac.toml").write_text('[lint]\nignore = ["SC204"]\n')

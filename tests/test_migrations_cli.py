@@ -56,7 +56,7 @@ def build(tmp_path: Path, layout: str = "flyway") -> Path:
     write_spec(tmp_path / "specs", SPEC)
     out = tmp_path / "m"
     code, _, err = run(
-        "build", str(tmp_path / "specs"), "-o", str(out), "--no-lint", "--format", layout
+        "build", str(tmp_path / "specs"), "-o", str(out), "--no-lint", "--layout", layout
     )
     assert code == 0, err
     return out
@@ -80,7 +80,7 @@ def edit(path: Path) -> None:
 def test_new_edit_hash_round_trip(tmp_path: Path, layout: str) -> None:
     built, added, edited = LAYOUTS[layout]
     out = build(tmp_path, layout)
-    code, stdout, err = run("new", "backfill_emails", "-m", str(out), "--format", layout)
+    code, stdout, err = run("new", "backfill_emails", "-m", str(out), "--layout", layout)
     assert code == 0, err
     assert sorted(tree(out)) == sorted([*built, *added, SNAPSHOT_NAME, SUM_NAME])
     assert [line for line in stdout.splitlines() if line.startswith("wrote ")] == [
@@ -106,7 +106,7 @@ def test_new_edit_hash_round_trip(tmp_path: Path, layout: str) -> None:
     code, _, _ = run("check", str(tmp_path / "specs"), "-m", str(out))
     assert code == 1
 
-    code, stdout, err = run("hash", "-m", str(out), "--format", layout)
+    code, stdout, err = run("hash", "-m", str(out), "--layout", layout)
     assert code == 0, err
     assert f"rehashed {edited}" in stdout
     assert "added" not in stdout and "removed" not in stdout
@@ -145,7 +145,7 @@ def test_hash_reports_added_and_removed_files(tmp_path: Path) -> None:
 def test_second_new_counts_on(tmp_path: Path) -> None:
     out = build(tmp_path, "golang-migrate")
     for name in ("first", "Second Step!"):
-        assert run("new", name, "-m", str(out), "--format", "golang-migrate")[0] == 0
+        assert run("new", name, "-m", str(out), "--layout", "golang-migrate")[0] == 0
     assert "0003_second_step.up.sql" in tree(out)
     assert verify_sum(out) == []
 
@@ -192,10 +192,10 @@ def test_new_refuses_a_directory_that_does_not_match_its_sum(tmp_path: Path) -> 
 def test_wrong_format_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
     out = build(tmp_path, "flyway")
     before = tree(out)
-    for args in (["new", "x", "--format", "dbmate"], ["hash", "--format", "golang-migrate"]):
+    for args in (["new", "x", "--layout", "dbmate"], ["hash", "--layout", "golang-migrate"]):
         code, _, err = run(*args, "-m", str(out))
         assert code == 2
-        assert err.startswith("error: ") and "--format" in err
+        assert "error: " in err and "--layout" in err
         assert tree(out) == before
 
 

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, NoReturn
 import click
 
 from schemac import __version__
+from schemac.commands import options
 from schemac.diagnostics import EXIT_INPUT
 
 
@@ -65,14 +66,17 @@ class LazyGroup(click.Group):
         return sorted([*super().list_commands(ctx), *self.lazy])
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        from schemac.commands.options import add_output_options
+
         if name in self.lazy:
             import importlib
 
             module, attr, _ = self.lazy[name]
             command = getattr(importlib.import_module(module), attr)
             assert isinstance(command, click.Command)
-            return command
-        return super().get_command(ctx, name)
+            return add_output_options(command)
+        found = super().get_command(ctx, name)
+        return add_output_options(found) if found is not None else None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, cmd.get_short_help_str(70)) for name, cmd in self.commands.items()]
@@ -90,23 +94,43 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-def settings_for(config: str | None, **overrides: Any) -> Any:
-    """Settings from the config file (or the current directory's), with CLI overrides."""
-    from schemac.config import Settings, load_settings
-    from schemac.report import render_text
+def settings_for(config: str | None, specs: Path | None = None, **overrides: Any) -> Any:
+    """Settings from the config file, with CLI overrides. The file is `config` when given, else
+    the first found from `specs` upward (as ruff finds its own), else the working directory's.
+    Paths in the file stay relative to the working directory (where schemac runs, usually the
+    project root). -v says which file is used."""
+    from schemac.config import Settings, find_config, holds_config, load_settings_file
+    from schemac.report import VERBOSITY, Verbosity, render_text
 
-    root = Path(config).parent if config else Path.cwd()
     if config and not Path(config).is_file():
         fail_input(f"config file not found: {config}")
-    settings, _path, diags = load_settings(root)
-    if diags:
-        click.echo(render_text(diags), err=True)
-        sys.exit(EXIT_INPUT)
-    assert isinstance(settings, Settings)
+    path: Path | None = Path(config) if config else None
+    if path is None and specs is not None:
+        path = find_config(specs)
+    if path is None:
+        path = holds_config(Path.cwd())
+    settings: Settings = Settings()
+    if path is not None:
+        path = shown_path(path)
+        settings, diags = load_settings_file(path)
+        if diags:
+            click.echo(render_text(diags), err=True)
+            sys.exit(EXIT_INPUT)
+    if VERBOSITY.get() is Verbosity.VERBOSE:
+        used = f"using {path}" if path is not None else "no config file found, using the defaults"
+        click.echo(f"config: {used}", err=True)
     try:
         return settings.with_overrides(**overrides)
     except Exception as exc:  # pydantic ValidationError: a bad flag value
         fail_input(f"invalid option: {exc}")
+
+
+def shown_path(path: Path) -> Path:
+    """`path` relative to the working directory when it lies under it (as messages show it)."""
+    try:
+        return path.absolute().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def fail_input(message: str, help_: str | None = None) -> NoReturn:
@@ -116,30 +140,47 @@ def fail_input(message: str, help_: str | None = None) -> NoReturn:
     sys.exit(EXIT_INPUT)
 
 
+BACKEND_HELP = "Where the throwaway PostgreSQL comes from (auto: url, docker, local)."
+DATABASE_URL_HELP = "Server for --backend url (a database is created there and dropped)."
+PG_BIN_HELP = "Directory of PostgreSQL server binaries (for --backend local)."
+VERSIONING_HELP = (
+    "Version in new file names: a sequence number or a UTC timestamp (default: config "
+    "'versioning')."
+)
+
+
 @cli.command()
 @click.argument("specs", required=False, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out", type=click.Path(path_type=Path), help="Migrations directory.")
-@click.option("--format", "layout", type=click.Choice(["flyway", "golang-migrate", "dbmate"]))
-@click.option("--versioning", type=click.Choice(["sequence", "timestamp"]))
+@click.option(
+    "-m",
+    "--migrations",
+    "-o",
+    "--out",
+    "migrations",
+    type=click.Path(path_type=Path),
+    help="Migrations directory to write to (default: config 'migrations'; -o is the same).",
+)
+@options.layout_option(alias="--format")
+@click.option("--versioning", type=click.Choice(["sequence", "timestamp"]), help=VERSIONING_HELP)
 @click.option(
     "--name", "slug", help="Slug of the migration file name (default: initial_schema / changes)."
 )
 @click.option(
     "--verify", is_flag=True, help="Apply the result to a throwaway PostgreSQL and compare."
 )
-@click.option("--backend", type=click.Choice(["auto", "url", "docker", "local"]))
-@click.option("--database-url", envvar="SCHEMAC_DATABASE_URL", help="Server for --backend url.")
-@click.option("--pg-bin", envvar="SCHEMAC_PG_BIN", help="Directory of PostgreSQL server binaries.")
+@click.option("--backend", type=click.Choice(["auto", "url", "docker", "local"]), help=BACKEND_HELP)
+@click.option("--database-url", envvar="SCHEMAC_DATABASE_URL", help=DATABASE_URL_HELP)
+@click.option("--pg-bin", envvar="SCHEMAC_PG_BIN", help=PG_BIN_HELP)
 @click.option("--no-lint", is_flag=True, help="Build even when lint reports errors.")
 @click.option(
     "--allow-destructive",
     is_flag=True,
     help="Write a migration that drops tables, columns or enum values (data is lost).",
 )
-@click.option("--config", type=click.Path(dir_okay=False), help="schemac.toml or pyproject.toml.")
+@options.config_option()
 def build(
     specs: Path | None,
-    out: Path | None,
+    migrations: Path | None,
     layout: str | None,
     versioning: str | None,
     slug: str | None,
@@ -151,32 +192,37 @@ def build(
     allow_destructive: bool,
     config: str | None,
 ) -> None:
-    """Compile SPECS into the next migration(s), the snapshot and the sum file."""
+    """Compile SPECS into the next migration(s), the snapshot and the sum file.
+
+    SPECS is the specs directory or file (default: config 'specs'). Lint findings are one
+    summary line (all of them with -v); lint errors refuse the build.
+    """
     from schemac.pipeline import BuildOptions, run_build
 
     settings = settings_for(
         config,
+        specs,
         format=layout,
         versioning=versioning,
         backend=backend,
         database_url=database_url,
         pg_bin=pg_bin,
     )
-    options = BuildOptions(
+    build_options = BuildOptions(
         specs=specs or Path(settings.specs),
-        out=out or Path(settings.migrations),
+        out=migrations or Path(settings.migrations),
         slug=slug,
         lint=not no_lint,
         verify=verify,
         write=True,
         allow_destructive=allow_destructive,
     )
-    sys.exit(run_build(settings, options))
+    sys.exit(run_build(settings, build_options))
 
 
 @cli.command()
 @click.argument("specs", required=False, type=click.Path(path_type=Path))
-@click.option("-m", "--migrations", type=click.Path(path_type=Path), help="Migrations directory.")
+@options.migrations_option()
 @click.option(
     "--format",
     "output_format",
@@ -185,11 +231,11 @@ def build(
     help="Output: SQL with each statement's safety, locks and reversibility, json, or markdown "
     "(a pull-request comment).",
 )
-@click.option("--layout", type=click.Choice(["flyway", "golang-migrate", "dbmate"]))
+@options.layout_option()
 @click.option(
     "--allow-destructive", is_flag=True, help="Plan destructive changes instead of refusing."
 )
-@click.option("--config", type=click.Path(dir_okay=False))
+@options.config_option()
 def plan(
     specs: Path | None,
     migrations: Path | None,
@@ -198,11 +244,14 @@ def plan(
     allow_destructive: bool,
     config: str | None,
 ) -> None:
-    """Print the migrations the next build would write, with their facts; writes nothing."""
+    """Print the migrations the next build would write, with their facts; writes nothing.
+
+    SPECS is the specs directory or file (default: config 'specs').
+    """
     from schemac.pipeline import BuildOptions, run_build
 
-    settings = settings_for(config, format=layout)
-    options = BuildOptions(
+    settings = settings_for(config, specs, format=layout)
+    build_options = BuildOptions(
         specs=specs or Path(settings.specs),
         out=migrations or Path(settings.migrations),
         write=False,
@@ -210,30 +259,38 @@ def plan(
         allow_destructive=allow_destructive,
         output_format=output_format,
     )
-    sys.exit(run_build(settings, options))
+    sys.exit(run_build(settings, build_options))
 
 
 @cli.command()
 @click.argument("specs", required=False, type=click.Path(path_type=Path))
-@click.option("-m", "--migrations", type=click.Path(path_type=Path), help="Migrations directory.")
+@options.migrations_option()
+@options.layout_option()
 @click.option("--verify", is_flag=True, help="Also apply and compare on a throwaway PostgreSQL.")
-@click.option("--backend", type=click.Choice(["auto", "url", "docker", "local"]))
-@click.option("--database-url", envvar="SCHEMAC_DATABASE_URL")
-@click.option("--pg-bin", envvar="SCHEMAC_PG_BIN")
-@click.option("--config", type=click.Path(dir_okay=False))
+@click.option("--backend", type=click.Choice(["auto", "url", "docker", "local"]), help=BACKEND_HELP)
+@click.option("--database-url", envvar="SCHEMAC_DATABASE_URL", help=DATABASE_URL_HELP)
+@click.option("--pg-bin", envvar="SCHEMAC_PG_BIN", help=PG_BIN_HELP)
+@options.config_option()
 def check(
     specs: Path | None,
     migrations: Path | None,
+    layout: str | None,
     verify: bool,
     backend: str | None,
     database_url: str | None,
     pg_bin: str | None,
     config: str | None,
 ) -> None:
-    """The pull-request gate: lint, migrations up to date, sum file untampered (+ --verify)."""
+    """The pull-request gate: lint, migrations up to date, sum file untampered (+ --verify).
+
+    SPECS is the specs directory or file (default: config 'specs'). Lint findings are one
+    summary line (all of them with -v); lint errors fail the check.
+    """
     from schemac.pipeline import run_check
 
-    settings = settings_for(config, backend=backend, database_url=database_url, pg_bin=pg_bin)
+    settings = settings_for(
+        config, specs, format=layout, backend=backend, database_url=database_url, pg_bin=pg_bin
+    )
     sys.exit(
         run_check(
             settings,

@@ -62,32 +62,81 @@ class Settings(_Frozen):
         return Settings.model_validate(data)
 
 
-def load_settings(root: Path) -> tuple[Settings, Path | None, list[Diagnostic]]:
-    """Settings from schemac.toml (top-level keys) or pyproject.toml [tool.schemac] under root."""
-    for name, section in (("schemac.toml", ()), ("pyproject.toml", ("tool", "schemac"))):
-        path = root / name
+#: the file names a project's settings live in, in the order they are looked for in a directory
+CONFIG_FILES = (("schemac.toml", ()), ("pyproject.toml", ("tool", "schemac")))
+
+
+def _section(path: Path, section: tuple[str, ...]) -> tuple[Any, list[Diagnostic]]:
+    """The settings table of a config file (None when it has none), or E001 when unreadable."""
+    try:
+        data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        return None, [error("E001", f"cannot read {path.name}: {exc}", Span(str(path), 1, 1))]
+    for key in section:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data, []
+
+
+def holds_config(directory: Path) -> Path | None:
+    """The config file of `directory`: schemac.toml, else a pyproject.toml with [tool.schemac]
+    (or one that cannot be read, so that its problem is reported instead of skipped)."""
+    for name, section in CONFIG_FILES:
+        path = directory / name
         if not path.is_file():
             continue
-        try:
-            data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            problem = error("E001", f"cannot read {name}: {exc}", Span(str(path), 1, 1))
-            return Settings(), path, [problem]
-        for key in section:
-            data = data.get(key) if isinstance(data, dict) else None
-        if data is None:
-            continue
-        try:
-            return Settings.model_validate(data), path, []
-        except ValidationError as exc:
-            diags = []
-            for err in exc.errors():
-                loc = ".".join(str(p) for p in err["loc"])
-                hint = None
-                if err["type"] == "extra_forbidden":
-                    hint = suggestion(str(err["loc"][-1]), Settings.model_fields)
-                diags.append(
-                    error("E002", f"{name}: {loc}: {err['msg']}", Span(str(path), 1, 1), hint)
-                )
-            return Settings(), path, diags
-    return Settings(), None, []
+        if not section:
+            return path
+        data, problems = _section(path, section)
+        if data is not None or problems:
+            return path
+    return None
+
+
+def find_config(start: Path) -> Path | None:
+    """The config that applies to `start` (a specs file or directory), like ruff finds its own:
+    the first directory from `start` upward that holds one. The search stops at the root of the
+    repository (a directory holding .git) so that another checkout's settings never apply."""
+    here = start.absolute()
+    if not here.is_dir():
+        here = here.parent
+    for directory in (here, *here.parents):
+        found = holds_config(directory)
+        if found is not None or (directory / ".git").exists():
+            return found
+    return None
+
+
+def load_settings_file(path: Path) -> tuple[Settings, list[Diagnostic]]:
+    """Settings from one config file: pyproject.toml's [tool.schemac] table (defaults when it
+    has none), or the top-level keys of any other file (schemac.toml, or a file given with
+    --config), unless that file too holds a [tool.schemac] table."""
+    data, problems = _section(path, ())
+    if problems:
+        return Settings(), problems
+    tool = data.get("tool") if isinstance(data, dict) else None
+    if path.name == "pyproject.toml" or (isinstance(tool, dict) and "schemac" in tool):
+        data = tool.get("schemac") if isinstance(tool, dict) else None
+    if data is None:
+        return Settings(), []
+    try:
+        return Settings.model_validate(data), []
+    except ValidationError as exc:
+        diags = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            hint = None
+            if err["type"] == "extra_forbidden":
+                hint = suggestion(str(err["loc"][-1]), Settings.model_fields)
+            diags.append(
+                error("E002", f"{path.name}: {loc}: {err['msg']}", Span(str(path), 1, 1), hint)
+            )
+        return Settings(), diags
+
+
+def load_settings(root: Path) -> tuple[Settings, Path | None, list[Diagnostic]]:
+    """Settings from schemac.toml (top-level keys) or pyproject.toml [tool.schemac] in root."""
+    path = holds_config(root)
+    if path is None:
+        return Settings(), None, []
+    settings, diags = load_settings_file(path)
+    return settings, path, diags

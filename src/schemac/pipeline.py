@@ -179,17 +179,18 @@ def _safety(
 
 
 def run_build(settings: Settings, options: BuildOptions) -> int:
-    from schemac.report import render_text
+    from schemac.report import VERBOSITY, Verbosity, no_tables_warning, report_lint
 
     schema, diagnostics = load_schema(options.specs, settings)
     if schema is None or has_errors(diagnostics):
         _print(diagnostics)
         return EXIT_INPUT
-    _print([d for d in diagnostics if d.severity is Severity.INFO])
+    if VERBOSITY.get() is not Verbosity.QUIET:
+        _print([d for d in diagnostics if d.severity is Severity.INFO])
+    no_tables_warning(len(schema.tables), options.specs)
     if options.lint:
         findings = _lint(schema, settings)
-        if findings:
-            print(render_text(findings), file=sys.stderr)
+        report_lint(findings, options.specs)
         if has_errors(findings):
             _fail("lint found errors; the build is refused (use --no-lint to build anyway)")
             return EXIT_FINDINGS
@@ -253,14 +254,14 @@ def _repair_hint(specs: Path, out: Path) -> str:
 
 
 def _build_locked(settings: Settings, options: BuildOptions, schema: Schema) -> int:
-    from schemac.report import render_text
+    from schemac.report import note, render_text
     from schemac.snapshot import same_schema
 
     previous, code = _previous(options.out, like=schema)
     if code is not None:
         return code
     if previous is not None and same_schema(previous.schema, schema):
-        print(f"nothing to do: {options.out} is up to date with {options.specs}")
+        note(f"nothing to do: {options.out} is up to date with {options.specs}")
         return EXIT_OK
     if previous is not None and options.write:
         from schemac.write import verify_sum
@@ -292,7 +293,7 @@ def _build_locked(settings: Settings, options: BuildOptions, schema: Schema) -> 
         )
         return EXIT_FINDINGS
     if not rendered.plan.up:
-        print("nothing to do: the specs differ from the snapshot only in what no migration holds")
+        note("nothing to do: the specs differ from the snapshot only in what no migration holds")
         return EXIT_OK
     if not options.write:
         from schemac.plan_output import print_plan
@@ -312,7 +313,7 @@ def _build_locked(settings: Settings, options: BuildOptions, schema: Schema) -> 
         _fail(exc.message, exc.help)
         return EXIT_INPUT
     for path in written:
-        print(f"wrote {path}")
+        note(f"wrote {path}")
     return EXIT_OK
 
 
@@ -339,16 +340,16 @@ def _verify_before_writing(
 def run_check(settings: Settings, specs: Path, migrations: Path, *, verify: bool) -> int:
     """lint + untampered (sum) + one history (no merged branches) + up to date [+ verify]."""
     from schemac import lock
-    from schemac.report import render_text
+    from schemac.report import no_tables_warning, note, report_lint
 
     schema, diagnostics = load_schema(specs, settings)
     if schema is None or has_errors(diagnostics):
         _print(diagnostics)
         return EXIT_INPUT
+    no_tables_warning(len(schema.tables), specs)
     problems: list[str] = []
     findings = _lint(schema, settings)
-    if findings:
-        print(render_text(findings), file=sys.stderr)
+    report_lint(findings, specs)
     if has_errors(findings):
         problems.append("lint found errors: fix them (see above)")
     from schemac.history import directory_problems
@@ -368,7 +369,7 @@ def run_check(settings: Settings, specs: Path, migrations: Path, *, verify: bool
         print(f"check: {problem}", file=sys.stderr)
     if problems:
         return EXIT_FINDINGS
-    print(f"check: {migrations} is up to date and untampered")
+    note(f"check: {migrations} is up to date and untampered")
     if verify:
         return run_verify(settings, specs, migrations, schema=schema, fresh_compare=True)
     return EXIT_OK

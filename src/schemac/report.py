@@ -10,9 +10,12 @@ against the repository, which is not the working directory of a project in a sub
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,58 @@ _GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity
 _GITLAB_BLOCKERS = frozenset({"SC108", "SC304", "SC309"})
 #: environment variables that name the repository checkout in CI (GitHub Actions, GitLab CI)
 CHECKOUT_VARIABLES = ("GITHUB_WORKSPACE", "CI_PROJECT_DIR")
+
+
+class Verbosity(enum.IntEnum):
+    """How much a command prints besides its result: -q, the default, -v."""
+
+    QUIET = 0
+    NORMAL = 1
+    VERBOSE = 2
+
+
+#: set by the CLI for the command being run (-q/--quiet, -v/--verbose); printing code reads it
+VERBOSITY: ContextVar[Verbosity] = ContextVar("schemac_verbosity", default=Verbosity.NORMAL)
+
+
+def note(line: str, *, err: bool = False) -> None:
+    """Print a line that is not the command's result (what was written, what to do next,
+    warnings): left out with --quiet."""
+    if VERBOSITY.get() > Verbosity.QUIET:
+        print(line, file=sys.stderr if err else sys.stdout)
+
+
+def lint_counts(findings: Sequence[Diagnostic]) -> str:
+    """`2 errors, 3 warnings` (infos are not counted: they show only in `schemac lint`)."""
+    parts = []
+    for severity, word in ((Severity.ERROR, "error"), (Severity.WARNING, "warning")):
+        count = sum(1 for d in findings if d.severity is severity)
+        if count:
+            parts.append(f"{count} {word}{'s' if count != 1 else ''}")
+    return ", ".join(parts)
+
+
+def report_lint(findings: Sequence[Diagnostic], specs: Path) -> None:
+    """What build, check and verify say about lint, on stderr: one summary line (the list with
+    -v; with -q only when there are errors). Infos are left to `schemac lint`."""
+    shown = [d for d in findings if d.severity is not Severity.INFO]
+    level = VERBOSITY.get()
+    if not shown or (level is Verbosity.QUIET and not any(d.is_error for d in shown)):
+        return
+    if level is Verbosity.VERBOSE:
+        print(render_text(shown), file=sys.stderr)
+        print(f"lint: {lint_counts(shown)}", file=sys.stderr)
+        return
+    print(f"lint: {lint_counts(shown)} (schemac lint {specs} for details, or -v)", file=sys.stderr)
+
+
+def no_tables_warning(table_count: int, specs: Path) -> None:
+    """One warning line when the specs define no table (most likely the wrong directory)."""
+    if table_count == 0:
+        note(
+            f"warning: {specs}: the specs define no tables (is this the specs directory?)",
+            err=True,
+        )
 
 
 def choose_format(explicit: str | None, env: Mapping[str, str]) -> str:

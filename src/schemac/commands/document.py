@@ -18,9 +18,8 @@ from typing import NoReturn
 
 import click
 
+from schemac.commands import options
 from schemac.diagnostics import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, Diagnostic, Severity
-
-CONFIG_HELP = "schemac.toml or pyproject.toml."
 
 
 def _fail(message: str, help_: str | None = None, code: int = EXIT_INPUT) -> NoReturn:
@@ -54,14 +53,17 @@ def _report(diagnostics: Sequence[Diagnostic], failed: bool) -> None:
     is_flag=True,
     help="Write nothing: exit 1 when the file given with -o is not what the specs make (CI).",
 )
-@click.option("--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+@options.config_option()
 def docs_command(specs: Path | None, out: Path | None, check: bool, config: str | None) -> None:
-    """Write the schema document of SPECS (Markdown, with a Mermaid ER diagram)."""
+    """Write the schema document of SPECS (Markdown, with a Mermaid ER diagram).
+
+    SPECS is the specs directory or file (default: config 'specs').
+    """
     from schemac.cli import settings_for
     from schemac.document.markdown import render_document
     from schemac.document.source import load_documented
 
-    settings = settings_for(config)
+    settings = settings_for(config, specs)
     if check and out is None:
         _fail("--check compares with a file: pass it with -o", "e.g. -o docs/schema.md")
     if out is not None and out.is_dir():
@@ -76,8 +78,10 @@ def docs_command(specs: Path | None, out: Path | None, check: bool, config: str 
     elif check:
         _check(out, document, specs)
     else:
+        from schemac.report import note
+
         _write(out, document)
-        click.echo(f"wrote {out}")
+        note(f"wrote {out}")
     sys.exit(EXIT_OK)
 
 
@@ -138,13 +142,16 @@ def _write(path: Path, document: str) -> None:
     show_default=True,
     help="Mermaid erDiagram, or Graphviz DOT (render with `dot -Tsvg`).",
 )
-@click.option("--config", type=click.Path(dir_okay=False), help=CONFIG_HELP)
+@options.config_option()
 def erd_command(specs: Path | None, fmt: str, config: str | None) -> None:
-    """Print the entity-relationship diagram of SPECS."""
+    """Print the entity-relationship diagram of SPECS.
+
+    SPECS is the specs directory or file (default: config 'specs').
+    """
     from schemac.cli import settings_for
     from schemac.pipeline import load_schema
 
-    settings = settings_for(config)
+    settings = settings_for(config, specs)
     schema, diagnostics = load_schema(specs or Path(settings.specs), settings)
     _report(diagnostics, schema is None or any(d.is_error for d in diagnostics))
     assert schema is not None

@@ -18,6 +18,7 @@ from typing import NoReturn, get_args
 
 import click
 
+from schemac.commands import options
 from schemac.config import Settings
 from schemac.diagnostics import EXIT_ENV, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EnvironmentProblem
 from schemac.drift import (
@@ -76,7 +77,7 @@ def _fail(message: str, code: int, help_: str | None = None) -> NoReturn:
     "SCHEMAC_DATABASE_URL).",
 )
 @click.option("--pg-bin", envvar="SCHEMAC_PG_BIN", help="Directory of PostgreSQL server binaries.")
-@click.option("--config", type=click.Path(dir_okay=False), help="schemac.toml or pyproject.toml.")
+@options.config_option()
 def diff_command(
     specs: Path | None,
     database_url: str,
@@ -86,14 +87,17 @@ def diff_command(
     pg_bin: str | None,
     config: str | None,
 ) -> None:
-    """Show how a live database drifts from the specs: the changes that would bring it there."""
+    """Show how a live database drifts from the specs: the changes that would bring it there.
+
+    SPECS is the specs directory or file (default: config 'specs').
+    """
     from schemac.cli import settings_for
     from schemac.diagnostics import Severity
     from schemac.pipeline import load_schema
-    from schemac.report import render_text
+    from schemac.report import note, render_text
     from schemac.verify.backends import mask_conninfo
 
-    settings: Settings = settings_for(config, backend=backend, pg_bin=pg_bin)
+    settings: Settings = settings_for(config, specs, backend=backend, pg_bin=pg_bin)
     spec, diagnostics = load_schema(specs or Path(settings.specs), settings)
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if spec is None or errors:
@@ -114,9 +118,9 @@ def diff_command(
     changes, refused = find_drift(spec, db, settings, view_sql, check_sql)
     drift = Drift(where, compared, (*changes, *refused), ignored, tuple(warnings))
     for line in drift.warnings:
-        click.echo(f"warning: {line}", err=True)
+        note(f"warning: {line}", err=True)
     for name in drift.ignored:
-        click.echo(f"note: {name} is left out: a migration tool's history table", err=True)
+        note(f"note: {name} is left out: a migration tool's history table", err=True)
     if output_format == "json":
         click.echo(json.dumps(drift_json(drift), indent=2))
     else:

@@ -93,7 +93,7 @@ if TYPE_CHECKING:
 @click.option(
     "--layout",
     type=click.Choice(get_args(Layout)),
-    help="Migration layout for --baseline, as build's --format (default: config 'format').",
+    help="Migration layout for --baseline, as build's --layout (default: config 'format').",
 )
 @click.option(
     "--versioning",
@@ -146,10 +146,12 @@ def import_command(
 
 
 def _report(imported: Imported, written: list[Path], where: str, out: Path) -> None:
+    from schemac.report import note
+
     for line in imported.warnings:
-        click.echo(f"warning: {line}", err=True)
+        note(f"warning: {line}", err=True)
     for path in written:
-        click.echo(f"wrote {path}")
+        note(f"wrote {path}")
     click.echo(_summary(imported, where, out))
 
 
@@ -165,7 +167,7 @@ def _baseline_target(
     from schemac.cli import settings_for
     from schemac.importer.baseline import held_files, refusal
 
-    settings: Settings = settings_for(config, format=layout, versioning=versioning)
+    settings: Settings = settings_for(config, out, format=layout, versioning=versioning)
     directory = migrations or Path(settings.migrations)
     if directory.exists() and not directory.is_dir():
         _fail(f"{directory} is not a directory", EXIT_INPUT)

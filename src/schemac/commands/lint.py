@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from schemac.commands import options
 from schemac.diagnostics import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from schemac.report import FORMATS
 
@@ -42,7 +43,7 @@ def _split(values: Iterable[str]) -> tuple[str, ...]:
     show_default=True,
     help="Lowest severity that makes the exit code 1.",
 )
-@click.option("--config", type=click.Path(dir_okay=False), help="schemac.toml or pyproject.toml.")
+@options.config_option()
 def lint_command(
     specs: Path | None,
     fmt: str | None,
@@ -53,6 +54,8 @@ def lint_command(
 ) -> None:
     """Check SPECS against the schema conventions (see `schemac rules`).
 
+    SPECS is the specs directory or file (default: config 'specs').
+
     Exit status: 0 clean or only warnings, 1 errors (or warnings with --fail-on warning),
     2 bad input.
     """
@@ -60,43 +63,63 @@ def lint_command(
     from schemac.diagnostics import Severity, has_errors
     from schemac.lint import lint, selector_errors
     from schemac.pipeline import load_schema
-    from schemac.report import checkout_root, choose_format, render, render_text, summary
+    from schemac.report import (
+        VERBOSITY,
+        Verbosity,
+        checkout_root,
+        choose_format,
+        no_tables_warning,
+        render,
+        render_text,
+        summary,
+    )
 
-    settings = settings_for(config)
+    settings = settings_for(config, specs)
+    quiet = VERBOSITY.get() is Verbosity.QUIET
     selected, ignored = _split(select), _split(ignore)
     bad_selectors = selector_errors(settings, selected, ignored)
     if bad_selectors:
         click.echo(render_text(bad_selectors), err=True)
         sys.exit(EXIT_INPUT)
 
-    schema, load_diags = load_schema(specs or Path(settings.specs), settings)
+    specs = specs or Path(settings.specs)
+    schema, load_diags = load_schema(specs, settings)
     if schema is None or has_errors(load_diags):
         click.echo(render_text(load_diags), err=True)
         sys.exit(EXIT_INPUT)
-    if load_diags:
+    if load_diags and not quiet:
         click.echo(render_text(load_diags), err=True)
+    no_tables_warning(len(schema.tables), specs)
     # the loaded schema lives until exit: keep the collector from rescanning its many objects
     # during the lint pass (a third of the lint time on a 1,000-table spec)
     gc.freeze()
 
     findings = lint(schema, settings, select=selected, ignore=ignored)
     output_format = choose_format(fmt, os.environ)
+    failing = {Severity.ERROR} | ({Severity.WARNING} if fail_on == "warning" else set())
     if output_format == "text":
-        if findings:
-            click.echo(render_text(findings))
-        click.echo(summary(findings))
+        # -q: only the findings that fail the command, without the closing line
+        shown = [d for d in findings if d.severity in failing] if quiet else findings
+        if shown:
+            click.echo(render_text(shown))
+        if not quiet:
+            click.echo(summary(findings))
     elif findings or output_format != "github":
         root = checkout_root(os.environ, Path.cwd())
         click.echo(render(findings, output_format, root=root))
 
-    failing = {Severity.ERROR} | ({Severity.WARNING} if fail_on == "warning" else set())
     sys.exit(EXIT_FINDINGS if any(d.severity in failing for d in findings) else EXIT_OK)
 
 
 @click.command("rules")
 @click.argument("rule", required=False)
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output: a table (one rule a line, or the rule's documentation), or json.",
 )
 def rules_command(rule: str | None, fmt: str) -> None:
     """List every lint rule, or show the documentation of RULE (a code or a name)."""

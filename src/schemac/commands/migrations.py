@@ -16,14 +16,13 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+from schemac.commands import options
 from schemac.diagnostics import EXIT_ENV, EXIT_OK
 
 if TYPE_CHECKING:
     from schemac.config import Layout
     from schemac.render.files import MigrationFile
     from schemac.write import WriteError
-
-LAYOUTS = click.Choice(["flyway", "golang-migrate", "dbmate"])
 
 UP_TEMPLATE = """\
 -- Hand-written migration: schemac does not generate or check this SQL.
@@ -37,7 +36,7 @@ DOWN_TEMPLATE = """\
 
 def _migrations(directory: Path, layout: Layout) -> list[MigrationFile]:
     """The migrations of `layout` in `directory`; exits 2 when a file there cannot be read or
-    belongs to no migration of the layout (most likely the wrong --format)."""
+    belongs to no migration of the layout (most likely the wrong --layout)."""
     from schemac.cli import fail_input
     from schemac.render.files import read_migrations
     from schemac.write import SNAPSHOT_NAME, tracked_names
@@ -52,7 +51,7 @@ def _migrations(directory: Path, layout: Layout) -> list[MigrationFile]:
         more = f" (and {len(strays) - 1} more)" if len(strays) > 1 else ""
         fail_input(
             f"{directory / strays[0]} is not a file of a {layout} migration{more}",
-            "pass the layout the directory uses with --format (or set 'format' in the "
+            "pass the layout the directory uses with --layout (or set 'format' in the "
             "config), or move the file away; nothing was written",
         )
     return found
@@ -89,10 +88,18 @@ def _locked(directory: Path, command: str) -> Iterator[None]:
 
 @click.command("new")
 @click.argument("name")
-@click.option("-m", "--migrations", type=click.Path(path_type=Path), help="Migrations directory.")
-@click.option("--format", "layout", type=LAYOUTS, help="Layout (default: config 'format').")
-@click.option("--versioning", type=click.Choice(["sequence", "timestamp"]))
-@click.option("--config", type=click.Path(dir_okay=False), help="schemac.toml or pyproject.toml.")
+@options.migrations_option()
+@options.layout_option(alias="--format")
+@click.option(
+    "--versioning",
+    type=click.Choice(["sequence", "timestamp"]),
+    help="Version in the file name: the next sequence number or a UTC timestamp (default: "
+    "config 'versioning').",
+)
+@options.config_option(
+    "Config file (schemac.toml, or pyproject.toml with [tool.schemac]); "
+    "default: the working directory's."
+)
 def new_command(
     name: str,
     migrations: Path | None,
@@ -100,9 +107,13 @@ def new_command(
     versioning: str | None,
     config: str | None,
 ) -> None:
-    """Write an empty migration NAME for hand-written SQL, listed in schemac.sum."""
+    """Write an empty migration NAME for hand-written SQL, listed in schemac.sum.
+
+    NAME becomes the slug of the file name (e.g. backfill_emails).
+    """
     from schemac.cli import fail_input, settings_for
     from schemac.render.files import UnitSql, layout_files, next_version, slugify
+    from schemac.report import note
     from schemac.write import WriteError, write_registered
 
     settings = settings_for(config, format=layout, versioning=versioning)
@@ -121,14 +132,17 @@ def new_command(
             _fail_write(exc)
     for path in written:
         click.echo(f"wrote {path}")
-    click.echo(f"next: write the SQL, then run 'schemac hash -m {directory}' to register it")
+    note(f"next: write the SQL, then run 'schemac hash -m {directory}' to register it")
     sys.exit(EXIT_OK)
 
 
 @click.command("hash")
-@click.option("-m", "--migrations", type=click.Path(path_type=Path), help="Migrations directory.")
-@click.option("--format", "layout", type=LAYOUTS, help="Layout (default: config 'format').")
-@click.option("--config", type=click.Path(dir_okay=False), help="schemac.toml or pyproject.toml.")
+@options.migrations_option()
+@options.layout_option(alias="--format")
+@options.config_option(
+    "Config file (schemac.toml, or pyproject.toml with [tool.schemac]); "
+    "default: the working directory's."
+)
 def hash_command(migrations: Path | None, layout: str | None, config: str | None) -> None:
     """Rewrite schemac.sum from the files on disk, accepting intentional edits."""
     from schemac.cli import fail_input, settings_for

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import click
 
+from schemac.commands import options
+from schemac.diagnostics import EXIT_INPUT
+
 
 @click.command("verify")
 @click.argument("specs", required=False, type=click.Path(path_type=Path))
-@click.option("-m", "--migrations", type=click.Path(path_type=Path), help="Migrations directory.")
+@options.migrations_option()
 @click.option(
     "--backend",
     type=click.Choice(["auto", "url", "docker", "local"]),
@@ -22,11 +25,7 @@ import click
     help="Server for --backend url (a database is created there and dropped).",
 )
 @click.option("--pg-bin", envvar="SCHEMAC_PG_BIN", help="Directory of PostgreSQL server binaries.")
-@click.option(
-    "--layout",
-    type=click.Choice(["flyway", "golang-migrate", "dbmate"]),
-    help="Layout of the migration files (default: config 'format').",
-)
+@options.layout_option()
 @click.option("--report", is_flag=True, help="Print each statement's locks, rewrites and time.")
 @click.option(
     "--format",
@@ -40,7 +39,7 @@ import click
     default=True,
     help="Also apply down (must leave an empty database) and up again (default: on).",
 )
-@click.option("--config", type=click.Path(dir_okay=False))
+@options.config_option()
 def verify_command(
     specs: Path | None,
     migrations: Path | None,
@@ -53,18 +52,35 @@ def verify_command(
     round_trip: bool,
     config: str | None,
 ) -> None:
-    """Apply the migrations up, compare with the specs, down to empty, up again."""
+    """Apply the migrations up, compare with the specs, down to empty, up again.
+
+    SPECS is the specs directory or file (default: config 'specs'). Lint findings of the specs
+    are one summary line (all of them with -v); they do not change the outcome.
+    """
     from schemac.cli import settings_for
-    from schemac.pipeline import run_verify
+    from schemac.pipeline import load_schema, run_verify
 
     settings = settings_for(
-        config, backend=backend, database_url=database_url, pg_bin=pg_bin, format=layout
+        config, specs, backend=backend, database_url=database_url, pg_bin=pg_bin, format=layout
     )
+    specs = specs or Path(settings.specs)
+    schema, diagnostics = load_schema(specs, settings)
+    if schema is None:
+        from schemac.report import render_text
+
+        click.echo(render_text(diagnostics), err=True)
+        sys.exit(EXIT_INPUT)
+    if output_format == "text":
+        from schemac.lint import lint
+        from schemac.report import report_lint
+
+        report_lint(lint(schema, settings), specs)
     sys.exit(
         run_verify(
             settings,
-            specs or Path(settings.specs),
+            specs,
             migrations or Path(settings.migrations),
+            schema=schema,
             report=report,
             output_format=output_format,
             round_trip=round_trip,
