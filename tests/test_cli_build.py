@@ -63,7 +63,7 @@ def test_build_writes_migrations_snapshot_and_sum(tmp_path: Path) -> None:
 def test_layouts(tmp_path: Path, layout: str, names: list[str]) -> None:
     write_spec(tmp_path / "specs", SPEC)
     code, _, err = run(
-        "build", str(tmp_path / "specs"), "-o", str(tmp_path / "m"), "--no-lint", "--format", layout
+        "build", str(tmp_path / "specs"), "-o", str(tmp_path / "m"), "--no-lint", "--layout", layout
     )
     assert code == 0, err
     assert sorted(tree(tmp_path / "m")) == [*names, "schemac.snapshot.json", "schemac.sum"]

@@ -28,7 +28,7 @@ def test_build_output_matches_golden(
 ) -> None:
     out = tmp_path / "m"
     result = CliRunner().invoke(
-        cli, ["build", str(ROOT / specs), "-o", str(out), "--no-lint", "--format", layout]
+        cli, ["build", str(ROOT / specs), "-o", str(out), "--no-lint", "--layout", layout]
     )
     assert result.exit_code == 0, result.stderr
     expected_dir = GOLDEN / specs.replace("/", "_") / layout

@@ -1600,7 +1600,7 @@ HEADER = "spec_type: database-schema\ntitle: Test\n"
 
 def _build(specs: Path, out: Path, layout: str, *extra: str) -> None:
     result = CliRunner().invoke(
-        cli, ["build", str(specs), "-o", str(out), "--format", layout, "--no-lint", *extra]
+        cli, ["build", str(specs), "-o", str(out), "--layout", layout, "--no-lint", *extra]
     )
     assert result.exit_code == 0, result.output + result.stderr
 

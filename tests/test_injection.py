@@ -129,7 +129,7 @@ def build(tmp_path: Path, body: dict[str, Any], layout: str) -> Path:
     write(tmp_path / "specs", body)
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        cli, ["build", str(tmp_path / "specs"), "-o", str(out), "--no-lint", "--format", layout]
+        cli, ["build", str(tmp_path / "specs"), "-o", str(out), "--no-lint", "--layout", layout]
     )
     assert result.exit_code == 0, result.output
     return out

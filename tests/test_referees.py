@@ -27,7 +27,7 @@ postgres = pytest.mark.postgres
 
 def build(out: Path, layout: str) -> Path:
     result = CliRunner().invoke(
-        cli, ["build", str(HARD), "-o", str(out), "--no-lint", "--format", layout]
+        cli, ["build", str(HARD), "-o", str(out), "--no-lint", "--layout", layout]
     )
     assert result.exit_code == 0, result.output + result.stderr
     return out

@@ -48,7 +48,7 @@ def test_built_migrations_converge_and_round_trip(
 
 @pytest.mark.parametrize("layout", ["golang-migrate", "dbmate"])
 def test_other_layouts_verify(pg_backend: Any, tmp_path: Path, layout: str) -> None:
-    build(ROOT / "examples/hard", tmp_path / "m", "--format", layout)
+    build(ROOT / "examples/hard", tmp_path / "m", "--layout", layout)
     outcome = verify(pg_backend, ROOT / "examples/hard", tmp_path / "m", layout)
     assert outcome.ok, (
         outcome.failures,
