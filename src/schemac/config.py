@@ -51,6 +51,8 @@ class Settings(_Frozen):
     pg_bin: str | None = None
     backend: Literal["auto", "url", "docker", "local"] = "auto"
     database_url: str | None = None
+    #: the committed schema document (`schemac docs -o`): `check` fails when it is stale
+    document: str | None = None
     tenancy: Tenancy = Tenancy()
     lint: LintSettings = LintSettings()
     conventions: Conventions = Conventions()

@@ -365,6 +365,8 @@ def run_check(settings: Settings, specs: Path, migrations: Path, *, verify: bool
     except SnapshotError as exc:
         _fail(exc.message, exc.help)
         return EXIT_INPUT
+    if settings.document is not None:
+        problems += _document_problems(settings, specs, Path(settings.document))
     for problem in problems:
         print(f"check: {problem}", file=sys.stderr)
     if problems:
@@ -373,6 +375,26 @@ def run_check(settings: Settings, specs: Path, migrations: Path, *, verify: bool
     if verify:
         return run_verify(settings, specs, migrations, schema=schema, fresh_compare=True)
     return EXIT_OK
+
+
+def _document_problems(settings: Settings, specs: Path, path: Path) -> list[str]:
+    """The committed schema document (config `document`) against what the specs make now."""
+    from schemac.document.markdown import render_document
+    from schemac.document.source import load_documented
+
+    regenerate = f"run 'schemac docs {specs} -o {path}' and commit it"
+    documented, _ = load_documented(specs, settings)
+    if documented is None:
+        return []  # the specs loaded a moment ago: nothing new to say
+    try:
+        current = path.read_bytes()
+    except FileNotFoundError:
+        return [f"the schema document {path} (config 'document') does not exist: {regenerate}"]
+    except OSError as exc:
+        return [f"cannot read the schema document {path}: {exc.strerror or exc}"]
+    if current != render_document(documented, settings).encode("utf-8"):
+        return [f"the schema document {path} is stale (or edited by hand): {regenerate}"]
+    return []
 
 
 def run_verify(
