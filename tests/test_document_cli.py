@@ -192,3 +192,20 @@ def test_commands_are_listed_and_lazy(tmp_path: Path) -> None:
         check=True,
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_readme_excerpt_is_what_docs_writes_for_the_bundled_specs() -> None:
+    from schemac.config import Settings
+    from schemac.document.markdown import render_document
+    from schemac.document.source import load_documented
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- docs-excerpt:start -->\n```markdown\n", "```\n<!-- docs-excerpt:end -->"
+    excerpt = readme[readme.index(start) + len(start) : readme.index(end)]
+    documented, diagnostics = load_documented(root / "specs", Settings())
+    assert documented is not None, diagnostics
+    assert excerpt.strip() and excerpt in render_document(documented, Settings()), (
+        "README's excerpt of the schema document is stale: paste the sections again from "
+        "`schemac docs specs`"
+    )
