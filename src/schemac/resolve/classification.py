@@ -4,10 +4,9 @@ where the message can point at the level written and suggest the closest one."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
 
 from schemac.diagnostics import suggestion
-from schemac.model.classification import LEVELS, Classification, Level
+from schemac.model.classification import LEVELS, Classification
 from schemac.resolve.context import Context, Located
 from schemac.source import Span
 from schemac.spec.models import ClassificationSpec, ColumnSpec, TableSpec
@@ -42,4 +41,4 @@ def _checked(
                 suggestion(spec.level.lower(), LEVELS) or f"levels: {', '.join(LEVELS)}",
             )
         return None
-    return Classification(level=cast(Level, spec.level), retention=spec.retention)
+    return Classification(level=spec.level, retention=spec.retention)
