@@ -232,3 +232,47 @@ def test_bad_specs_exit_2_and_write_nothing(tmp_path: Path) -> None:
     assert code == 2 and stdout == "" and not out.exists()
     assert re.search(r"spec\.yaml:5:\d+: E170 error: unknown classification level 'pi'", err)
     assert "did you mean 'pii'?" in err
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("mode", ["views", "script"])
+def test_bundled_specs_mask_applies(mode: str, pg_conninfo: str) -> None:
+    """The bundled specs (RLS, a partitioned audit table, an updated_at trigger) take both."""
+    from schemac.config import load_settings
+
+    settings, _, problems = load_settings(ROOT)
+    assert problems == []
+    schema, diagnostics = load_schema(ROOT / "specs", settings)
+    assert schema is not None, [d.message for d in diagnostics]
+    units = [
+        MigrationUnit(f"V{i}__fresh.sql", sql, transactional, "up", f"V{i}")
+        for i, (sql, transactional) in enumerate(fresh_units(schema, settings), start=1)
+    ]
+    assert apply_units(pg_conninfo, units).failure is None
+    _run(
+        pg_conninfo,
+        f"INSERT INTO tenants (id, name, slug) VALUES ('{TENANT}', 'Acme', 'acme');"
+        f" INSERT INTO users (id, tenant_id, email, full_name, password_hash, last_login_ip)"
+        f" VALUES ('{ADA}', '{TENANT}', 'ada@example.com', 'Ada', 'h', '10.1.2.3');"
+        f" INSERT INTO audit_logs (tenant_id, actor_id, entity_type, entity_id, action,"
+        f" new_values, created_at) VALUES ('{TENANT}', '{ADA}', 'users', '{ADA}', 'insert',"
+        """ '{"email": "ada@example.com"}', '2026-02-03 04:05:06+00')""",
+    )
+    sql, problems = mask_sql(schema, mode)  # type: ignore[arg-type]
+    assert problems == []
+    _run(pg_conninfo, sql)
+    prefix = "masked." if mode == "views" else ""
+    with psycopg.connect(pg_conninfo) as conn:
+        user = conn.execute(
+            f"SELECT email, full_name, password_hash, host(last_login_ip), tenant_id"
+            f" FROM {prefix}users"
+        ).fetchone()
+        log = conn.execute(
+            f"SELECT new_values::text, actor_id, created_at FROM {prefix}audit_logs"
+        ).fetchone()
+    assert user is not None and log is not None
+    assert user[0].endswith("@example.invalid") and user[1] not in ("Ada", None)
+    assert user[2] is None and user[3] == "10.1.0.0"  # a nullable secret is blanked
+    assert str(user[4]) == TENANT
+    assert "ada@example.com" not in log[0] and str(log[1]) == ADA
+    assert str(log[2]).startswith("2026-02-03 04:05:06")  # a partition key is kept
