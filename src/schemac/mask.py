@@ -4,7 +4,8 @@ Two outputs of the same decisions:
 
 - `views`: one view per table with classified columns, in a schema of its own (`masked`), that
   reads the table with every `pii`/`sensitive` column replaced by a mask and every `secret`
-  column blanked. Grant a lower environment's role the masked schema, never the tables.
+  column blanked. Grant a lower environment's role the masked schema, never the tables; the
+  views read as their owner, so the tables' row-level security does not filter them.
 - `script`: UPDATE statements, in one transaction, that anonymise a copy of the data in place
   (a staging restore). User triggers are disabled around each UPDATE so that `updated_at` and
   audit triggers neither change public columns nor copy the originals into an audit table.
