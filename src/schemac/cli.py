@@ -50,6 +50,7 @@ class LazyGroup(click.Group):
         ),
         "docs": ("schemac.commands.document", "docs_command", "Write the schema document."),
         "erd": ("schemac.commands.document", "erd_command", "Print the ER diagram (Mermaid, DOT)."),
+        "mask": ("schemac.commands.mask", "mask_command", "Write masking views or an anonymiser."),
         "import": (
             "schemac.commands.importer",
             "import_command",

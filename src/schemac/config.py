@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from schemac.diagnostics import Diagnostic, error, suggestion
+from schemac.model.classification import Level
 from schemac.source import Span
 
 Layout = Literal["flyway", "golang-migrate", "dbmate"]
@@ -33,6 +34,8 @@ class LintSettings(_Frozen):
 class Conventions(_Frozen):
     required_columns: tuple[str, ...] = ("id", "created_at", "updated_at", "deleted_at", "version")
     money_columns: tuple[str, ...] = ("amount", "price", "cost", "balance", "total", "fee")
+    #: classification levels whose columns must say their retention (lint SC406)
+    retention_required: tuple[Level, ...] = ()
 
 
 class Settings(_Frozen):

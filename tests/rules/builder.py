@@ -154,6 +154,8 @@ class _TableBuilder:
             )
         if "lint_ignore" in data:
             data["lint_ignore"] = tuple(data["lint_ignore"])
+        if isinstance(data.get("classification"), str):
+            data["classification"] = {"level": data["classification"]}
         data["type"] = canonical_type(data["type"])
         self.columns[name] = Column(name=name, span=span(f"{self.name}.{name}"), **data)
         if references is not None:

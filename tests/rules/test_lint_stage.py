@@ -36,7 +36,14 @@ def test_a_spec_that_follows_every_convention_has_no_findings(rls: bool) -> None
 def test_prefix_select_and_exact_select_beat_config_ignore() -> None:
     codes = {r.code for r in active_rules(settings(ignore=["SC2"]), select=["SC204", "SC1"])}
     assert "SC204" in codes and "SC101" in codes and "SC203" not in codes
-    assert {r.code for r in active_rules(settings(select=["SC4"]))} == {"SC401", "SC402", "SC403"}
+    assert {r.code for r in active_rules(settings(select=["SC4"]))} == {
+        "SC401",
+        "SC402",
+        "SC403",
+        "SC404",
+        "SC405",
+        "SC406",
+    }
     assert "SC307" not in {r.code for r in active_rules(Settings(), ignore=["described"])}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from schemac.config import Settings
+from schemac.document.classification import classification_section
 from schemac.document.conventions import conventions_section, migrations_section
 from schemac.document.markup import code, codes, fenced, table, text
 from schemac.document.mermaid import erd_mermaid
@@ -109,6 +110,7 @@ SECTIONS: tuple[Section, ...] = (
     technology_section,
     diagram_section,
     conventions_section,
+    classification_section,
     tables_section,
     enums_section,
     views_section,

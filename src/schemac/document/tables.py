@@ -34,7 +34,13 @@ def table_blocks(t: Table) -> list[Block]:
         blocks.append([f"Traits: {codes(t.traits, cell=False)}."])
     if t.columns:
         header = ["Column", "Type", "Nullable", "Default", "Constraints", "Description"]
-        blocks.append(table(header, [_column_row(t, c) for c in t.columns]))
+        rows = [_column_row(t, c) for c in t.columns]
+        if any(c.classification is not None for c in t.columns):
+            # a table that classifies its columns shows each column's level
+            header.append("Classification")
+            for row, c in zip(rows, t.columns, strict=True):
+                row.append(text(c.classification.level) if c.classification else "")
+        blocks.append(table(header, rows))
     constraints = _table_constraints(t)
     if constraints:
         blocks.append(["**Constraints**", "", *constraints])

@@ -12,6 +12,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemac.model.classification import Classification
 from schemac.source import Span
 
 FkAction = Literal["cascade", "restrict", "set null", "set default", "no action"]
@@ -51,6 +52,8 @@ class Column(Node):
     trait: str | None = Field(default=None, exclude=True)
     #: lint codes/names suppressed on this column
     lint_ignore: tuple[str, ...] = Field(default=(), exclude=True)
+    #: what the column holds (spec-only: never in the snapshot, never a migration)
+    classification: Classification | None = Field(default=None, exclude=True)
     span: Span | None = _span()
 
 

@@ -18,6 +18,7 @@ from schemac.model.schema import (
     Unique,
 )
 from schemac.resolve import expressions
+from schemac.resolve.classification import classify
 from schemac.resolve.columns import check_column, check_foreign_key_types
 from schemac.resolve.context import (
     Context,
@@ -134,6 +135,7 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
                 else checked_expression(ctx, col.using, vspan("using")),
                 trait=trait,
                 lint_ignore=tuple(col.lint.ignore) if col.lint else (),
+                classification=classify(ctx, col, spec, vspan, where),
                 span=span,
             )
         )

@@ -34,7 +34,14 @@ from schemac.rules.structure import (
     unneeded_pgcrypto,
     updated_at_trigger,
 )
-from schemac.rules.tenancy import plaintext_secret, tenant_column, tenant_rls
+from schemac.rules.tenancy import (
+    classified_secret_plaintext,
+    personal_data_rls,
+    plaintext_secret,
+    retention_missing,
+    tenant_column,
+    tenant_rls,
+)
 from schemac.rules.types import (
     boolean_not_null_default,
     ip_address_inet,
@@ -79,6 +86,9 @@ ALL_RULES: tuple[Rule, ...] = (
     tenant_column.RULE,
     tenant_rls.RULE,
     plaintext_secret.RULE,
+    classified_secret_plaintext.RULE,
+    personal_data_rls.RULE,
+    retention_missing.RULE,
 )
 
 #: codes of the migration-safety rules, checked by the planner (not by `lint`): selectors and

@@ -53,6 +53,21 @@ class ReferenceSpec(SpecModel):
         return value.lower().replace("_", " ") if isinstance(value, str) else value
 
 
+class ClassificationSpec(SpecModel):
+    """`classification: pii`, or `{level: pii, retention: "..."}` (model/classification.py)."""
+
+    #: checked by the resolver, which can say where and suggest the closest level
+    level: str = Field(
+        json_schema_extra={"enum": ["public", "internal", "pii", "sensitive", "secret"]}
+    )
+    retention: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"level": value} if isinstance(value, str) else value
+
+
 class ColumnSpec(SpecModel):
     type: str
     nullable: StrictBool = False
@@ -69,6 +84,7 @@ class ColumnSpec(SpecModel):
     #: SQL expression converting the old value when the column's type changes (`using`)
     using: str | None = None
     lint: LintSpec | None = None
+    classification: ClassificationSpec | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -183,6 +199,8 @@ class TableSpec(SpecModel):
     renamed_from: str | None = None
     lint: LintSpec | None = None
     schema_: str | None = Field(default=None, alias="schema")
+    #: the level of every column that does not say its own
+    classification: ClassificationSpec | None = None
 
 
 class EnumSpec(SpecModel):
