@@ -26,6 +26,11 @@ MODELS: dict[str, str] = {
         "trait may not reuse a built-in trait's name."
     ),
     "TableSpec": "A table, keyed by its name.",
+    "ClassificationSpec": (
+        "How sensitive a column's data is: a level (`public`, `internal`, `pii`, `sensitive`, "
+        "`secret`), or `{level, retention}`. Linted (SC404-SC406), shown in the schema "
+        "document, and used by `schemac mask`; not a schema change."
+    ),
     "ColumnSpec": "A column, keyed by its name. NOT NULL unless `nullable: true`.",
     "ReferenceSpec": (
         "A single-column foreign key (constraint `fk_{table}_{column}`); without `column` it "
@@ -146,6 +151,15 @@ FIELDS: dict[str, dict[str, str]] = {
         "renamed_from": f"the table's {_RENAMED}",
         "lint": _LINT,
         "schema": _SCHEMA_OF_OBJECT,
+        "classification": "the level of every column of the table that does not say its own",
+    },
+    "ClassificationSpec": {
+        "level": (
+            "`public` (left alone), `internal` (left alone, not for publication), `pii` and "
+            "`sensitive` (masked by `schemac mask`), `secret` (blanked; never stored as plain "
+            "text, SC404)"
+        ),
+        "retention": "how long the data is kept and how it goes, e.g. `deleted 30 days after closure`",
     },
     "ColumnSpec": {
         "type": (
@@ -165,6 +179,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "identity": "`always` or `by_default`: GENERATED ... AS IDENTITY",
         "generated": "a SQL expression: GENERATED ALWAYS AS (expression) STORED",
         "collation": 'the column\'s collation, e.g. `"C"`',
+        "classification": "how sensitive the column's data is (overrides the table's level)",
         "description": "becomes COMMENT ON COLUMN",
         "renamed_from": f"the column's {_RENAMED} (RENAME COLUMN)",
         "using": "SQL expression converting the old value when the type changes (USING)",
