@@ -35,6 +35,14 @@ class Conventions(_Frozen):
     money_columns: tuple[str, ...] = ("amount", "price", "cost", "balance", "total", "fee")
 
 
+class ColumnOrder(_Frozen):
+    """Where standard columns go in a created table: `first` ones before the table's own
+    columns, `last` ones after them (each in list order), as the schema document places them."""
+
+    first: tuple[str, ...] = ("id",)
+    last: tuple[str, ...] = ("created_at", "updated_at", "deleted_at", "version")
+
+
 class Settings(_Frozen):
     """Every option of schemac, in one place. CLI flags are applied with `with_overrides`."""
 
@@ -54,6 +62,7 @@ class Settings(_Frozen):
     tenancy: Tenancy = Tenancy()
     lint: LintSettings = LintSettings()
     conventions: Conventions = Conventions()
+    columns: ColumnOrder = ColumnOrder()
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy with the non-None values applied (how CLI flags override the file)."""

@@ -29,7 +29,13 @@ from schemac.resolve.context import (
 )
 from schemac.resolve.indexes import resolve_index
 from schemac.resolve.partitions import resolve_partitions
-from schemac.resolve.traits import BUILTIN_TRAITS, COMPOSITE_TRAITS, expand, known_traits
+from schemac.resolve.traits import (
+    BUILTIN_TRAITS,
+    COMPOSITE_TRAITS,
+    expand,
+    known_traits,
+    standard_order,
+)
 from schemac.source import Span
 from schemac.spec.models import ColumnSpec, TableSpec, TraitSpec
 
@@ -42,7 +48,8 @@ def draft_table(
     schema: str,
     user_traits: dict[str, TraitSpec],
 ) -> TableDraft:
-    """Pass 1: the table's columns with traits expanded (trait columns first, in trait order)."""
+    """Pass 1: the table's columns with traits expanded (trait columns first, in trait order),
+    then put in the configured standard order (`columns.first` ... `columns.last`)."""
     traits: list[str] = []
     for i, trait in enumerate(spec.traits):
         if (
@@ -68,6 +75,8 @@ def draft_table(
             draft.columns.setdefault(column, (column_spec, span, trait))
     for column, column_spec in spec.columns.items():
         draft.columns[column] = (column_spec, where.key_span("columns", column), None)
+    order = ctx.settings.columns
+    draft.columns = standard_order(draft.columns, order.first, order.last)
     pk_columns = [c for c, (s, _, _) in draft.columns.items() if s.primary_key]
     if spec.primary_key is not None:
         draft.primary_key = tuple(spec.primary_key)

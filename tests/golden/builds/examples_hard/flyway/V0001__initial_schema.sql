@@ -99,12 +99,12 @@ CREATE TABLE sessions (
 
 CREATE TABLE documents (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
-    created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
     owner_id uuid NOT NULL,
     title text NOT NULL,
     body text NOT NULL,
     is_public boolean NOT NULL DEFAULT false,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT documents_pkey PRIMARY KEY (id),
     CONSTRAINT fk_documents_owner_id FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE CASCADE
 );
