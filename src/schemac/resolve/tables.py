@@ -264,12 +264,16 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
             indexes.append(
                 resolve_index(ctx, table, index_spec, column_names, lambda *k, s=trait_span: s)
             )
-    for i, index_spec in enumerate(spec.indexes):
-        indexes.append(
-            resolve_index(
-                ctx, table, index_spec, column_names, lambda *k, i=i: where.span("indexes", i, *k)
-            )
+    own = [
+        resolve_index(
+            ctx, table, index_spec, column_names, lambda *k, i=i: where.span("indexes", i, *k)
         )
+        for i, index_spec in enumerate(spec.indexes)
+    ]
+    # an index of the table's own named like a trait's replaces it (the document's partial
+    # idx_users_tenant_id instead of tenant_scoped's); two of its own by one name stay E126
+    replaced = {index.name for index in own}
+    indexes = [index for index in indexes if index.name not in replaced] + own
     partitioning, partitions = resolve_partitions(ctx, draft, known, pk, uniques)
     return construct(
         Table,
