@@ -54,9 +54,15 @@ def test_default_order_is_the_documents(tmp_path: Path) -> None:
 def test_own_column_overriding_a_standard_one_still_goes_last(tmp_path: Path) -> None:
     body = USERS + "      created_at: {type: timestamptz, default: now(), description: x}\n"
     assert _names(tmp_path, body) == DOCUMENT_ORDER
-    # an own `id` (no trait) goes first too: the lists name columns, whatever brought them
-    plain = "tables:\n  users:\n    columns:\n      email: text\n      id: {type: bigint}\n"
-    assert _names(tmp_path, plain) == ["id", "email"]
+    # a table with traits: the lists name columns, whatever brought them (audit_logs' own id)
+    own_id = USERS.replace("      email: text\n", "      email: text\n      id: uuid\n")
+    assert _names(tmp_path / "own", own_id) == DOCUMENT_ORDER
+    # a table without traits keeps the spec's order (an imported table is built as it was)
+    plain = (
+        "tables:\n  users:\n    columns:\n      email: text\n      id: {type: bigint}\n"
+        "      deleted_at: {type: timestamptz, nullable: true}\n      note: text\n"
+    )
+    assert _names(tmp_path / "plain", plain) == ["email", "id", "deleted_at", "note"]
 
 
 def test_order_is_configurable(tmp_path: Path) -> None:

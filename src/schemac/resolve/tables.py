@@ -49,7 +49,8 @@ def draft_table(
     user_traits: dict[str, TraitSpec],
 ) -> TableDraft:
     """Pass 1: the table's columns with traits expanded (trait columns first, in trait order),
-    then put in the configured standard order (`columns.first` ... `columns.last`)."""
+    then, in a table with traits, the columns named in `columns.first` / `columns.last`
+    (its own too) moved first / last."""
     traits: list[str] = []
     for i, trait in enumerate(spec.traits):
         if (
@@ -75,8 +76,10 @@ def draft_table(
             draft.columns.setdefault(column, (column_spec, span, trait))
     for column, column_spec in spec.columns.items():
         draft.columns[column] = (column_spec, where.key_span("columns", column), None)
-    order = ctx.settings.columns
-    draft.columns = standard_order(draft.columns, order.first, order.last)
+    if draft.traits:
+        # a table without traits (one import wrote, say) keeps exactly the spec's order
+        order = ctx.settings.columns
+        draft.columns = standard_order(draft.columns, order.first, order.last)
     pk_columns = [c for c, (s, _, _) in draft.columns.items() if s.primary_key]
     if spec.primary_key is not None:
         draft.primary_key = tuple(spec.primary_key)
