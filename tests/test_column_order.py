@@ -66,7 +66,9 @@ def test_own_column_overriding_a_standard_one_still_goes_last(tmp_path: Path) ->
 
 
 def test_order_is_configurable(tmp_path: Path) -> None:
-    custom = Settings(columns=ColumnOrder(first=["id", "tenant_id"], last=["version", "created_at"]))
+    custom = Settings(
+        columns=ColumnOrder(first=["id", "tenant_id"], last=["version", "created_at"])
+    )
     assert _names(tmp_path / "a", USERS, custom) == [
         "id",
         "tenant_id",

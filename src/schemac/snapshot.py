@@ -337,16 +337,13 @@ def existing_column_order(previous: Schema, schema: Schema) -> Schema:
         rank = {col.name: k for k, col in enumerate(before.columns)}
         if not rank:
             continue
-        appended = len(rank)
-
-        def place(k_col: tuple[int, Any]) -> tuple[int, int]:
-            k, col = k_col
+        places = []
+        for k, col in enumerate(table.columns):
             old = rank.get(col.name)
             if old is None and col.renamed_from is not None:
                 old = rank.get(col.renamed_from)
-            return (appended, k) if old is None else (old, k)
-
-        ordered = tuple(col for _, col in sorted(enumerate(table.columns), key=place))
+            places.append((len(rank) if old is None else old, k, col))
+        ordered = tuple(col for _, _, col in sorted(places, key=lambda p: (p[0], p[1])))
         if any(a is not b for a, b in zip(ordered, table.columns, strict=True)):
             tables[i] = table.model_copy(update={"columns": ordered})
             moved = True

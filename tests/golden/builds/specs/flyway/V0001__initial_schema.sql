@@ -50,6 +50,12 @@ BEGIN
 END;
 $function$;
 
+CREATE FUNCTION refresh_revenue_daily() RETURNS void LANGUAGE plpgsql AS $function$
+BEGIN
+    REFRESH MATERIALIZED VIEW CONCURRENTLY revenue_daily;
+END;
+$function$;
+
 CREATE TABLE currencies (
     code char(3) NOT NULL,
     name varchar(100) NOT NULL,
@@ -376,6 +382,14 @@ WITH DATA;
 
 CREATE UNIQUE INDEX uq_revenue_daily_tenant_id_currency_revenue_date ON revenue_daily (tenant_id, currency, revenue_date);
 
+DO $function$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
+        PERFORM cron.schedule('public.refresh_revenue_daily', '0 * * * *', 'SELECT public.refresh_revenue_daily()');
+    END IF;
+END
+$function$;
+
 CREATE TRIGGER set_updated_at BEFORE UPDATE ON plans FOR EACH ROW EXECUTE FUNCTION updated_at_trigger();
 
 CREATE TRIGGER set_updated_at BEFORE UPDATE ON subscriptions FOR EACH ROW EXECUTE FUNCTION updated_at_trigger();
@@ -451,6 +465,8 @@ COMMENT ON TYPE tenant_plan IS 'Commercial plan of a tenant; drives feature flag
 COMMENT ON FUNCTION updated_at_trigger() IS 'Keeps updated_at current on every UPDATE (timestamps trait).';
 
 COMMENT ON FUNCTION audit_row_change() IS 'Writes row changes to audit_logs (audited trait).';
+
+COMMENT ON FUNCTION refresh_revenue_daily() IS 'Refreshes materialized view revenue_daily, concurrently (readers are not blocked). Refresh policy: every 1h, at most 2h stale. Run by the pg_cron job public.refresh_revenue_daily (''0 * * * *'') where pg_cron is installed.';
 
 COMMENT ON TABLE currencies IS 'ISO 4217 currencies the platform can bill in. A lookup table maintained by migrations (seed rows), not by users.';
 
