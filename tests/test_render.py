@@ -222,6 +222,19 @@ EXAMPLES: dict[str, list[c.Change]] = {
             )
         ),
     ],
+    "schedule_refresh": [
+        c.ScheduleRefresh(
+            "reporting.refresh_revenue_daily",
+            "*/15 * * * *",
+            "SELECT reporting.refresh_revenue_daily()",
+        ),
+        c.ScheduleRefresh(
+            "public.refresh_o'brien",
+            None,
+            'SELECT "refresh_o\'brien"()',
+            previous="0 * * * *",
+        ),
+    ],
     "create_trigger": [
         c.CreateTrigger(
             Trigger(
@@ -515,6 +528,7 @@ UP_ORDER = [
     ("add_foreign_key", [0]),
     ("create_view", None),
     ("create_materialized_view", None),
+    ("schedule_refresh", None),  # guarded: a no-op without pg_cron
     ("create_trigger", None),
     ("enable_rls", None),
     ("create_policy", None),

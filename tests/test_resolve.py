@@ -24,7 +24,7 @@ def test_short_and_long_column_forms_and_type_aliases(tmp_path: Path) -> None:
     assert cols["d"].default == "false"
 
 
-def test_traits_come_first_in_trait_order_and_table_columns_override(tmp_path: Path) -> None:
+def test_standard_columns_first_and_last_and_table_columns_override(tmp_path: Path) -> None:
     schema = resolve_text(
         tmp_path,
         """
@@ -40,14 +40,15 @@ def test_traits_come_first_in_trait_order_and_table_columns_override(tmp_path: P
     )
     users = schema.table("users")
     assert users is not None
+    # columns.first, trait columns in trait order, own columns, then columns.last (defaults)
     assert [c.name for c in users.columns] == [
         "id",
+        "tenant_id",
+        "email",
         "created_at",
         "updated_at",
         "deleted_at",
         "version",
-        "tenant_id",
-        "email",
     ]
     assert users.column("version").type == "bigint"  # type: ignore[union-attr]
     assert users.primary_key is not None and users.primary_key.columns == ("id",)

@@ -188,7 +188,7 @@ CASES = [
         "functions in index predicate must be marked IMMUTABLE",
     ),
     Case(
-        "index-beside-trait-index",
+        "index-named-like-another-tables-trait-index",
         "E126",
         """
         tables:
@@ -197,8 +197,10 @@ CASES = [
           notes:
             traits: [tenant_scoped]
             columns: {id: {type: uuid, primary_key: true}}
+          memos:
+            columns: {id: {type: uuid, primary_key: true}, body: text}
             indexes:
-              - ^{columns: [tenant_id]}
+              - {columns: [body], name: ^idx_notes_tenant_id}
         """,
         'relation "idx_notes_tenant_id" already exists',
     ),

@@ -38,6 +38,14 @@ class Conventions(_Frozen):
     retention_required: tuple[Level, ...] = ()
 
 
+class ColumnOrder(_Frozen):
+    """Where standard columns go in a created table: `first` ones before the table's own
+    columns, `last` ones after them (each in list order), as the schema document places them."""
+
+    first: tuple[str, ...] = ("id",)
+    last: tuple[str, ...] = ("created_at", "updated_at", "deleted_at", "version")
+
+
 class Settings(_Frozen):
     """Every option of schemac, in one place. CLI flags are applied with `with_overrides`."""
 
@@ -59,6 +67,7 @@ class Settings(_Frozen):
     tenancy: Tenancy = Tenancy()
     lint: LintSettings = LintSettings()
     conventions: Conventions = Conventions()
+    columns: ColumnOrder = ColumnOrder()
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy with the non-None values applied (how CLI flags override the file)."""

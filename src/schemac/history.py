@@ -18,7 +18,7 @@ from schemac.config import Layout
 from schemac.model.schema import Schema
 from schemac.render.files import MigrationFile, read_migrations
 from schemac.render.sql import PARENT_MARK, SNAPSHOT_MARK
-from schemac.snapshot import Snapshot, load_snapshot, same_schema
+from schemac.snapshot import Snapshot, existing_column_order, load_snapshot, same_schema
 from schemac.sums import SNAPSHOT_NAME, SUM_NAME, find_leftovers, verify_sum
 
 
@@ -113,7 +113,9 @@ def directory_problems(directory: Path, layout: Layout, schema: Schema, build: s
     problems += history
     if previous is None:
         problems.append(f"no {SNAPSHOT_NAME} in {directory}: {rebuild}")
-    elif not history and not same_schema(previous.schema, schema):
+    elif not history and not same_schema(
+        previous.schema, existing_column_order(previous.schema, schema)
+    ):
         from schemac.plan.diff import diff
 
         pending, unplanned = diff(previous.schema, schema)

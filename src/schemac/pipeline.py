@@ -260,6 +260,10 @@ def _build_locked(settings: Settings, options: BuildOptions, schema: Schema) -> 
     previous, code = _previous(options.out, like=schema)
     if code is not None:
         return code
+    if previous is not None:
+        from schemac.snapshot import existing_column_order
+
+        schema = existing_column_order(previous.schema, schema)
     if previous is not None and same_schema(previous.schema, schema):
         note(f"nothing to do: {options.out} is up to date with {options.specs}")
         return EXIT_OK

@@ -314,3 +314,37 @@ def snapshot_data(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     return to_jsonable_python(value)
+
+
+def existing_column_order(previous: Schema, schema: Schema) -> Schema:
+    """The schema with each table that `previous` already has in the column order the history
+    gave it: its old columns (followed through renames) where they were, new ones appended, as
+    ADD COLUMN places them. The configured standard order (columns.first / columns.last) is for
+    CREATE TABLE only; this keeps the snapshot what the database holds, so a reordered spec or a
+    changed `columns:` setting is no change. The same schema when nothing moves."""
+    old_tables = {t.qualified_name: t for t in previous.tables}
+    names = {t.qualified_name for t in schema.tables}
+    tables = list(schema.tables)
+    moved = False
+    for i, table in enumerate(tables):
+        before = old_tables.get(table.qualified_name)
+        if before is None and table.renamed_from is not None:
+            source = table.renamed_from
+            source = source if "." in source else f"{table.schema_name}.{source}"
+            before = old_tables.get(source) if source not in names else None
+        if before is None or before is table:
+            continue
+        rank = {col.name: k for k, col in enumerate(before.columns)}
+        if not rank:
+            continue
+        places = []
+        for k, col in enumerate(table.columns):
+            old = rank.get(col.name)
+            if old is None and col.renamed_from is not None:
+                old = rank.get(col.renamed_from)
+            places.append((len(rank) if old is None else old, k, col))
+        ordered = tuple(col for _, _, col in sorted(places, key=lambda p: (p[0], p[1])))
+        if any(a is not b for a, b in zip(ordered, table.columns, strict=True)):
+            tables[i] = table.model_copy(update={"columns": ordered})
+            moved = True
+    return schema.model_copy(update={"tables": tuple(tables)}) if moved else schema

@@ -69,10 +69,19 @@ def _view_blocks(view: View | MaterializedView) -> list[Block]:
 
 
 def _refresh(refresh: Refresh) -> str:
+    """The refresh policy: when, how (what the refresh function does), and by what."""
     said = [f"every {code(refresh.every, cell=False)}"] if refresh.every else []
-    said.append("concurrently (readers are not blocked)" if refresh.concurrently else "blocking")
+    # what the refresh function does (it can refresh concurrently only with a unique index)
+    concurrent = refresh.refreshes_concurrently if refresh.function else refresh.concurrently
+    said.append("concurrently (readers are not blocked)" if concurrent else "blocking")
     if refresh.max_staleness:
         said.append(f"at most {code(refresh.max_staleness, cell=False)} stale")
+    if refresh.function:
+        said.append(f"by {code(refresh.function + '()', cell=False)}")
+    if refresh.schedule:
+        said.append(
+            f"scheduled {code(refresh.schedule, cell=False)} with pg_cron (where installed)"
+        )
     return ", ".join(said)
 
 

@@ -222,9 +222,18 @@ class View(Node):
 
 
 class Refresh(Node):
+    """A materialized view's refresh policy (`refresh:`), and what schemac emits to run it."""
+
     every: str | None = None
+    #: as the spec says it (SC305 checks it has a unique index to work with)
     concurrently: bool = False
     max_staleness: str | None = None
+    #: the pg_cron schedule (`schedule:` as written, or the cron form of `every`); None: no job
+    schedule: str | None = None
+    #: the function that refreshes the view, in the view's schema (refresh_<view>)
+    function: str | None = None
+    #: whether that function refreshes CONCURRENTLY (the view has a plain-column unique index)
+    refreshes_concurrently: bool = False
 
 
 class MaterializedView(Node):
@@ -233,7 +242,7 @@ class MaterializedView(Node):
     query: str
     description: str | None = None
     indexes: tuple[Index, ...] = ()
-    refresh: Refresh | None = Field(default=None, exclude=True)
+    refresh: Refresh | None = None
     depends_on: tuple[str, ...] = ()
     span: Span | None = _span()
 

@@ -854,6 +854,35 @@ class CreateMaterializedView(Change):
 
 
 @dataclass(frozen=True)
+class ScheduleRefresh(Change):
+    """The pg_cron job that runs a materialized view's refresh function: scheduled, or
+    rescheduled (cron.schedule by job name replaces the job), when `schedule` is set, and
+    unscheduled when it is None. Nothing happens where the pg_cron extension is not installed."""
+
+    kind: ClassVar[str] = "schedule_refresh"
+    #: the job name: the refresh function's qualified name
+    job: str
+    #: the cron schedule, None to unschedule
+    schedule: str | None
+    #: the SQL the job runs
+    command: str
+    #: the schedule before this change (None: there was no job)
+    previous: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.job
+
+    def describe(self) -> str:
+        if self.schedule is None:
+            return f"unschedule refresh job {self.job}"
+        return f"schedule refresh job {self.job} ({self.schedule})"
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (ScheduleRefresh(self.job, self.previous, self.command, previous=self.schedule),)
+
+
+@dataclass(frozen=True)
 class CreateTrigger(Change):
     kind: ClassVar[str] = "create_trigger"
     trigger: Trigger
@@ -1233,6 +1262,7 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     CreateView,
     DropThenCreateView,
     CreateMaterializedView,
+    ScheduleRefresh,
     CreateTrigger,
     EnableRls,
     SetRls,

@@ -112,6 +112,7 @@ class Diff:
 def diff(old: Schema, new: Schema) -> tuple[list[c.Change], list[Problem]]:
     """Every change from `old` to `new`, in dependency order, and what cannot be planned."""
     from schemac.plan.diff_tables import diff_tables
+    from schemac.plan.refresh import refresh_jobs
 
     d = Diff(old, new)
     _schemas(d)
@@ -120,6 +121,7 @@ def diff(old: Schema, new: Schema) -> tuple[list[c.Change], list[Problem]]:
     _functions(d)
     diff_tables(d)
     _views(d)
+    refresh_jobs(d, TRIGGERS)  # after the views and the functions the jobs run
     _triggers(d)
     _seeds(d)
     _schema_drops(d)

@@ -165,6 +165,17 @@ def _create_materialized_view(ch: c.CreateMaterializedView) -> Context:
     }
 
 
+def _schedule_refresh(ch: c.ScheduleRefresh) -> Context:
+    # only where pg_cron is installed: without it the guarded statement is never planned
+    job = quote_literal(ch.job)
+    if ch.schedule is None:
+        statement = f"PERFORM cron.unschedule(jobid) FROM cron.job WHERE jobname = {job};"
+    else:
+        schedule, command = quote_literal(ch.schedule), quote_literal(ch.command)
+        statement = f"PERFORM cron.schedule({job}, {schedule}, {command});"
+    return {"tag": _dollar_tag(statement), "statement": statement}
+
+
 def _create_trigger(ch: c.CreateTrigger) -> Context:
     tr = ch.trigger
     return {
@@ -288,6 +299,7 @@ BUILDERS: dict[str, Callable[[Any], Context]] = {
     c.AddForeignKey.kind: _add_foreign_key,
     c.CreateView.kind: _create_view,
     c.CreateMaterializedView.kind: _create_materialized_view,
+    c.ScheduleRefresh.kind: _schedule_refresh,
     c.CreateTrigger.kind: _create_trigger,
     c.EnableRls.kind: _enable_rls,
     c.CreatePolicy.kind: _create_policy,

@@ -29,6 +29,7 @@ from schemac.model.schema import (
 from schemac.resolve import checks, identifiers, objects, traits
 from schemac.resolve.check_objects import check as check_resolved_objects
 from schemac.resolve.context import Context, Located, TableDraft
+from schemac.resolve.refresh import refresh_functions
 from schemac.resolve.tables import build_table, draft_table
 from schemac.source import Span
 from schemac.spec.models import DatabaseSpec, DocumentSpec, TraitSpec
@@ -148,6 +149,7 @@ def resolve(
             )
             if resolved is not None:
                 seeds.append(resolved)
+    functions += refresh_functions(matviews, functions)
     check_resolved_objects(ctx, documents, tables, functions, views, matviews)
     checks.check_schema(ctx, documents, drafts, tables, matviews, triggers, database.version)
     if has_errors(ctx.diagnostics):

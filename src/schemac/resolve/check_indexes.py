@@ -41,7 +41,8 @@ def check_indexes(
         draft = ctx.tables.get(table.qualified_name)
         own = len(draft.spec.indexes) if draft is not None else 0
         for k, index in enumerate(table.indexes):
-            i = k - (len(table.indexes) - own)  # trait indexes come first, then the table's own
+            # trait indexes (those the table's own did not replace) come first, then its own
+            i = k - (len(table.indexes) - own)
             at = _spans(draft.where, ("indexes", i)) if draft and i >= 0 else _fixed(index.span)
             what = f"index {index.name} on {table.name}"
             _check_index(ctx, what, index, at, draft, mutable)
@@ -400,7 +401,10 @@ def _check_name(
         return
     held_by, by_trait = holder
     if by_trait:
-        hint = "a trait of the table already creates this index: drop yours, or rename it"
+        hint = (
+            "a trait of that table creates this index: rename yours (an index of that same "
+            "table by this name would replace the trait's)"
+        )
     elif trait:
         hint = "a trait of the table brings this index: rename the other object"
     else:

@@ -11,7 +11,6 @@ from schemac.model.schema import (
     Function,
     MaterializedView,
     Policy,
-    Refresh,
     Rls,
     SeedTable,
     Table,
@@ -153,11 +152,9 @@ def resolve_matview(
     )
     refresh = None
     if spec.refresh is not None:
-        refresh = Refresh(
-            every=spec.refresh.every,
-            concurrently=spec.refresh.concurrently,
-            max_staleness=spec.refresh.max_staleness,
-        )
+        from schemac.resolve.refresh import resolve_refresh
+
+        refresh = resolve_refresh(ctx, name, spec.refresh, where, indexes)
     return construct(
         MaterializedView,
         schema_name=schema,

@@ -30,7 +30,13 @@ from schemac.resolve.context import (
 )
 from schemac.resolve.indexes import resolve_index
 from schemac.resolve.partitions import resolve_partitions
-from schemac.resolve.traits import BUILTIN_TRAITS, COMPOSITE_TRAITS, expand, known_traits
+from schemac.resolve.traits import (
+    BUILTIN_TRAITS,
+    COMPOSITE_TRAITS,
+    expand,
+    known_traits,
+    standard_order,
+)
 from schemac.source import Span
 from schemac.spec.models import ColumnSpec, TableSpec, TraitSpec
 
@@ -43,7 +49,9 @@ def draft_table(
     schema: str,
     user_traits: dict[str, TraitSpec],
 ) -> TableDraft:
-    """Pass 1: the table's columns with traits expanded (trait columns first, in trait order)."""
+    """Pass 1: the table's columns with traits expanded (trait columns first, in trait order),
+    then, in a table with traits, the columns named in `columns.first` / `columns.last`
+    (its own too) moved first / last."""
     traits: list[str] = []
     for i, trait in enumerate(spec.traits):
         if (
@@ -69,6 +77,10 @@ def draft_table(
             draft.columns.setdefault(column, (column_spec, span, trait))
     for column, column_spec in spec.columns.items():
         draft.columns[column] = (column_spec, where.key_span("columns", column), None)
+    if draft.traits:
+        # a table without traits (one import wrote, say) keeps exactly the spec's order
+        order = ctx.settings.columns
+        draft.columns = standard_order(draft.columns, order.first, order.last)
     pk_columns = [c for c, (s, _, _) in draft.columns.items() if s.primary_key]
     if spec.primary_key is not None:
         draft.primary_key = tuple(spec.primary_key)
@@ -257,12 +269,16 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
             indexes.append(
                 resolve_index(ctx, table, index_spec, column_names, lambda *k, s=trait_span: s)
             )
-    for i, index_spec in enumerate(spec.indexes):
-        indexes.append(
-            resolve_index(
-                ctx, table, index_spec, column_names, lambda *k, i=i: where.span("indexes", i, *k)
-            )
+    own = [
+        resolve_index(
+            ctx, table, index_spec, column_names, lambda *k, i=i: where.span("indexes", i, *k)
         )
+        for i, index_spec in enumerate(spec.indexes)
+    ]
+    # an index of the table's own named like a trait's replaces it (the document's partial
+    # idx_users_tenant_id instead of tenant_scoped's); two of its own by one name stay E126
+    replaced = {index.name for index in own}
+    indexes = [index for index in indexes if index.name not in replaced] + own
     partitioning, partitions = resolve_partitions(ctx, draft, known, pk, uniques)
     return construct(
         Table,

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar
+
 from schemac.spec.models import ColumnSpec, IndexSpec, ReferenceSpec, TraitSpec
+
+T = TypeVar("T")
 
 UPDATED_AT_FUNCTION = "updated_at_trigger"
 UPDATED_AT_TRIGGER = "set_updated_at"
@@ -79,6 +84,21 @@ def expand(names: list[str]) -> list[str]:
             if part not in out:
                 out.append(part)
     return out
+
+
+def standard_order(
+    columns: dict[str, T], first: Sequence[str], last: Sequence[str]
+) -> dict[str, T]:
+    """The columns in the schema document's order: those named in `first` (in that order), the
+    others as they came (trait columns, then the table's own in spec order), then those named
+    in `last` (in that order). The same dict when nothing moves."""
+    firsts = [name for name in first if name in columns]
+    lasts = [name for name in last if name in columns and name not in firsts]
+    placed = {*firsts, *lasts}
+    order = [*firsts, *(name for name in columns if name not in placed), *lasts]
+    if order == list(columns):
+        return columns
+    return {name: columns[name] for name in order}
 
 
 def known_traits(user: dict[str, TraitSpec]) -> list[str]:

@@ -233,6 +233,8 @@ class RefreshSpec(SpecModel):
     every: str | None = None
     concurrently: StrictBool = False
     max_staleness: str | None = None
+    #: a pg_cron schedule (cron expression or 'N seconds'), instead of `every`
+    schedule: str | None = None
 
 
 class MaterializedViewSpec(SpecModel):

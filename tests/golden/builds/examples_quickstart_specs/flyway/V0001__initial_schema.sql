@@ -14,38 +14,38 @@ $function$;
 
 CREATE TABLE customers (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
+    email varchar(320) NOT NULL,
+    full_name varchar(255) NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     deleted_at timestamptz,
     version integer NOT NULL DEFAULT 1,
-    email varchar(320) NOT NULL,
-    full_name varchar(255) NOT NULL,
     CONSTRAINT customers_pkey PRIMARY KEY (id)
 );
 
 CREATE TABLE products (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
+    sku varchar(40) NOT NULL,
+    name varchar(255) NOT NULL,
+    price numeric(19,4) NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     deleted_at timestamptz,
     version integer NOT NULL DEFAULT 1,
-    sku varchar(40) NOT NULL,
-    name varchar(255) NOT NULL,
-    price numeric(19,4) NOT NULL,
     CONSTRAINT products_pkey PRIMARY KEY (id),
     CONSTRAINT chk_products_price CHECK (price >= 0)
 );
 
 CREATE TABLE orders (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
-    created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
-    deleted_at timestamptz,
-    version integer NOT NULL DEFAULT 1,
     customer_id uuid NOT NULL,
     product_id uuid NOT NULL,
     quantity integer NOT NULL DEFAULT 1,
     status order_status NOT NULL DEFAULT 'pending',
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    deleted_at timestamptz,
+    version integer NOT NULL DEFAULT 1,
     CONSTRAINT orders_pkey PRIMARY KEY (id),
     CONSTRAINT chk_orders_quantity CHECK (quantity > 0),
     CONSTRAINT fk_orders_customer_id FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE RESTRICT,
@@ -70,15 +70,15 @@ COMMENT ON FUNCTION updated_at_trigger() IS 'Keeps updated_at current on every U
 
 COMMENT ON TABLE customers IS 'People who buy from the shop.';
 
-COMMENT ON COLUMN customers.version IS 'Optimistic lock counter';
-
 COMMENT ON COLUMN customers.email IS 'Login and receipt address';
+
+COMMENT ON COLUMN customers.version IS 'Optimistic lock counter';
 
 COMMENT ON TABLE products IS 'Things for sale.';
 
-COMMENT ON COLUMN products.version IS 'Optimistic lock counter';
-
 COMMENT ON COLUMN products.sku IS 'Stock-keeping unit printed on labels';
+
+COMMENT ON COLUMN products.version IS 'Optimistic lock counter';
 
 COMMENT ON TABLE orders IS 'A customer''s order of one product.';
 

@@ -50,6 +50,12 @@ BEGIN
 END;
 $function$;
 
+CREATE FUNCTION refresh_revenue_daily() RETURNS void LANGUAGE plpgsql AS $function$
+BEGIN
+    REFRESH MATERIALIZED VIEW CONCURRENTLY revenue_daily;
+END;
+$function$;
+
 CREATE TABLE currencies (
     code char(3) NOT NULL,
     name varchar(100) NOT NULL,
@@ -63,25 +69,21 @@ CREATE TABLE currencies (
 
 CREATE TABLE tenants (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
-    created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
-    deleted_at timestamptz,
-    version integer NOT NULL DEFAULT 1,
     name varchar(255) NOT NULL,
     slug varchar(100) NOT NULL,
     plan tenant_plan NOT NULL DEFAULT 'free',
     settings jsonb NOT NULL DEFAULT '{}'::jsonb,
     email_domain citext,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    deleted_at timestamptz,
+    version integer NOT NULL DEFAULT 1,
     CONSTRAINT tenants_pkey PRIMARY KEY (id),
     CONSTRAINT chk_tenants_slug CHECK (slug ~ '^[a-z0-9][a-z0-9-]*$')
 );
 
 CREATE TABLE plans (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
-    created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
-    deleted_at timestamptz,
-    version integer NOT NULL DEFAULT 1,
     amount numeric(19,4) NOT NULL,
     currency char(3) NOT NULL DEFAULT 'USD',
     code varchar(50) NOT NULL,
@@ -91,6 +93,10 @@ CREATE TABLE plans (
     trial_days integer NOT NULL DEFAULT 0,
     is_public boolean NOT NULL DEFAULT true,
     features jsonb NOT NULL DEFAULT '{}'::jsonb,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    deleted_at timestamptz,
+    version integer NOT NULL DEFAULT 1,
     CONSTRAINT plans_pkey PRIMARY KEY (id),
     CONSTRAINT chk_plans_amount CHECK (amount >= 0),
     CONSTRAINT chk_plans_trial_days CHECK (trial_days >= 0),
@@ -99,10 +105,6 @@ CREATE TABLE plans (
 
 CREATE TABLE payments (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
-    created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
-    deleted_at timestamptz,
-    version integer NOT NULL DEFAULT 1,
     tenant_id uuid NOT NULL,
     amount numeric(19,4) NOT NULL,
     currency char(3) NOT NULL DEFAULT 'USD',
@@ -114,6 +116,10 @@ CREATE TABLE payments (
     failure_reason text,
     payer_ip inet,
     metadata jsonb NOT NULL DEFAULT '{}'::jsonb,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    deleted_at timestamptz,
+    version integer NOT NULL DEFAULT 1,
     CONSTRAINT payments_pkey PRIMARY KEY (id),
     CONSTRAINT chk_payments_amount CHECK (amount >= 0),
     CONSTRAINT fk_payments_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE RESTRICT,
@@ -122,10 +128,6 @@ CREATE TABLE payments (
 
 CREATE TABLE users (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
-    created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
-    deleted_at timestamptz,
-    version integer NOT NULL DEFAULT 1,
     tenant_id uuid NOT NULL,
     email varchar(320) NOT NULL,
     password_hash varchar(255),
@@ -137,16 +139,16 @@ CREATE TABLE users (
     mfa_recovery_codes_hash text[],
     last_login_at timestamptz,
     last_login_ip inet,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    deleted_at timestamptz,
+    version integer NOT NULL DEFAULT 1,
     CONSTRAINT users_pkey PRIMARY KEY (id),
     CONSTRAINT fk_users_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE RESTRICT
 );
 
 CREATE TABLE subscriptions (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
-    created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
-    deleted_at timestamptz,
-    version integer NOT NULL DEFAULT 1,
     tenant_id uuid NOT NULL,
     plan_id uuid NOT NULL,
     user_id uuid,
@@ -158,6 +160,10 @@ CREATE TABLE subscriptions (
     cancel_at_period_end boolean NOT NULL DEFAULT false,
     canceled_at timestamptz,
     external_ref varchar(255),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    deleted_at timestamptz,
+    version integer NOT NULL DEFAULT 1,
     CONSTRAINT subscriptions_pkey PRIMARY KEY (id),
     CONSTRAINT chk_subscriptions_quantity CHECK (quantity > 0),
     CONSTRAINT chk_subscriptions_period CHECK (current_period_end > current_period_start),
@@ -168,10 +174,6 @@ CREATE TABLE subscriptions (
 
 CREATE TABLE api_keys (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
-    created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
-    deleted_at timestamptz,
-    version integer NOT NULL DEFAULT 1,
     tenant_id uuid NOT NULL,
     user_id uuid NOT NULL,
     name varchar(100) NOT NULL,
@@ -181,14 +183,18 @@ CREATE TABLE api_keys (
     last_used_at timestamptz,
     last_used_ip inet,
     expires_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    deleted_at timestamptz,
+    version integer NOT NULL DEFAULT 1,
     CONSTRAINT api_keys_pkey PRIMARY KEY (id),
     CONSTRAINT fk_api_keys_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE RESTRICT,
     CONSTRAINT fk_api_keys_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 );
 
 CREATE TABLE audit_logs (
-    tenant_id uuid NOT NULL,
     id uuid NOT NULL DEFAULT gen_random_uuid(),
+    tenant_id uuid NOT NULL,
     actor_id uuid,
     entity_type varchar(100) NOT NULL,
     entity_id uuid NOT NULL,
@@ -204,10 +210,6 @@ CREATE TABLE audit_logs (
 
 CREATE TABLE invoices (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
-    created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
-    deleted_at timestamptz,
-    version integer NOT NULL DEFAULT 1,
     tenant_id uuid NOT NULL,
     amount numeric(19,4) NOT NULL,
     currency char(3) NOT NULL DEFAULT 'USD',
@@ -219,6 +221,10 @@ CREATE TABLE invoices (
     due_at timestamptz,
     paid_at timestamptz,
     billing_address jsonb NOT NULL DEFAULT '{}'::jsonb,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    deleted_at timestamptz,
+    version integer NOT NULL DEFAULT 1,
     CONSTRAINT invoices_pkey PRIMARY KEY (id),
     CONSTRAINT chk_invoices_amount CHECK (amount >= 0),
     CONSTRAINT chk_invoices_tax_amount CHECK (tax_amount >= 0),
@@ -230,10 +236,6 @@ CREATE TABLE invoices (
 
 CREATE TABLE invoice_line_items (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
-    created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
-    deleted_at timestamptz,
-    version integer NOT NULL DEFAULT 1,
     tenant_id uuid NOT NULL,
     invoice_id uuid NOT NULL,
     plan_id uuid,
@@ -244,6 +246,10 @@ CREATE TABLE invoice_line_items (
     amount numeric(19,4) NOT NULL,
     period_start timestamptz,
     period_end timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    deleted_at timestamptz,
+    version integer NOT NULL DEFAULT 1,
     CONSTRAINT invoice_line_items_pkey PRIMARY KEY (id),
     CONSTRAINT chk_invoice_line_items_line_number CHECK (line_number > 0),
     CONSTRAINT chk_invoice_line_items_quantity CHECK (quantity > 0),
@@ -255,10 +261,10 @@ CREATE TABLE invoice_line_items (
 
 CREATE TABLE invoices_payments (
     tenant_id uuid NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now(),
     invoice_id uuid NOT NULL,
     payment_id uuid NOT NULL,
     amount numeric(19,4) NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT invoices_payments_pkey PRIMARY KEY (invoice_id, payment_id),
     CONSTRAINT chk_invoices_payments_amount CHECK (amount > 0),
     CONSTRAINT fk_invoices_payments_tenant_id FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE RESTRICT,
@@ -376,6 +382,14 @@ WITH DATA;
 
 CREATE UNIQUE INDEX uq_revenue_daily_tenant_id_currency_revenue_date ON revenue_daily (tenant_id, currency, revenue_date);
 
+DO $function$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
+        PERFORM cron.schedule('public.refresh_revenue_daily', '0 * * * *', 'SELECT public.refresh_revenue_daily()');
+    END IF;
+END
+$function$;
+
 CREATE TRIGGER set_updated_at BEFORE UPDATE ON plans FOR EACH ROW EXECUTE FUNCTION updated_at_trigger();
 
 CREATE TRIGGER set_updated_at BEFORE UPDATE ON subscriptions FOR EACH ROW EXECUTE FUNCTION updated_at_trigger();
@@ -452,6 +466,8 @@ COMMENT ON FUNCTION updated_at_trigger() IS 'Keeps updated_at current on every U
 
 COMMENT ON FUNCTION audit_row_change() IS 'Writes row changes to audit_logs (audited trait).';
 
+COMMENT ON FUNCTION refresh_revenue_daily() IS 'Refreshes materialized view revenue_daily, concurrently (readers are not blocked). Refresh policy: every 1h, at most 2h stale. Run by the pg_cron job public.refresh_revenue_daily (''0 * * * *'') where pg_cron is installed.';
+
 COMMENT ON TABLE currencies IS 'ISO 4217 currencies the platform can bill in. A lookup table maintained by migrations (seed rows), not by users.';
 
 COMMENT ON COLUMN currencies.code IS 'ISO 4217 alphabetic code';
@@ -466,8 +482,6 @@ COMMENT ON COLUMN currencies.is_active IS 'Whether new prices and invoices may u
 
 COMMENT ON TABLE tenants IS 'Top-level multi-tenancy isolation unit (one customer organisation). Every business row belongs to exactly one tenant.';
 
-COMMENT ON COLUMN tenants.version IS 'Optimistic lock counter';
-
 COMMENT ON COLUMN tenants.name IS 'Display name of the organisation';
 
 COMMENT ON COLUMN tenants.slug IS 'URL-safe handle used in sub-domains and URLs: lower-case letters, digits and dashes';
@@ -478,9 +492,9 @@ COMMENT ON COLUMN tenants.settings IS 'Tenant configuration (feature flags, bran
 
 COMMENT ON COLUMN tenants.email_domain IS 'Verified e-mail domain for SSO auto-join; compared case-insensitively';
 
-COMMENT ON TABLE plans IS 'The catalogue of sellable plans and their list prices. Global (not tenant-scoped); edited by the revenue team through the admin console.';
+COMMENT ON COLUMN tenants.version IS 'Optimistic lock counter';
 
-COMMENT ON COLUMN plans.version IS 'Optimistic lock counter';
+COMMENT ON TABLE plans IS 'The catalogue of sellable plans and their list prices. Global (not tenant-scoped); edited by the revenue team through the admin console.';
 
 COMMENT ON COLUMN plans.amount IS 'Amount in major units of `currency` (4 decimal places; rounded only for display)';
 
@@ -498,9 +512,9 @@ COMMENT ON COLUMN plans.is_public IS 'Listed on the pricing page; false for nego
 
 COMMENT ON COLUMN plans.features IS 'Quotas and feature flags granted by the plan';
 
-COMMENT ON TABLE payments IS 'Money received from (or refunded to) a tenant, as reported by the payment provider.';
+COMMENT ON COLUMN plans.version IS 'Optimistic lock counter';
 
-COMMENT ON COLUMN payments.version IS 'Optimistic lock counter';
+COMMENT ON TABLE payments IS 'Money received from (or refunded to) a tenant, as reported by the payment provider.';
 
 COMMENT ON COLUMN payments.amount IS 'Amount in major units of `currency` (4 decimal places; rounded only for display)';
 
@@ -516,9 +530,9 @@ COMMENT ON COLUMN payments.payer_ip IS 'Client address for card payments (fraud 
 
 COMMENT ON COLUMN payments.metadata IS 'Provider payload kept for reconciliation';
 
-COMMENT ON TABLE users IS 'People and service identities that sign in. The authentication identity of the platform; personal data (GDPR).';
+COMMENT ON COLUMN payments.version IS 'Optimistic lock counter';
 
-COMMENT ON COLUMN users.version IS 'Optimistic lock counter';
+COMMENT ON TABLE users IS 'People and service identities that sign in. The authentication identity of the platform; personal data (GDPR).';
 
 COMMENT ON COLUMN users.email IS 'Login e-mail as entered; uniqueness per tenant is case-insensitive (lower(email))';
 
@@ -540,9 +554,9 @@ COMMENT ON COLUMN users.last_login_at IS 'Time of the last successful sign-in';
 
 COMMENT ON COLUMN users.last_login_ip IS 'Client address of the last successful sign-in';
 
-COMMENT ON TABLE subscriptions IS 'A tenant''s subscription to a plan, with its current billing period.';
+COMMENT ON COLUMN users.version IS 'Optimistic lock counter';
 
-COMMENT ON COLUMN subscriptions.version IS 'Optimistic lock counter';
+COMMENT ON TABLE subscriptions IS 'A tenant''s subscription to a plan, with its current billing period.';
 
 COMMENT ON COLUMN subscriptions.user_id IS 'Billing contact who receives invoices; NULL falls back to the tenant owners';
 
@@ -556,9 +570,9 @@ COMMENT ON COLUMN subscriptions.cancel_at_period_end IS 'Customer asked to cance
 
 COMMENT ON COLUMN subscriptions.external_ref IS 'Identifier of the subscription at the payment provider';
 
-COMMENT ON TABLE api_keys IS 'Long-lived credentials for machine access to the public API, owned by a user of the tenant.';
+COMMENT ON COLUMN subscriptions.version IS 'Optimistic lock counter';
 
-COMMENT ON COLUMN api_keys.version IS 'Optimistic lock counter';
+COMMENT ON TABLE api_keys IS 'Long-lived credentials for machine access to the public API, owned by a user of the tenant.';
 
 COMMENT ON COLUMN api_keys.user_id IS 'Owner of the key; keys die with their user';
 
@@ -571,6 +585,8 @@ COMMENT ON COLUMN api_keys.key_hash IS 'SHA-256 of the full key; the key itself 
 COMMENT ON COLUMN api_keys.scopes IS 'OAuth-style scopes granted to the key';
 
 COMMENT ON COLUMN api_keys.expires_at IS 'NULL means the key does not expire (discouraged; lint in the admin UI)';
+
+COMMENT ON COLUMN api_keys.version IS 'Optimistic lock counter';
 
 COMMENT ON TABLE audit_logs IS 'Append-only record of security-relevant and data-changing actions, kept for compliance (SOC 2 CC7.2, GDPR art. 30). Partitioned by month for cheap retention.';
 
@@ -590,8 +606,6 @@ COMMENT ON COLUMN audit_logs.ip_address IS 'Client address when the action came 
 
 COMMENT ON TABLE invoices IS 'Invoices issued to tenants. Immutable once open; corrections are made with a new invoice.';
 
-COMMENT ON COLUMN invoices.version IS 'Optimistic lock counter';
-
 COMMENT ON COLUMN invoices.amount IS 'Amount in major units of `currency` (4 decimal places; rounded only for display)';
 
 COMMENT ON COLUMN invoices.currency IS 'ISO 4217 currency code';
@@ -606,9 +620,9 @@ COMMENT ON COLUMN invoices.issued_at IS 'Set when the invoice leaves draft';
 
 COMMENT ON COLUMN invoices.billing_address IS 'Snapshot of the tenant''s billing address at issue time';
 
-COMMENT ON TABLE invoice_line_items IS 'The lines of an invoice. Amounts are in the currency of the invoice.';
+COMMENT ON COLUMN invoices.version IS 'Optimistic lock counter';
 
-COMMENT ON COLUMN invoice_line_items.version IS 'Optimistic lock counter';
+COMMENT ON TABLE invoice_line_items IS 'The lines of an invoice. Amounts are in the currency of the invoice.';
 
 COMMENT ON COLUMN invoice_line_items.plan_id IS 'Plan billed by this line; NULL for usage or manual lines';
 
@@ -619,6 +633,8 @@ COMMENT ON COLUMN invoice_line_items.description IS 'Text printed on the invoice
 COMMENT ON COLUMN invoice_line_items.unit_price IS 'Price per unit; negative for credits and discounts';
 
 COMMENT ON COLUMN invoice_line_items.amount IS 'quantity × unit_price';
+
+COMMENT ON COLUMN invoice_line_items.version IS 'Optimistic lock counter';
 
 COMMENT ON TABLE invoices_payments IS 'Allocation of payments to invoices (one payment may settle several invoices and an invoice may be paid in parts).';
 
