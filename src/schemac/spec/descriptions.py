@@ -159,7 +159,7 @@ FIELDS: dict[str, dict[str, str]] = {
             "`sensitive` (masked by `schemac mask`), `secret` (blanked; never stored as plain "
             "text, SC404)"
         ),
-        "retention": "how long the data is kept and how it goes, e.g. `deleted 30 days after closure`",
+        "retention": "how long the data is kept and how it goes (`deleted 30 days after closure`)",
     },
     "ColumnSpec": {
         "type": (
