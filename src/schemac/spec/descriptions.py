@@ -57,7 +57,11 @@ MODELS: dict[str, str] = {
         "A materialized view (CREATE MATERIALIZED VIEW), keyed by its name; dependencies are "
         "read from the query."
     ),
-    "RefreshSpec": "How the materialized view is kept fresh.",
+    "RefreshSpec": (
+        "How the materialized view is kept fresh: a documented `refresh_<view>()` function is "
+        "emitted for it, and `every` or `schedule` adds a pg_cron job (only where pg_cron is "
+        "installed)."
+    ),
     "FunctionSpec": "A function (CREATE FUNCTION), keyed by its name.",
     "TriggerSpec": "A trigger (CREATE TRIGGER), keyed by its name.",
     "SeedSpec": (
@@ -279,11 +283,17 @@ FIELDS: dict[str, dict[str, str]] = {
         "schema": _SCHEMA_OF_OBJECT,
     },
     "RefreshSpec": {
-        "every": "how often the view is refreshed (e.g. `1h`)",
+        "every": "how often the view is refreshed: `30s`, `15m`, `2h`, `1d` (a pg_cron job)",
         "concurrently": (
-            "REFRESH MATERIALIZED VIEW CONCURRENTLY, which needs a unique index (lint SC305)"
+            "asks for REFRESH MATERIALIZED VIEW CONCURRENTLY, which needs a unique index (lint "
+            "SC305); the refresh function refreshes concurrently whenever the view has a unique "
+            "index on plain columns without WHERE"
         ),
         "max_staleness": "how old the view's data may become (e.g. `2h`)",
+        "schedule": (
+            "a pg_cron schedule instead of `every`: a cron expression (`*/15 * * * *`) or "
+            "`N seconds`"
+        ),
     },
     "FunctionSpec": {
         "returns": "the return type (`trigger` for a trigger function)",
