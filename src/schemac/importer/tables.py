@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from schemac.importer.context import INTEGER_MAX, SERIALS, Context, fits, object_name
+from schemac.importer.context import INTEGER_MAX, SERIALS, Context, object_name
 from schemac.importer.emit import Flow
 from schemac.model.names import quote_ident
-from schemac.model.schema import Column, ForeignKey, Index, IndexPart, Partition, Table
+from schemac.model.schema import Check, Column, ForeignKey, Index, IndexPart, Partition, Table
 from schemac.model.types import EXTENSION_TYPES, TypeSyntaxError, canonical_type, parse_type
 from schemac.resolve.expressions import BARE_DEFAULTS, referenced_columns
 
@@ -31,22 +31,18 @@ def table_spec(ctx: Context, table: Table) -> dict[str, Any]:
     spec["columns"] = {col.name: _column(ctx, table, col) for col in table.columns}
     if table.primary_key is not None:
         pk = table.primary_key
-        derived = f"{table.name}_pkey"
-        if pk.name != derived:
-            _renamed(ctx, table, pk.name, derived, "primary key")
-        if fits(derived):
-            spec["primary_key"] = Flow(list(pk.columns))
+        spec["primary_key"] = _key(pk.columns, pk.name, f"{table.name}_pkey", pk.description)
     uniques = []
     for uq in table.uniques:
+        deferrable = None
+        if uq.deferrable:
+            deferrable = "initially_deferred" if uq.initially_deferred else "initially_immediate"
         derived = f"uq_{table.name}_{'_'.join(uq.columns)}"
-        if uq.name != derived:
-            _renamed(ctx, table, uq.name, derived, "unique constraint")
-        if fits(derived):
-            uniques.append(Flow(list(uq.columns)))
+        uniques.append(_key(uq.columns, uq.name, derived, uq.description, deferrable))
     if uniques:
         spec["unique"] = uniques
     if table.checks:
-        spec["checks"] = {check.name: check.expression for check in table.checks}
+        spec["checks"] = {check.name: _check(check) for check in table.checks}
     fks = [fk for fk in (_foreign_key(ctx, table, fk) for fk in table.foreign_keys) if fk]
     if fks:
         spec["foreign_keys"] = fks
@@ -65,14 +61,36 @@ def table_spec(ctx: Context, table: Table) -> dict[str, Any]:
     return spec
 
 
-def _renamed(ctx: Context, table: Table, name: str, derived: str, what: str) -> None:
-    subject = f"{name} on {table.name}"
-    if fits(derived):
-        how = f"as {derived}: the spec format cannot name a {what} yet, and derives that name"
-        ctx.gap("constraint", table.schema_name, subject, how)
-    else:
-        how = f"the spec format cannot name a {what} yet, and the name it derives is too long"
-        ctx.gap("constraint", table.schema_name, subject, how, whole=True)
+def _key(
+    columns: tuple[str, ...],
+    name: str,
+    derived: str,
+    description: str | None,
+    deferrable: str | None = None,
+) -> Any:
+    """A primary key or unique constraint: its column list, or the long form with the name
+    (when it is not the derived one), the deferral and the comment."""
+    if name == derived and description is None and deferrable is None:
+        return Flow(list(columns))
+    spec: dict[str, Any] = {"columns": Flow(list(columns))}
+    if name != derived:
+        spec["name"] = name
+    if deferrable is not None:
+        spec["deferrable"] = deferrable
+    if description is not None:
+        spec["description"] = description
+    return Flow(spec)
+
+
+def _check(check: Check) -> Any:
+    if check.valid and check.description is None:
+        return check.expression
+    spec: dict[str, Any] = {"expression": check.expression}
+    if not check.valid:
+        spec["valid"] = False
+    if check.description is not None:
+        spec["description"] = check.description
+    return Flow(spec)
 
 
 # --- columns ----------------------------------------------------------------------------------
@@ -261,6 +279,10 @@ def _foreign_key(ctx: Context, table: Table, fk: ForeignKey) -> Any:
         )
     if fk.name != f"fk_{table.name}_{'_'.join(fk.columns)}":
         spec["name"] = fk.name
+    if not fk.valid:
+        spec["valid"] = False
+    if fk.description is not None:
+        spec["description"] = fk.description
     return Flow(spec)
 
 

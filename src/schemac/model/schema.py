@@ -54,9 +54,24 @@ class Column(Node):
     span: Span | None = _span()
 
 
+def _description() -> str | None:
+    """A constraint's comment: left out of snapshots when None (snapshots written before the
+    field read the same)."""
+    description: str | None = Field(default=None, exclude_if=lambda value: value is None)
+    return description
+
+
+def _valid() -> bool:
+    """False for a constraint added NOT VALID and never validated (left out when true)."""
+    valid: bool = Field(default=True, exclude_if=lambda value: value is True)
+    return valid
+
+
 class PrimaryKey(Node):
     name: str
     columns: tuple[str, ...]
+    description: str | None = _description()
+    renamed_from: str | None = Field(default=None, exclude=True)
     span: Span | None = _span()
 
 
@@ -67,6 +82,8 @@ class Unique(Node):
     columns: tuple[str, ...]
     deferrable: bool = False
     initially_deferred: bool = False
+    description: str | None = _description()
+    renamed_from: str | None = Field(default=None, exclude=True)
     span: Span | None = _span()
 
 
@@ -75,6 +92,8 @@ class Check(Node):
     expression: str
     #: the column the check was written on, when it was a column check
     column: str | None = None
+    valid: bool = _valid()
+    description: str | None = _description()
     renamed_from: str | None = Field(default=None, exclude=True)
     span: Span | None = _span()
 
@@ -89,6 +108,8 @@ class ForeignKey(Node):
     on_update: FkAction = "no action"
     deferrable: bool = False
     initially_deferred: bool = False
+    valid: bool = _valid()
+    description: str | None = _description()
     renamed_from: str | None = Field(default=None, exclude=True)
     span: Span | None = _span()
 

@@ -573,6 +573,9 @@ class ValidateConstraint(Change):
     kind: ClassVar[str] = "validate_constraint"
     table: Table
     name: str
+    #: what undoes the validation of a constraint that stays (`valid: false` -> true): drop it
+    #: and add it back NOT VALID; empty when the constraint was added by the same plan
+    restore: tuple[Change, ...] = ()
 
     @property
     def key(self) -> str:
@@ -581,6 +584,9 @@ class ValidateConstraint(Change):
     @property
     def locks(self) -> tuple[Lock, ...]:
         return (Lock("SHARE UPDATE EXCLUSIVE", self.table.qualified_name, False),)
+
+    def inverse(self) -> tuple[Change, ...]:
+        return self.restore
 
 
 @dataclass(frozen=True)
@@ -956,7 +962,15 @@ class SetSchema(Change):
 
 
 CommentTarget = Literal[
-    "table", "column", "view", "materialized view", "type", "function", "trigger", "index"
+    "table",
+    "column",
+    "view",
+    "materialized view",
+    "type",
+    "function",
+    "trigger",
+    "index",
+    "constraint",
 ]
 
 
@@ -969,7 +983,7 @@ class Comment(Change):
     schema_name: str
     name: str
     text: str | None
-    #: the column, for target "column"; the table, for target "trigger"
+    #: the column, for target "column"; the table, for targets "trigger" and "constraint"
     sub: str | None = None
     #: the argument list, for target "function"
     arguments: str = ""

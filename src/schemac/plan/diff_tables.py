@@ -115,8 +115,40 @@ def creation(table: Table, inline: Sequence[ForeignKey], *, covered: bool) -> li
     if table.rls.enabled or table.rls.force:
         out.append(c.EnableRls(table, covered=covered))
     out += [c.CreatePolicy(table, p, covered=covered, span=p.span) for p in table.rls.policies]
+    out += [
+        c.AddConstraint(table, check, not_valid=True, covered=covered, span=check.span)
+        for check in table.checks
+        if not check.valid
+    ]
     out += table_comments(table, covered=covered)
     return out
+
+
+def _constraints(table: Table) -> list[PrimaryKey | Unique | Check | ForeignKey]:
+    return [
+        *([table.primary_key] if table.primary_key else []),
+        *table.uniques,
+        *table.checks,
+        *table.foreign_keys,
+    ]
+
+
+def constraint_comment(
+    table: Table,
+    con: PrimaryKey | Unique | Check | ForeignKey,
+    previous: str | None,
+    **facts: object,
+) -> c.Comment:
+    return c.Comment(
+        "constraint",
+        table.schema_name,
+        con.name,
+        con.description,
+        sub=table.name,
+        previous=previous,
+        span=con.span,
+        **facts,  # type: ignore[arg-type]
+    )
 
 
 def table_comments(table: Table, *, covered: bool) -> list[c.Change]:
@@ -145,11 +177,15 @@ def table_comments(table: Table, *, covered: bool) -> list[c.Change]:
                     span=col.span,
                 )
             )
+    for con in _constraints(table):
+        if con.description and not isinstance(con, ForeignKey):
+            out.append(constraint_comment(table, con, None, covered=covered))
     return out
 
 
 _BUCKET_OF = {
     c.CreateTable: TABLES,
+    c.AddConstraint: CONSTRAINTS,
     c.CreatePartition: PARTITIONS,
     c.CreateIndex: INDEXES,
     c.EnableRls: RLS,
@@ -167,7 +203,7 @@ def _create_tables(d: Diff, tables: list[Table], existing: frozenset[str]) -> No
         for fk in table.foreign_keys:
             if fk.name in deferred:
                 continue
-            if _key_is_an_index(d, fk):
+            if _key_is_an_index(d, fk) or not fk.valid:
                 late.setdefault(table.qualified_name, []).append(fk)
             else:
                 inline.append(fk)
@@ -179,7 +215,10 @@ def _create_tables(d: Diff, tables: list[Table], existing: frozenset[str]) -> No
     for table in order.tables:
         name = table.qualified_name
         for fk in (*order.deferred.get(name, []), *late.get(name, [])):
-            d.add(CONSTRAINTS, c.AddForeignKey(table, fk, span=fk.span))
+            d.add(CONSTRAINTS, c.AddForeignKey(table, fk, not_valid=not fk.valid, span=fk.span))
+        for fk in table.foreign_keys:
+            if fk.description:
+                d.add(COMMENTS, constraint_comment(table, fk, None, covered=True))
 
 
 def _key_is_an_index(d: Diff, fk: ForeignKey) -> bool:
@@ -608,16 +647,36 @@ def _keys(d: Diff, old: Table, new: Table, derived: Callable[[str], str], follow
         *([new.primary_key] if new.primary_key else []),
         *new.uniques,
     ]
-    pairs, added, removed = pair(old_keys, new_keys, lambda k: k.name, _no_rename, derived)
+    pairs, added, removed = pair(
+        old_keys, new_keys, lambda k: k.name, lambda k: k.renamed_from, derived
+    )
+    # a key whose name alone changed (an imported name adopted, or the derived one taken back)
+    # is renamed: the same columns, kind and deferral on both sides
+    for after in list(added):
+        before = next(
+            (
+                k
+                for k in removed
+                if _same_key(k.model_copy(update={"columns": follow(k.columns)}), after)
+            ),
+            None,
+        )
+        if before is not None:
+            removed.remove(before)
+            added.remove(after)
+            pairs.append((before, after))
     for before, after in pairs:
         seen = before.model_copy(update={"columns": follow(before.columns)})
         if _same_key(seen, after):
             if before.name != after.name:
                 d.add(TABLES, _rename_constraint(new, before.name, after.name))
+            _comment_changed(d, new, after, before.description)
             continue
-        _add_key(d, new, after, replacing=seen)
+        stage = _add_key(d, new, after, replacing=seen)
+        _comment_changed(d, new, after, None, stage)
     for key in added:
-        _add_key(d, new, key, replacing=None)
+        stage = _add_key(d, new, key, replacing=None)
+        _comment_changed(d, new, key, None, stage)
     for key in removed:
         d.add(DROP_DEPENDENTS, _drop_constraint(old, key.name, c.AddConstraint(old, key)))
 
@@ -630,10 +689,24 @@ def _same_key(a: PrimaryKey | Unique, b: PrimaryKey | Unique) -> bool:
     return True
 
 
+def _comment_changed(
+    d: Diff,
+    table: Table,
+    con: PrimaryKey | Unique | Check | ForeignKey,
+    previous: str | None,
+    stage: int = c.STAGE_MAIN,
+) -> None:
+    """COMMENT ON CONSTRAINT when the constraint's description is not what it has (`previous`:
+    None for a constraint added by this plan), in the stage the constraint exists from."""
+    if con.description != previous:
+        d.add(COMMENTS, constraint_comment(table, con, previous, stage=stage, live=True))
+
+
 def _add_key(
     d: Diff, table: Table, key: PrimaryKey | Unique, replacing: PrimaryKey | Unique | None
-) -> None:
-    """A key on a live table adopts a unique index built concurrently beforehand."""
+) -> int:
+    """A key on a live table adopts a unique index built concurrently beforehand; returns the
+    stage the key exists from."""
     if table.partitioning is not None:
         # USING INDEX is refused on partitioned tables: the key is added directly
         if replacing is not None:
@@ -642,7 +715,7 @@ def _add_key(
                 _drop_constraint(table, replacing.name, c.AddConstraint(table, replacing)),
             )
         d.add(CONSTRAINTS, c.AddConstraint(table, key, live=True, span=key.span))
-        return
+        return c.STAGE_MAIN
     index_name = (
         key.name
         if replacing is None or replacing.name != key.name
@@ -676,6 +749,7 @@ def _add_key(
             table, key, using_index=index_name, stage=c.STAGE_VALIDATE, live=True, span=key.span
         ),
     )
+    return c.STAGE_VALIDATE
 
 
 def _rename_constraint(table: Table, old: str, new: str) -> c.Rename:
@@ -694,15 +768,25 @@ def _checks(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> N
     pairs, added, removed = pair(old.checks, new.checks, lambda k: k.name, _renamed_from, derived)
     for before, after in pairs:
         calls_recreated = mentions(before.expression, d.recreated_functions)
-        if same_expr(before.expression, after.expression) and not calls_recreated:
+        same = same_expr(before.expression, after.expression) and not calls_recreated
+        if same and (before.valid or not after.valid):
             if before.name != after.name:
                 d.add(TABLES, _rename_constraint(new, before.name, after.name))
+            if not before.valid and after.valid:
+                _validate_kept(d, new, after, c.AddConstraint(new, after, not_valid=True))
+            _comment_changed(d, new, after, before.description)
             continue
-        d.add(DROP_DEPENDENTS, _drop_constraint(old, before.name, c.AddConstraint(old, before)))
+        back = c.AddConstraint(old, before, not_valid=not before.valid)
+        d.add(DROP_DEPENDENTS, _drop_constraint(old, before.name, back))
         added.append(after)
     for check in added:
         d.add(CONSTRAINTS, c.AddConstraint(new, check, not_valid=True, live=True, span=check.span))
-        d.add(CONSTRAINTS, c.ValidateConstraint(new, check.name, stage=c.STAGE_VALIDATE, live=True))
+        if check.valid:
+            d.add(
+                CONSTRAINTS,
+                c.ValidateConstraint(new, check.name, stage=c.STAGE_VALIDATE, live=True),
+            )
+        _comment_changed(d, new, check, None)
     for check in removed:
         d.add(DROP_DEPENDENTS, _drop_constraint(old, check.name, c.AddConstraint(old, check)))
 
@@ -742,9 +826,12 @@ def _foreign_keys(
         old.foreign_keys, new.foreign_keys, lambda k: k.name, _renamed_from, derived
     )
     for before, after in pairs:
-        if _same_fk(d, before, after, follow):
+        if _same_fk(d, before, after, follow) and (before.valid or not after.valid):
             if before.name != after.name:
                 d.add(TABLES, _rename_constraint(new, before.name, after.name))
+            if not before.valid and after.valid:
+                _validate_kept(d, new, after, c.AddForeignKey(new, after, not_valid=True))
+            _comment_changed(d, new, after, before.description)
             continue
         removed.append(before)
         added.append(after)
@@ -760,7 +847,28 @@ def _foreign_keys(
             CONSTRAINTS,
             c.AddForeignKey(new, fk, not_valid=True, stage=add_stage, live=True, span=fk.span),
         )
-        d.add(CONSTRAINTS, c.ValidateConstraint(new, fk.name, stage=check_stage, live=True))
+        if fk.valid:
+            d.add(CONSTRAINTS, c.ValidateConstraint(new, fk.name, stage=check_stage, live=True))
+        _comment_changed(d, new, fk, None, add_stage)
+
+
+def _validate_kept(
+    d: Diff, table: Table, con: Check | ForeignKey, not_valid: c.AddConstraint | c.AddForeignKey
+) -> None:
+    """`valid: false` -> true on a constraint that stays: VALIDATE CONSTRAINT, whose down drops
+    it and adds it back NOT VALID (PostgreSQL cannot mark a constraint not valid again)."""
+    restore: tuple[c.Change, ...] = (
+        c.DropConstraint(table, con.name, live=True),
+        replace(not_valid, live=True, stage=c.STAGE_VALIDATE),
+    )
+    if con.description:
+        restore += (constraint_comment(table, con, None, live=True, stage=c.STAGE_VALIDATE),)
+    d.add(
+        CONSTRAINTS,
+        c.ValidateConstraint(
+            table, con.name, restore=restore, stage=c.STAGE_VALIDATE, live=True, span=con.span
+        ),
+    )
 
 
 # --- indexes ----------------------------------------------------------------------------------

@@ -89,6 +89,8 @@ def table_elements(table: Table, inline_fks: Sequence[ForeignKey]) -> list[str]:
             + deferral(uq.deferrable, uq.initially_deferred)
         )
     for check in table.checks:
+        if not check.valid:
+            continue  # added NOT VALID after the table (AddConstraint)
         elements.append(
             f"CONSTRAINT {quote_ident(check.name)} CHECK ({fragment(check.expression)})"
         )

@@ -213,6 +213,9 @@ def _comment_target(ch: c.Comment) -> str:
         return f"FUNCTION {name}({cl.function_signature(ch.arguments)})"
     if ch.target == "trigger":
         return f"TRIGGER {quote_ident(ch.name)} ON {cl.on_table(ch.schema_name, ch.sub or '')}"
+    if ch.target == "constraint":
+        on = cl.on_table(ch.schema_name, ch.sub or "")
+        return f"CONSTRAINT {quote_ident(ch.name)} ON {on}"
     return f"{ch.target.upper()} {name}"
 
 

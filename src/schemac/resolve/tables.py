@@ -70,7 +70,7 @@ def draft_table(
         draft.columns[column] = (column_spec, where.key_span("columns", column), None)
     pk_columns = [c for c, (s, _, _) in draft.columns.items() if s.primary_key]
     if spec.primary_key is not None:
-        draft.primary_key = tuple(spec.primary_key)
+        draft.primary_key = tuple(spec.primary_key.columns)
         own = [c for c in pk_columns if draft.columns[c][2] is None]
         if own:
             ctx.error(
@@ -171,6 +171,8 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
                 at,
                 {
                     **_fk_options(ref.on_delete, ref.on_update, ref.deferrable),
+                    "valid": ref.valid,
+                    "description": ref.description,
                     "renamed_from": ref.renamed_from,
                 },
                 at,
@@ -185,26 +187,41 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
         pk_span = where.span("primary_key") or next(
             (draft.columns[c][1] for c in draft.primary_key if c in draft.columns), where.span()
         )
+        pk_spec = spec.primary_key
         pk = construct(
             PrimaryKey,
-            name=derived_name(ctx, f"{table}_pkey", "primary key", pk_span),
+            name=_key_name(
+                ctx,
+                pk_spec.name if pk_spec else None,
+                f"{table}_pkey",
+                "primary key",
+                where.span("primary_key", "name"),
+                pk_span,
+            ),
             columns=draft.primary_key,
+            description=pk_spec.description if pk_spec else None,
+            renamed_from=pk_spec.renamed_from if pk_spec else None,
             span=pk_span,
         )
-    for i, cols in enumerate(spec.unique):
-        _check_columns(ctx, tuple(cols), known, table, where.span("unique", i))
+    for i, uq_spec in enumerate(spec.unique):
+        cols = uq_spec.columns
+        _check_columns(ctx, tuple(cols), known, table, where.span("unique", i, "columns"))
         uniques.append(
             construct(
                 Unique,
-                name=derived_name(
+                name=_key_name(
                     ctx,
+                    uq_spec.name,
                     f"uq_{table}_{'_'.join(cols)}",
                     "unique constraint",
+                    where.span("unique", i, "name"),
                     where.span("unique", i),
                 ),
                 columns=tuple(cols),
-                deferrable=False,
-                initially_deferred=False,
+                deferrable=uq_spec.deferrable is not False,
+                initially_deferred=uq_spec.deferrable in (True, "initially_deferred"),
+                description=uq_spec.description,
+                renamed_from=uq_spec.renamed_from,
                 span=where.span("unique", i),
             )
         )
@@ -220,6 +237,8 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
                 name=check_name,
                 expression=checked_expression(ctx, expression, span) or expression,
                 column=None,
+                valid=check.valid,
+                description=check.description,
                 renamed_from=check.renamed_from,
                 span=span,
             )
@@ -239,6 +258,8 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
             where.span("foreign_keys", i, "references", "table") or span,
             {
                 **_fk_options(fk_spec.on_delete, fk_spec.on_update, fk_spec.deferrable),
+                "valid": fk_spec.valid,
+                "description": fk_spec.description,
                 "renamed_from": fk_spec.renamed_from,
             },
             span,
@@ -332,6 +353,21 @@ def _default(
             "a default is an SQL expression: quote text literals (\"'value'\")",
         )
     return sql
+
+
+def _key_name(
+    ctx: Context,
+    name: str | None,
+    derived: str,
+    what: str,
+    name_span: Span | None,
+    span: Span | None,
+) -> str:
+    """A key's explicit `name:`, else its derived name (both reported when too long)."""
+    if name is None:
+        return derived_name(ctx, derived, what, span)
+    ctx.check_length(name, f"{what} {name}", name_span or span, derived=False)
+    return name
 
 
 def _check_columns(

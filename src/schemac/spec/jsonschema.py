@@ -19,6 +19,18 @@ SHORT_FORMS: dict[str, dict[str, Any]] = {
     "ReferenceSpec": {"type": "string", "description": "short form: table, or table.column"},
     "ExtensionSpec": {"type": "string", "description": "short form: the extension name"},
     "CheckSpec": {"type": "string", "description": "short form: the boolean expression"},
+    "PrimaryKeySpec": {
+        "type": "array",
+        "items": {"type": "string"},
+        "minItems": 1,
+        "description": "short form: the key's columns (name derived: {table}_pkey)",
+    },
+    "UniqueSpec": {
+        "type": "array",
+        "items": {"type": "string"},
+        "minItems": 1,
+        "description": "short form: the constraint's columns (name derived: uq_{table}_{cols})",
+    },
 }
 
 

@@ -35,6 +35,9 @@ class ReferenceSpec(SpecModel):
     name: str | None = None
     #: the constraint's previous name: the planner renames it instead of re-adding it
     renamed_from: str | None = None
+    #: false: added NOT VALID (rows already there are not checked; VALIDATE CONSTRAINT later)
+    valid: StrictBool = True
+    description: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -104,6 +107,9 @@ class ForeignKeySpec(SpecModel):
     name: str | None = None
     #: the constraint's previous name: the planner renames it instead of re-adding it
     renamed_from: str | None = None
+    #: false: added NOT VALID (rows already there are not checked; VALIDATE CONSTRAINT later)
+    valid: StrictBool = True
+    description: str | None = None
 
     @field_validator("on_delete", "on_update", mode="before")
     @classmethod
@@ -161,6 +167,9 @@ class CheckSpec(SpecModel):
     expression: str
     #: the constraint's previous name: the planner renames it instead of re-adding it
     renamed_from: str | None = None
+    #: false: added NOT VALID (rows already there are not checked; VALIDATE CONSTRAINT later)
+    valid: StrictBool = True
+    description: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -168,12 +177,45 @@ class CheckSpec(SpecModel):
         return {"expression": value} if isinstance(value, str) else value
 
 
+class PrimaryKeySpec(SpecModel):
+    """The table's `primary_key: [columns]`, or the long form with a name of its own."""
+
+    columns: list[str] = Field(min_length=1)
+    #: the constraint's name when it is not the derived `{table}_pkey`
+    name: str | None = None
+    #: the constraint's previous name: the planner renames it instead of re-adding it
+    renamed_from: str | None = None
+    description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"columns": value} if isinstance(value, list) else value
+
+
+class UniqueSpec(SpecModel):
+    """One entry of the table's `unique:`: a list of columns, or the long form."""
+
+    columns: list[str] = Field(min_length=1)
+    #: the constraint's name when it is not the derived `uq_{table}_{cols}`
+    name: str | None = None
+    deferrable: StrictBool | Literal["initially_deferred", "initially_immediate"] = False
+    #: the constraint's previous name: the planner renames it instead of re-adding it
+    renamed_from: str | None = None
+    description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"columns": value} if isinstance(value, list) else value
+
+
 class TableSpec(SpecModel):
     description: str | None = None
     traits: list[str] = []
     columns: dict[str, ColumnSpec] = {}
-    primary_key: list[str] | None = None
-    unique: list[list[str]] = []
+    primary_key: PrimaryKeySpec | None = None
+    unique: list[UniqueSpec] = []
     checks: dict[str, CheckSpec] = {}
     foreign_keys: list[ForeignKeySpec] = []
     indexes: list[IndexSpec] = []

@@ -14,6 +14,7 @@ from schemac.model.canonical import (
 )
 from schemac.model.names import quote_ident
 from schemac.model.schema import (
+    Check,
     Column,
     ForeignKey,
     Index,
@@ -21,7 +22,9 @@ from schemac.model.schema import (
     Partition,
     Partitioning,
     Policy,
+    PrimaryKey,
     Table,
+    Unique,
 )
 from schemac.source import Span
 from schemac.verify.compare import Report, display_name, match, render_index
@@ -79,6 +82,7 @@ def _compare_keys(report: Report, table: str, spec: Table, db: Table) -> None:
         span = s_pk.span or spec.span
         report.check(f"primary key of {table}", "name", s_pk.name, d_pk.name, span)
         report.check(f"primary key {s_pk.name} on {table}", "", s_pk.columns, d_pk.columns, span)
+        _compare_constraint_facts(report, f"primary key {s_pk.name} on {table}", s_pk, d_pk, span)
 
     pairs, missing, extra = match(spec.uniques, db.uniques, lambda u: u.name)
     for u in missing:
@@ -88,6 +92,7 @@ def _compare_keys(report: Report, table: str, spec: Table, db: Table) -> None:
     for s, d in pairs:
         what, span = f"unique constraint {s.name} on {table}", s.span or spec.span
         report.check(what, "", s.columns, d.columns, span)
+        _compare_constraint_facts(report, what, s, d, span)
         report.check(
             what,
             "",
@@ -117,6 +122,9 @@ def _compare_keys(report: Report, table: str, spec: Table, db: Table) -> None:
             s_c.span or spec.span,
             same,
         )
+        _compare_constraint_facts(
+            report, f"check {s_c.name} on {table}", s_c, d_c, s_c.span or spec.span
+        )
 
 
 def _deferral(deferrable: bool, initially_deferred: bool) -> str:
@@ -144,6 +152,24 @@ def _compare_foreign_keys(report: Report, table: str, spec: Table, db: Table) ->
             _deferral(d.deferrable, d.initially_deferred),
             span,
         )
+        _compare_constraint_facts(report, what, s, d, span)
+
+
+def _compare_constraint_facts(
+    report: Report,
+    what: str,
+    spec: PrimaryKey | Unique | Check | ForeignKey,
+    db: PrimaryKey | Unique | Check | ForeignKey,
+    span: Span | None,
+) -> None:
+    """What every constraint kind has: its comment, and (checks, foreign keys) NOT VALID."""
+    if isinstance(spec, Check | ForeignKey) and isinstance(db, Check | ForeignKey):
+        report.check(what, "", _validity(spec.valid), _validity(db.valid), span)
+    report.check(what, "description", spec.description, db.description, span)
+
+
+def _validity(valid: bool) -> str:
+    return "VALID" if valid else "NOT VALID"
 
 
 def _target(fk: ForeignKey) -> str:

@@ -206,7 +206,9 @@ def _tables(
                 name=r["name"],
                 description=r["description"],
                 columns=tuple(columns.get(oid, ())),
-                primary_key=PrimaryKey(name=pk["name"], columns=tuple(pk["columns"]))
+                primary_key=PrimaryKey(
+                    name=pk["name"], columns=tuple(pk["columns"]), description=pk["description"]
+                )
                 if pk
                 else None,
                 uniques=tuple(
@@ -215,12 +217,18 @@ def _tables(
                         columns=tuple(c["columns"]),
                         deferrable=c["deferrable"],
                         initially_deferred=c["initially_deferred"],
+                        description=c["description"],
                     )
                     for c in cons
                     if c["kind"] == "u"
                 ),
                 checks=tuple(
-                    Check(name=c["name"], expression=c["expression"])
+                    Check(
+                        name=c["name"],
+                        expression=c["expression"],
+                        valid=c["valid"],
+                        description=c["description"],
+                    )
                     for c in cons
                     if c["kind"] == "c"
                 ),
@@ -284,6 +292,8 @@ def _foreign_key(r: Row) -> ForeignKey:
         on_update=_FK_ACTIONS[r["on_update"]],
         deferrable=r["deferrable"],
         initially_deferred=r["initially_deferred"],
+        valid=r["valid"],
+        description=r["description"],
     )
 
 

@@ -72,21 +72,18 @@ CROSS JOIN LATERAL (
   SELECT pg_get_constraintdef(cons.oid, true) WHERE cons.contype = 'x'
   UNION ALL SELECT 'declared on the partition: ' || pg_get_constraintdef(cons.oid, true)
     WHERE cons.relispartition AND cons.contype <> 'x'
-  UNION ALL SELECT 'NOT VALID' WHERE NOT cons.convalidated AND NOT cons.relispartition
   UNION ALL SELECT CASE cons.confmatchtype WHEN 'f' THEN 'MATCH FULL' ELSE 'MATCH PARTIAL' END
     WHERE cons.contype = 'f' AND cons.confmatchtype <> 's' AND NOT cons.relispartition
   UNION ALL SELECT 'ON DELETE SET ... (column list)'
     WHERE to_jsonb(cons) ->> 'confdelsetcols' IS NOT NULL AND NOT cons.relispartition
   UNION ALL SELECT 'NO INHERIT' WHERE cons.contype = 'c' AND cons.connoinherit AND NOT cons.relispartition
   UNION ALL SELECT CASE WHEN cons.condeferred THEN 'DEFERRABLE INITIALLY DEFERRED' ELSE 'DEFERRABLE' END
-    WHERE cons.condeferrable AND cons.contype IN ('p', 'u') AND NOT cons.relispartition
+    WHERE cons.condeferrable AND cons.contype = 'p' AND NOT cons.relispartition
   UNION ALL SELECT 'INCLUDE (...)' FROM idx
     WHERE idx.constraint_oid = cons.oid AND idx.indnkeyatts < idx.indnatts
       AND cons.contype IN ('p', 'u') AND NOT cons.relispartition
   UNION ALL SELECT 'index ' || d.detail FROM idx JOIN index_details d ON d.indexrelid = idx.indexrelid
     WHERE idx.constraint_oid = cons.oid AND cons.contype IN ('p', 'u') AND NOT cons.relispartition
-  UNION ALL SELECT 'COMMENT' WHERE obj_description(cons.oid, 'pg_constraint') IS NOT NULL
-    AND NOT cons.relispartition
 ) AS found(detail)
 UNION ALL
 -- indexes declared on a partition, not attached to an index of its parent
