@@ -769,7 +769,7 @@ def _checks(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> N
     for before, after in pairs:
         calls_recreated = mentions(before.expression, d.recreated_functions)
         same = same_expr(before.expression, after.expression) and not calls_recreated
-        if same and (before.valid or not after.valid):
+        if same and (after.valid or not before.valid):
             if before.name != after.name:
                 d.add(TABLES, _rename_constraint(new, before.name, after.name))
             if not before.valid and after.valid:
@@ -826,7 +826,7 @@ def _foreign_keys(
         old.foreign_keys, new.foreign_keys, lambda k: k.name, _renamed_from, derived
     )
     for before, after in pairs:
-        if _same_fk(d, before, after, follow) and (before.valid or not after.valid):
+        if _same_fk(d, before, after, follow) and (after.valid or not before.valid):
             if before.name != after.name:
                 d.add(TABLES, _rename_constraint(new, before.name, after.name))
             if not before.valid and after.valid:
