@@ -9,12 +9,14 @@ difference is recorded as a gap; what cannot be written at all is left out with 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from schemac.importer.context import INTEGER_MAX, SERIALS, Context, object_name
-from schemac.importer.emit import Flow
+from schemac.importer.emit import YAML_FLOAT, Flow
 from schemac.model.names import quote_ident
 from schemac.model.schema import Check, Column, ForeignKey, Index, IndexPart, Partition, Table
+from schemac.model.storage import COLUMN_PARAMS, INDEX_PARAMS, TABLE_PARAMS, Param
 from schemac.model.types import EXTENSION_TYPES, TypeSyntaxError, canonical_type, parse_type
 from schemac.resolve.expressions import BARE_DEFAULTS, referenced_columns
 
@@ -58,7 +60,28 @@ def table_spec(ctx: Context, table: Table) -> dict[str, Any]:
     rls = _rls(ctx, table)
     if rls:
         spec["rls"] = rls
+    if table.unlogged:
+        spec["unlogged"] = True
+    if table.storage:
+        spec["with"] = options_spec(TABLE_PARAMS, table.storage)
     return spec
+
+
+def options_spec(known: Mapping[str, Param], pairs: tuple[tuple[str, str], ...]) -> Any:
+    """Storage parameters as the spec writes them: each value as the YAML scalar the resolver
+    turns back into the stored text."""
+    return Flow({name: _option_value(known.get(name), text) for name, text in pairs})
+
+
+def _option_value(param: Param | None, text: str) -> Any:
+    if param is not None and param.kind == "bool" and text in ("true", "false"):
+        return text == "true"
+    if re.fullmatch(r"-?[1-9]\d*|0", text):
+        return int(text)
+    float_kind = param is not None and param.kind == "float"
+    if float_kind and YAML_FLOAT.fullmatch(text) and repr(float(text)) == text:
+        return float(text)
+    return text
 
 
 def _key(
@@ -112,6 +135,10 @@ def _column(ctx: Context, table: Table, col: Column) -> Any:
         spec["collation"] = col.collation
     if col.description is not None:
         spec["description"] = col.description
+    if col.statistics is not None:
+        spec["statistics"] = col.statistics
+    if col.options:
+        spec["options"] = options_spec(COLUMN_PARAMS, col.options)
     return type_ if len(spec) == 1 else Flow(spec)
 
 
@@ -326,6 +353,8 @@ def index_spec(index: Index, relation: str, columns: list[str] | None) -> Any:
             spec["opclass"] = Flow({text: opclass for text, opclass in opclasses if opclass})
     if index.include:
         spec["include"] = Flow(list(index.include))
+    if index.storage:
+        spec["with"] = options_spec(INDEX_PARAMS.get(index.method, {}), index.storage)
     if index.where is not None:
         spec["where"] = index.where
     return Flow(spec)

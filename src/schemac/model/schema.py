@@ -30,6 +30,30 @@ def _span() -> Span | None:
     return span
 
 
+def _description() -> str | None:
+    """A constraint's comment: left out of snapshots when None (snapshots written before the
+    field read the same)."""
+    description: str | None = Field(default=None, exclude_if=lambda value: value is None)
+    return description
+
+
+#: storage parameters or attribute options as (name, stored text) pairs, in the order written
+#: (PostgreSQL keeps it; the order is no difference between two sides)
+Options = tuple[tuple[str, str], ...]
+
+
+def _options() -> Options:
+    """Options field: left out of snapshots when empty."""
+    options: Options = Field(default=(), exclude_if=lambda value: not value)
+    return options
+
+
+def _valid() -> bool:
+    """False for a constraint added NOT VALID and never validated (left out when true)."""
+    valid: bool = Field(default=True, exclude_if=lambda value: value is True)
+    return valid
+
+
 class Column(Node):
     """A table column. `type` is canonical (model/types.py); NOT NULL unless `nullable`."""
 
@@ -47,24 +71,15 @@ class Column(Node):
     renamed_from: str | None = Field(default=None, exclude=True)
     #: USING expression for a change of this column's type (planner only)
     using: str | None = Field(default=None, exclude=True)
+    #: SET STATISTICS target (None: never set)
+    statistics: int | None = Field(default=None, exclude_if=lambda value: value is None)
+    #: attribute options (n_distinct)
+    options: Options = _options()
     #: the trait that supplied the column (None when written in the table)
     trait: str | None = Field(default=None, exclude=True)
     #: lint codes/names suppressed on this column
     lint_ignore: tuple[str, ...] = Field(default=(), exclude=True)
     span: Span | None = _span()
-
-
-def _description() -> str | None:
-    """A constraint's comment: left out of snapshots when None (snapshots written before the
-    field read the same)."""
-    description: str | None = Field(default=None, exclude_if=lambda value: value is None)
-    return description
-
-
-def _valid() -> bool:
-    """False for a constraint added NOT VALID and never validated (left out when true)."""
-    valid: bool = Field(default=True, exclude_if=lambda value: value is True)
-    return valid
 
 
 class PrimaryKey(Node):
@@ -133,6 +148,8 @@ class Index(Node):
     method: Literal["btree", "hash", "gin", "gist", "brin", "spgist"] = "btree"
     where: str | None = None
     include: tuple[str, ...] = ()
+    #: storage parameters (WITH)
+    storage: Options = _options()
     span: Span | None = _span()
 
 
@@ -188,6 +205,9 @@ class Table(Node):
     partitioning: Partitioning | None = None
     partitions: tuple[Partition, ...] = ()
     rls: Rls = Rls()
+    unlogged: bool = Field(default=False, exclude_if=lambda value: value is False)
+    #: storage parameters (WITH)
+    storage: Options = _options()
     traits: tuple[str, ...] = Field(default=(), exclude=True)
     renamed_from: str | None = Field(default=None, exclude=True)
     lint_ignore: tuple[str, ...] = Field(default=(), exclude=True)

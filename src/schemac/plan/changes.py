@@ -610,6 +610,135 @@ class DropConstraint(Change):
         return self.restore
 
 
+# --- storage options ----------------------------------------------------------------------------
+
+Options = tuple[tuple[str, str], ...]
+
+#: storage parameters PostgreSQL changes under ACCESS EXCLUSIVE (the others: SHARE UPDATE EXCLUSIVE)
+_EXCLUSIVE_PARAMS = frozenset({"user_catalog_table"})
+
+
+@dataclass(frozen=True)
+class SetStorage(Change):
+    """ALTER TABLE ... SET (name = value, ...), RESET (name, ...): a table's storage parameters
+    (read by later writes, vacuum and the planner; no row is touched)."""
+
+    kind: ClassVar[str] = "set_storage"
+    table: Table
+    set: tuple[tuple[str, str], ...] = ()
+    reset: tuple[str, ...] = ()
+    #: the parameters before (for the down migration)
+    previous: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"storage:{self.table.qualified_name}"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live:
+            return ()
+        names = {name for name, _ in self.set} | set(self.reset)
+        mode: LockMode = ACCESS_EXCLUSIVE if names & _EXCLUSIVE_PARAMS else "SHARE UPDATE EXCLUSIVE"
+        return (Lock(mode, self.table.qualified_name),)
+
+    def inverse(self) -> tuple[Change, ...]:
+        before = dict(self.previous)
+        changed = [name for name, _ in self.set] + list(self.reset)
+        back = tuple((name, before[name]) for name in changed if name in before)
+        gone = tuple(name for name in changed if name not in before)
+        after = {k: v for k, v in {**before, **dict(self.set)}.items() if k not in self.reset}
+        return (SetStorage(self.table, back, gone, tuple(after.items()), live=self.live),)
+
+    def describe(self) -> str:
+        return f"set storage parameters of {self.table.qualified_name}"
+
+
+@dataclass(frozen=True)
+class SetPersistence(Change):
+    """ALTER TABLE ... SET LOGGED | SET UNLOGGED: PostgreSQL rewrites the table (and its
+    indexes) under ACCESS EXCLUSIVE."""
+
+    kind: ClassVar[str] = "set_persistence"
+    table: Table
+    unlogged: bool
+
+    @property
+    def key(self) -> str:
+        return f"persistence:{self.table.qualified_name}"
+
+    @property
+    def safety(self) -> Safety:
+        return "rewrites" if self.live else "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return self._exclusive(self.table.qualified_name, brief=False)
+
+    @property
+    def reason(self) -> str | None:
+        if self.live:
+            return "the table and its indexes are rewritten under lock"
+        return None
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (SetPersistence(self.table, not self.unlogged, live=self.live),)
+
+    def describe(self) -> str:
+        state = "unlogged" if self.unlogged else "logged"
+        return f"make table {self.table.qualified_name} {state}"
+
+
+@dataclass(frozen=True)
+class SetColumnStorage(Change):
+    """ALTER TABLE ... ALTER COLUMN ... SET STATISTICS n, and SET (n_distinct = ...) / RESET:
+    what ANALYZE samples and what the planner assumes about one column."""
+
+    kind: ClassVar[str] = "set_column_storage"
+    table: Table
+    column: str
+    #: the new statistics target (-1: the server default), None when it stays
+    statistics: int | None = None
+    set: tuple[tuple[str, str], ...] = ()
+    reset: tuple[str, ...] = ()
+    previous_statistics: int | None = None
+    previous: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"storage:{self.table.qualified_name}.{self.column}"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live:
+            return ()
+        return (Lock("SHARE UPDATE EXCLUSIVE", self.table.qualified_name),)
+
+    def inverse(self) -> tuple[Change, ...]:
+        before = dict(self.previous)
+        changed = [name for name, _ in self.set] + list(self.reset)
+        statistics = None
+        if self.statistics is not None:
+            statistics = -1 if self.previous_statistics is None else self.previous_statistics
+        return (
+            SetColumnStorage(
+                self.table,
+                self.column,
+                statistics,
+                tuple((name, before[name]) for name in changed if name in before),
+                tuple(name for name in changed if name not in before),
+                self.statistics,
+                tuple(
+                    (k, v) for k, v in {**before, **dict(self.set)}.items() if k not in self.reset
+                ),
+                live=self.live,
+            ),
+        )
+
+    def describe(self) -> str:
+        return f"set statistics and options of column {self.table.qualified_name}.{self.column}"
+
+
 # --- indexes, partitions ----------------------------------------------------------------------
 
 
@@ -1165,6 +1294,9 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     AddForeignKey,
     ValidateConstraint,
     DropConstraint,
+    SetStorage,
+    SetPersistence,
+    SetColumnStorage,
     CreatePartition,
     DetachPartition,
     CreateIndex,

@@ -30,6 +30,14 @@ from schemac.model.schema import (
     Table,
     Unique,
 )
+from schemac.model.storage import (
+    COLUMN_PARAMS,
+    INDEX_PARAMS,
+    TABLE_PARAMS,
+    Param,
+    same_option,
+    same_options,
+)
 from schemac.model.types import TypeSyntaxError, parse_type
 from schemac.plan import changes as c
 from schemac.plan.diff import (
@@ -120,6 +128,13 @@ def creation(table: Table, inline: Sequence[ForeignKey], *, covered: bool) -> li
         for check in table.checks
         if not check.valid
     ]
+    out += [
+        c.SetColumnStorage(
+            table, col.name, col.statistics, col.options, covered=covered, span=col.span
+        )
+        for col in table.columns
+        if col.statistics is not None or col.options
+    ]
     out += table_comments(table, covered=covered)
     return out
 
@@ -186,6 +201,7 @@ def table_comments(table: Table, *, covered: bool) -> list[c.Change]:
 _BUCKET_OF = {
     c.CreateTable: TABLES,
     c.AddConstraint: CONSTRAINTS,
+    c.SetColumnStorage: TABLES,
     c.CreatePartition: PARTITIONS,
     c.CreateIndex: INDEXES,
     c.EnableRls: RLS,
@@ -342,6 +358,7 @@ def _alter_table(d: Diff, old: Table, new: Table) -> None:
     _indexes(d, old, new, derived, dropped | set(renames) | regenerated, follow)
     _partitions(d, old, new, derived)
     _rls(d, old, new, reshaped)
+    _storage(d, old, new, renames, dropped | regenerated)
     if old.description != new.description:
         d.add(
             COMMENTS,
@@ -632,6 +649,57 @@ def using_clause(d: Diff, column: str, old: str, new: str) -> str | None:
     return f"{quote_ident(column)}{hop}::{sql_type(new)}"
 
 
+# --- storage options -----------------------------------------------------------------------------
+
+
+def _storage(d: Diff, old: Table, new: Table, renames: dict[str, str], recreated: set[str]) -> None:
+    """Persistence, storage parameters and the columns' statistics targets and options."""
+    if old.unlogged != new.unlogged:
+        d.add(TABLES, c.SetPersistence(new, new.unlogged, live=True, span=new.span))
+    if not same_options(TABLE_PARAMS, old.storage, new.storage):
+        set_, reset = _option_changes(TABLE_PARAMS, old.storage, new.storage)
+        d.add(TABLES, c.SetStorage(new, set_, reset, old.storage, live=True, span=new.span))
+    before = {renames.get(col.name, col.name): col for col in old.columns}
+    for col in new.columns:
+        was = before.get(col.name)
+        if was is not None and (was.name in recreated or col.name in recreated):
+            was = None  # the column is added again: it starts from the defaults
+        old_stats = was.statistics if was is not None else None
+        old_options = was.options if was is not None else ()
+        stats = col.statistics if col.statistics != old_stats else None
+        if stats is None and old_stats is not None and col.statistics is None:
+            stats = -1  # statistics: left out again: back to the server default
+        set_, reset = _option_changes(COLUMN_PARAMS, old_options, col.options)
+        if stats is None and not set_ and not reset:
+            continue
+        d.add(
+            TABLES,
+            c.SetColumnStorage(
+                new,
+                col.name,
+                stats,
+                set_,
+                reset,
+                old_stats,
+                old_options,
+                live=was is not None,
+                span=col.span,
+            ),
+        )
+
+
+def _option_changes(
+    known: dict[str, Param], old: c.Options, new: c.Options
+) -> tuple[c.Options, tuple[str, ...]]:
+    """What SET (...) and RESET (...) take from the old options to the new."""
+    before = dict(old)
+    set_ = tuple(
+        (k, v) for k, v in new if k not in before or not same_option(known.get(k), before[k], v)
+    )
+    after = dict(new)
+    return set_, tuple(k for k in before if k not in after)
+
+
 # --- keys, checks, foreign keys ----------------------------------------------------------------
 
 
@@ -895,6 +963,7 @@ def same_index(a: Index, b: Index) -> bool:
         and [_part_key(p) for p in a.parts] == [_part_key(p) for p in b.parts]
         and [p.opclass for p in a.parts] == [p.opclass for p in b.parts]
         and same_expr(a.where, b.where)
+        and same_options(INDEX_PARAMS.get(a.method, {}), a.storage, b.storage)
     )
 
 

@@ -7,8 +7,10 @@ import re
 from schemac.diagnostics import suggestion
 from schemac.model.construct import construct
 from schemac.model.schema import Index, IndexPart
+from schemac.model.storage import INDEX_PARAMS
 from schemac.resolve import expressions
 from schemac.resolve.context import Context, checked_expression, derived_name
+from schemac.resolve.storage import storage_options
 from schemac.spec.models import IndexSpec
 
 _PLAIN_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -94,5 +96,15 @@ def resolve_index(
         method=spec.method,
         where=None if spec.where is None else checked_expression(ctx, spec.where, at("where")),
         include=tuple(spec.include),
+        storage=storage_options(
+            ctx,
+            spec.with_,
+            INDEX_PARAMS[spec.method],
+            f"index on {table} ({spec.method})",
+            lambda key: at("with", key),
+            lambda key: at("with", key),
+        )
+        if spec.with_
+        else (),
         span=at(),
     )

@@ -17,6 +17,7 @@ from schemac.model.schema import (
     Table,
     Unique,
 )
+from schemac.model.storage import COLUMN_PARAMS, TABLE_PARAMS
 from schemac.resolve import expressions
 from schemac.resolve.columns import check_column, check_foreign_key_types
 from schemac.resolve.context import (
@@ -29,6 +30,7 @@ from schemac.resolve.context import (
 )
 from schemac.resolve.indexes import resolve_index
 from schemac.resolve.partitions import resolve_partitions
+from schemac.resolve.storage import storage_options
 from schemac.resolve.traits import BUILTIN_TRAITS, COMPOSITE_TRAITS, expand, known_traits
 from schemac.source import Span
 from schemac.spec.models import ColumnSpec, TableSpec, TraitSpec
@@ -134,6 +136,10 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
                 else checked_expression(ctx, col.using, vspan("using")),
                 trait=trait,
                 lint_ignore=tuple(col.lint.ignore) if col.lint else (),
+                statistics=None if col.statistics == -1 else col.statistics,
+                options=_column_options(ctx, col, f"column {table}.{name}", vspan)
+                if col.options
+                else (),
                 span=span,
             )
         )
@@ -297,6 +303,8 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
         partitioning=partitioning,
         partitions=partitions,
         rls=Rls(),
+        unlogged=spec.unlogged,
+        storage=_table_storage(ctx, draft),
         traits=tuple(draft.traits),
         renamed_from=spec.renamed_from,
         lint_ignore=tuple(spec.lint.ignore) if spec.lint else (),
@@ -353,6 +361,39 @@ def _default(
             "a default is an SQL expression: quote text literals (\"'value'\")",
         )
     return sql
+
+
+def _column_options(
+    ctx: Context, col: ColumnSpec, what: str, vspan: Callable[..., Span | None]
+) -> tuple[tuple[str, str], ...]:
+    def at(key: str) -> Span | None:
+        return vspan("options", key)
+
+    return storage_options(ctx, col.options, COLUMN_PARAMS, what, at, at)
+
+
+def _table_storage(ctx: Context, draft: TableDraft) -> tuple[tuple[str, str], ...]:
+    spec, where = draft.spec, draft.where
+    if spec.partition_by is not None and (spec.unlogged or spec.with_):
+        key = "unlogged" if spec.unlogged else "with"
+        ctx.error(
+            "E172",
+            f"table {draft.name}: a partitioned table takes no '{key}:' (PostgreSQL keeps no rows "
+            "in it)",
+            where.key_span(key),
+            "leave it out: the partitions hold the rows",
+        )
+        return ()
+    if not spec.with_:
+        return ()
+    return storage_options(
+        ctx,
+        spec.with_,
+        TABLE_PARAMS,
+        f"table {draft.name}",
+        lambda key: where.key_span("with", key),
+        lambda key: where.span("with", key),
+    )
 
 
 def _key_name(

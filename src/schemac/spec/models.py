@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, 
 
 FkActionSpec = Literal["cascade", "restrict", "set null", "set default", "no action"]
 Scalar = str | int | float | bool | datetime.date | datetime.datetime | None
+#: the value of a storage parameter or attribute option (`fillfactor: 50`, `n_distinct: -0.02`)
+OptionValue = StrictBool | int | float | str
 
 
 class SpecModel(BaseModel):
@@ -71,6 +73,10 @@ class ColumnSpec(SpecModel):
     renamed_from: str | None = None
     #: SQL expression converting the old value when the column's type changes (`using`)
     using: str | None = None
+    #: ALTER COLUMN ... SET STATISTICS: the planner's sample target (-1: the server default)
+    statistics: int | None = Field(default=None, ge=-1, le=10000)
+    #: attribute options, ALTER COLUMN ... SET (n_distinct = ...)
+    options: dict[str, OptionValue] = {}
     lint: LintSpec | None = None
 
     @model_validator(mode="before")
@@ -90,6 +96,8 @@ class IndexSpec(SpecModel):
     opclass: str | dict[str, str] | None = None
     #: the index's previous name: the planner renames it instead of rebuilding it
     renamed_from: str | None = None
+    #: storage parameters, CREATE INDEX ... WITH (pages_per_range = 1)
+    with_: dict[str, OptionValue] = Field(default={}, alias="with")
     lint: LintSpec | None = None
 
 
@@ -222,6 +230,10 @@ class TableSpec(SpecModel):
     partition_by: PartitionBySpec | None = None
     partitions: list[PartitionSpec] | GeneratedPartitionsSpec | None = None
     rls: RlsSpec | None = None
+    #: CREATE UNLOGGED TABLE (not written to the WAL: emptied after a crash, not replicated)
+    unlogged: StrictBool = False
+    #: storage parameters, CREATE TABLE ... WITH (fillfactor = 50)
+    with_: dict[str, OptionValue] = Field(default={}, alias="with")
     renamed_from: str | None = None
     lint: LintSpec | None = None
     schema_: str | None = Field(default=None, alias="schema")

@@ -26,6 +26,7 @@ from schemac.model.schema import (
     Table,
     Unique,
 )
+from schemac.model.storage import COLUMN_PARAMS, INDEX_PARAMS, TABLE_PARAMS, same_options
 from schemac.source import Span
 from schemac.verify.compare import Report, display_name, match, render_index
 
@@ -39,6 +40,19 @@ def compare_table(report: Report, spec: Table, db: Table) -> None:
     compare_indexes(report, name, spec.indexes, db.indexes, spec.span)
     _compare_partitioning(report, name, spec, db)
     _compare_rls(report, name, spec, db)
+    _compare_storage(report, name, spec, db)
+
+
+def _compare_storage(report: Report, table: str, spec: Table, db: Table) -> None:
+    what = f"table {table}"
+    persistence = {False: "LOGGED", True: "UNLOGGED"}
+    report.check(what, "", persistence[spec.unlogged], persistence[db.unlogged], spec.span)
+    same = same_options(TABLE_PARAMS, spec.storage, db.storage)
+    report.check(what, "with", _options(spec.storage), _options(db.storage), spec.span, same)
+
+
+def _options(pairs: tuple[tuple[str, str], ...]) -> str:
+    return "(" + ", ".join(f"{name}={value}" for name, value in pairs) + ")"
 
 
 def _compare_columns(report: Report, table: str, spec: Table, db: Table) -> None:
@@ -61,6 +75,9 @@ def _compare_column(report: Report, what: str, s: Column, d: Column, span: Span 
     )
     report.check(what, "collation", _collation(s.collation), _collation(d.collation), span)
     report.check(what, "description", s.description, d.description, span)
+    report.check(what, "statistics", s.statistics, d.statistics, span)
+    same = same_options(COLUMN_PARAMS, s.options, d.options)
+    report.check(what, "options", _options(s.options), _options(d.options), span, same)
 
 
 def _nullability(col: Column) -> str:
@@ -199,6 +216,9 @@ def compare_indexes(
         report.check(what, "method", s.method, d.method, span)
         report.check(what, "where", s.where, d.where, span, same_expr(s.where, d.where))
         report.check(what, "include", s.include, d.include, span)
+        known = INDEX_PARAMS.get(s.method, {})
+        same = same_options(known, s.storage, d.storage)
+        report.check(what, "with", _options(s.storage), _options(d.storage), span, same)
 
 
 def _part_key(part: IndexPart) -> tuple[str, str | None, bool, str]:

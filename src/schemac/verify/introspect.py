@@ -241,6 +241,8 @@ def _tables(
                     force=r["rls_force"],
                     policies=tuple(policies.get(oid, ())),
                 ),
+                unlogged=r["unlogged"],
+                storage=stored_options(r["storage"]),
             )
         )
     return tuple(tables)
@@ -278,7 +280,18 @@ def _column(r: Row) -> Column:
         generated=r["generated"],
         collation=r["collation"],
         description=r["description"],
+        statistics=r["statistics"],
+        options=stored_options(r["options"]),
     )
+
+
+def stored_options(texts: list[str] | None) -> tuple[tuple[str, str], ...]:
+    """reloptions / attoptions (`{fillfactor=50}`) as (name, text) pairs, in the catalog's
+    order (pg_dump's)."""
+    if not texts:
+        return ()
+    pairs = (t.partition("=") for t in texts)
+    return tuple((name, value) for name, _, value in pairs)
 
 
 def _foreign_key(r: Row) -> ForeignKey:
@@ -327,6 +340,7 @@ def _index(r: Row) -> Index:
         method=cast(Literal["btree", "hash", "gin", "gist", "brin", "spgist"], method),
         where=r["predicate"],
         include=tuple(include),
+        storage=stored_options(r["storage"]),
     )
 
 

@@ -41,8 +41,9 @@ index_details AS (
   FROM idx
   CROSS JOIN LATERAL (
     SELECT 'NULLS NOT DISTINCT' WHERE idx.nulls_not_distinct
+    -- an index's WITH (...) is in the format; that of the index behind a key is not
     UNION ALL SELECT 'WITH (' || array_to_string(idx.reloptions, ', ') || ')'
-      WHERE idx.reloptions IS NOT NULL
+      WHERE idx.reloptions IS NOT NULL AND idx.constraint_oid IS NOT NULL
     UNION ALL SELECT 'TABLESPACE ' || (SELECT spcname FROM pg_tablespace WHERE oid = idx.reltablespace)
       WHERE idx.reltablespace <> 0
     UNION ALL SELECT 'USING ' || idx.amname
