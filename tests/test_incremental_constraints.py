@@ -116,6 +116,54 @@ DO $$ BEGIN
 END $$;
 """,
     ),
+    "storage_options": Case(
+        """
+tables:
+  events:
+    columns:
+      id: {type: bigint, primary_key: true}
+      kind: text
+      n: integer
+      at: timestamptz
+    indexes:
+      - {columns: [at], method: brin}
+  scratch:
+    with: {fillfactor: 80}
+    columns:
+      id: {type: bigint, primary_key: true}
+      v: {type: integer, statistics: 200, options: {n_distinct: 10}}
+""",
+        """
+tables:
+  events:
+    unlogged: true
+    with: {fillfactor: 70, autovacuum_enabled: false}
+    columns:
+      id: {type: bigint, primary_key: true}
+      kind: {type: text, statistics: 500}
+      n: {type: integer, options: {n_distinct: -0.5}}
+      at: timestamptz
+      note: {type: text, nullable: true, statistics: 100}
+    indexes:
+      - {columns: [at], method: brin, with: {pages_per_range: 4}}
+  scratch:
+    columns:
+      id: {type: bigint, primary_key: true}
+      v: integer
+""",
+        rows="INSERT INTO events SELECT g, 'k', g, now() FROM generate_series(1, 100) g;"
+        "INSERT INTO scratch VALUES (1, 1);",
+        probe="""
+DO $$ BEGIN
+  IF (SELECT relpersistence FROM pg_class WHERE oid = 'events'::regclass) <> 'u'
+     OR (SELECT reloptions FROM pg_class WHERE oid = 'scratch'::regclass) IS NOT NULL
+     OR (SELECT count(*) FROM events) <> 100 THEN
+    RAISE EXCEPTION 'storage not as the specs say';
+  END IF;
+END $$;
+INSERT INTO events VALUES (101, 'k', 1, now(), 'x');
+""",
+    ),
 }
 
 
