@@ -111,6 +111,12 @@ def alter_examples(USERS: Table, AUDIT: Table) -> dict[str, list[c.Change]]:
             c.SetColumnStorage(USERS, "age", 500, (("n_distinct", "-0.5"),), live=True),
             c.SetColumnStorage(USERS, "age", -1, (), ("n_distinct",), live=True),
         ],
+        "set_index_statistics": [
+            c.SetIndexStatistics(
+                "public", "users", "uq_users_tenant_email", ((2, 800),), live=True
+            ),
+            c.SetIndexStatistics("public", "users", "uq_users_tenant_email", (), ((2, 800),)),
+        ],
     }
 
 

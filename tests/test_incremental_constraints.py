@@ -127,6 +127,7 @@ tables:
       at: timestamptz
     indexes:
       - {columns: [at], method: brin}
+      - {columns: [lower(kind)], name: idx_events_lower_kind, statistics: {1: 300}}
   scratch:
     with: {fillfactor: 80}
     columns:
@@ -146,6 +147,8 @@ tables:
       note: {type: text, nullable: true, statistics: 100}
     indexes:
       - {columns: [at], method: brin, with: {pages_per_range: 4}}
+      - {columns: [lower(kind)], name: idx_events_lower_kind, statistics: {1: 600}}
+      - {columns: [upper(kind)], name: idx_events_upper_kind, statistics: {1: 50}}
   scratch:
     columns:
       id: {type: bigint, primary_key: true}

@@ -33,6 +33,7 @@ tables:
     indexes:
       - {columns: [at], method: brin, with: {pages_per_range: 1}}
       - {columns: [key], with: {fillfactor: 70, deduplicate_items: false}}
+      - {columns: [id, lower(key)], name: idx_rate_limits_lower_key, statistics: {2: 500}}
 """
 
 
@@ -53,6 +54,7 @@ def test_the_fresh_migration_says_each_option(tmp_path: Path) -> None:
     )
     assert "USING brin (at) WITH (pages_per_range=1);" in sql
     assert "(key) WITH (fillfactor=70, deduplicate_items='false');" in sql
+    assert "ALTER INDEX idx_rate_limits_lower_key ALTER COLUMN 2 SET STATISTICS 500;" in sql
 
 
 @pytest.mark.postgres
@@ -85,10 +87,11 @@ def test_verify_sees_each_option_the_database_lacks(tmp_path: Path, pg_backend: 
             conn.execute("ALTER TABLE rate_limits ALTER COLUMN key SET STATISTICS -1")
             conn.execute("ALTER TABLE rate_limits ALTER COLUMN state SET (n_distinct = 5)")
             conn.execute("ALTER INDEX idx_rate_limits_at SET (pages_per_range = 2)")
+            conn.execute("ALTER INDEX idx_rate_limits_lower_key ALTER COLUMN 2 SET STATISTICS 7")
             db = introspect(conn, schemas=["public"])
     messages = sorted(d.message for d in compare(schema, db))
-    assert len(messages) == 5, messages
-    for word in ("UNLOGGED", "fillfactor=50", "statistics", "n_distinct=-0.02", "pages_per_range"):
+    assert len(messages) == 6, messages
+    for word in ("UNLOGGED", "fillfactor=50", "1000", "n_distinct=-0.02", "pages_per_range", "500"):
         assert any(word in m for m in messages), (word, messages)
 
 
@@ -106,6 +109,8 @@ def test_import_keeps_unlogged_storage_parameters_statistics_and_options(
             CREATE INDEX rate_limits_at ON rate_limits USING brin (at)
               WITH (pages_per_range = '1');
             CREATE INDEX rate_limits_key ON rate_limits (key) WITH (fillfactor = 70);
+            CREATE INDEX rate_limits_lower ON rate_limits (lower(key), upper(key));
+            ALTER INDEX rate_limits_lower ALTER COLUMN 2 SET STATISTICS 300;
             """)
         )
     result = round_trip(pg_backend, pg_conninfo, tmp_path / "specs")
@@ -114,6 +119,7 @@ def test_import_keeps_unlogged_storage_parameters_statistics_and_options(
     spec = (tmp_path / "specs" / "public.yaml").read_text()
     assert "unlogged: true" in spec and "statistics: 1000" in spec
     assert "n_distinct: -0.02" in spec and "pages_per_range: 1" in spec
+    assert 'statistics: {"2": 300}' in spec
 
 
 @pytest.mark.parametrize(
@@ -151,6 +157,16 @@ def test_an_unknown_parameter_or_value_is_refused_at_its_line(
         (
             "    partition_by: {range: [id]}\n    unlogged: true\n    columns:\n      id: bigint\n",
             "a partitioned table takes no 'unlogged:'",
+        ),
+        (
+            "    columns:\n      id: bigint\n"
+            "    indexes:\n      - {columns: [id], statistics: {1: 100}}\n",
+            "index on t: key 1 is not an expression key",
+        ),
+        (
+            "    columns:\n      id: bigint\n"
+            "    indexes:\n      - {columns: [(id + 1)], statistics: {1: 100000}}\n",
+            "index on t: invalid statistics target 100000",
         ),
     ],
 )

@@ -355,6 +355,8 @@ def index_spec(index: Index, relation: str, columns: list[str] | None) -> Any:
         spec["include"] = Flow(list(index.include))
     if index.storage:
         spec["with"] = options_spec(INDEX_PARAMS.get(index.method, {}), index.storage)
+    if index.statistics:
+        spec["statistics"] = Flow({str(k): v for k, v in index.statistics})
     if index.where is not None:
         spec["where"] = index.where
     return Flow(spec)

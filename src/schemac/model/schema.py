@@ -150,6 +150,8 @@ class Index(Node):
     include: tuple[str, ...] = ()
     #: storage parameters (WITH)
     storage: Options = _options()
+    #: (key position, SET STATISTICS target) of expression keys, by position
+    statistics: tuple[tuple[int, int], ...] = Field(default=(), exclude_if=lambda value: not value)
     span: Span | None = _span()
 
 

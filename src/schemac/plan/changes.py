@@ -739,6 +739,51 @@ class SetColumnStorage(Change):
         return f"set statistics and options of column {self.table.qualified_name}.{self.column}"
 
 
+@dataclass(frozen=True)
+class SetIndexStatistics(Change):
+    """ALTER INDEX ... ALTER COLUMN n SET STATISTICS t: what ANALYZE samples for an expression
+    key of an index (a position the new targets leave out goes back to -1, the default)."""
+
+    kind: ClassVar[str] = "set_index_statistics"
+    schema_name: str
+    table: str
+    index: str
+    statistics: tuple[tuple[int, int], ...]
+    previous: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"statistics:{self.schema_name}.{self.index}"
+
+    @property
+    def targets(self) -> tuple[tuple[int, int], ...]:
+        """Every position to set, in order: the new targets and -1 for those left out."""
+        new = dict(self.statistics)
+        return tuple(sorted({**{k: -1 for k, _ in self.previous}, **new}.items()))
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live:
+            return ()
+        return (Lock("SHARE UPDATE EXCLUSIVE", f"{self.schema_name}.{self.table}"),)
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (
+            SetIndexStatistics(
+                self.schema_name,
+                self.table,
+                self.index,
+                self.previous,
+                self.statistics,
+                stage=self.stage,
+                live=self.live,
+            ),
+        )
+
+    def describe(self) -> str:
+        return f"set statistics of index {_qname(self.schema_name, self.index)}"
+
+
 # --- indexes, partitions ----------------------------------------------------------------------
 
 
@@ -1297,6 +1342,7 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     SetStorage,
     SetPersistence,
     SetColumnStorage,
+    SetIndexStatistics,
     CreatePartition,
     DetachPartition,
     CreateIndex,

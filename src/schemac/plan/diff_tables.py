@@ -120,6 +120,11 @@ def creation(table: Table, inline: Sequence[ForeignKey], *, covered: bool) -> li
         c.CreateIndex(table.schema_name, table.name, i, covered=covered, span=i.span)
         for i in table.indexes
     ]
+    out += [
+        c.SetIndexStatistics(table.schema_name, table.name, i.name, i.statistics, covered=covered)
+        for i in table.indexes
+        if i.statistics
+    ]
     if table.rls.enabled or table.rls.force:
         out.append(c.EnableRls(table, covered=covered))
     out += [c.CreatePolicy(table, p, covered=covered, span=p.span) for p in table.rls.policies]
@@ -202,6 +207,7 @@ _BUCKET_OF = {
     c.CreateTable: TABLES,
     c.AddConstraint: CONSTRAINTS,
     c.SetColumnStorage: TABLES,
+    c.SetIndexStatistics: INDEXES,
     c.CreatePartition: PARTITIONS,
     c.CreateIndex: INDEXES,
     c.EnableRls: RLS,
@@ -223,9 +229,13 @@ def _create_tables(d: Diff, tables: list[Table], existing: frozenset[str]) -> No
                 late.setdefault(table.qualified_name, []).append(fk)
             else:
                 inline.append(fk)
+        late_indexes: set[str] = set()
         for change in creation(table, inline, covered=True):
             bucket = _BUCKET_OF[type(change)]
             if isinstance(change, c.CreateIndex) and _calls_late_function(d, change.index):
+                bucket = LATE_INDEXES
+                late_indexes.add(change.index.name)
+            if isinstance(change, c.SetIndexStatistics) and change.index in late_indexes:
                 bucket = LATE_INDEXES
             d.add(bucket, change)
     for table in order.tables:
@@ -1008,12 +1018,16 @@ def _indexes(
                     span=after.span,
                 ),
             )
+            _index_statistics(d, new, temp, after.statistics, (), c.STAGE_VALIDATE)
             d.add(INDEXES, _drop_index(old, before, concurrently=True))
             d.add(
                 INDEXES,
                 c.Rename("index", schema, temp, temp, after.name, stage=c.STAGE_FINISH, live=True),
             )
-        elif before.name != after.name:
+            continue
+        if before.statistics != after.statistics:
+            _index_statistics(d, new, after.name, after.statistics, before.statistics)
+        if before.name != after.name:
             d.add(
                 TABLES,
                 c.Rename(
@@ -1044,6 +1058,7 @@ def _indexes(
                     span=index.span,
                 ),
             )
+            _index_statistics(d, new, index.name, index.statistics, (), c.STAGE_VALIDATE)
             continue
         # a partitioned parent cannot build concurrently: an invalid index on ONLY the parent,
         # each partition's index built concurrently, then attached (which validates the parent)
@@ -1066,6 +1081,25 @@ def _indexes(
                 INDEXES,
                 c.AttachIndex(schema, index.name, child.name, stage=c.STAGE_VALIDATE, live=True),
             )
+        _index_statistics(d, new, index.name, index.statistics, (), c.STAGE_VALIDATE)
+
+
+def _index_statistics(
+    d: Diff,
+    table: Table,
+    index: str,
+    statistics: tuple[tuple[int, int], ...],
+    previous: tuple[tuple[int, int], ...],
+    stage: int = c.STAGE_MAIN,
+) -> None:
+    """SET STATISTICS on an index's expression keys, once the index exists (`stage`)."""
+    if statistics or previous:
+        d.add(
+            INDEXES,
+            c.SetIndexStatistics(
+                table.schema_name, table.name, index, statistics, previous, stage=stage, live=True
+            ),
+        )
 
 
 def _followed(index: Index, follow: Follow) -> Index:

@@ -228,6 +228,16 @@ def _set_column_storage(ch: c.SetColumnStorage) -> Context:
     return {"table": qualify(ch.table.schema_name, ch.table.name), "actions": ", ".join(actions)}
 
 
+def _set_index_statistics(ch: c.SetIndexStatistics) -> Context:
+    return {
+        "index": qualify(ch.schema_name, ch.index),
+        "actions": ", ".join(
+            f"ALTER COLUMN {int(position)} SET STATISTICS {int(target)}"
+            for position, target in ch.targets
+        ),
+    }
+
+
 def _irreversible(ch: c.Irreversible) -> Context:
     return {"what": cl.comment_line(ch.what), "why": cl.comment_line(ch.why)}
 
@@ -252,4 +262,5 @@ ALTER_BUILDERS: dict[str, Callable[[Any], Context]] = {
     c.SetStorage.kind: _set_storage,
     c.SetPersistence.kind: _set_persistence,
     c.SetColumnStorage.kind: _set_column_storage,
+    c.SetIndexStatistics.kind: _set_index_statistics,
 }

@@ -98,6 +98,8 @@ class IndexSpec(SpecModel):
     renamed_from: str | None = None
     #: storage parameters, CREATE INDEX ... WITH (pages_per_range = 1)
     with_: dict[str, OptionValue] = Field(default={}, alias="with")
+    #: key position (1-based) -> SET STATISTICS target of that expression key
+    statistics: dict[int, int] = {}
     lint: LintSpec | None = None
 
 

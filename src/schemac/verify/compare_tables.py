@@ -219,6 +219,7 @@ def compare_indexes(
         known = INDEX_PARAMS.get(s.method, {})
         same = same_options(known, s.storage, d.storage)
         report.check(what, "with", _options(s.storage), _options(d.storage), span, same)
+        report.check(what, "statistics", s.statistics, d.statistics, span)
 
 
 def _part_key(part: IndexPart) -> tuple[str, str | None, bool, str]:

@@ -341,6 +341,7 @@ def _index(r: Row) -> Index:
         where=r["predicate"],
         include=tuple(include),
         storage=stored_options(r["storage"]),
+        statistics=tuple((int(a), int(b)) for a, b in r["statistics"] or ()),
     )
 
 

@@ -56,9 +56,11 @@ index_details AS (
     UNION ALL SELECT 'operator class options (' || array_to_string(ia.attoptions, ', ') || ') on key '
                      || ia.attnum
       FROM pg_attribute ia WHERE ia.attrelid = idx.indexrelid AND ia.attoptions IS NOT NULL
+    -- an index's SET STATISTICS is in the format; that of the index behind a key is not
     UNION ALL SELECT 'SET STATISTICS ' || ia.attstattarget || ' on key ' || ia.attnum
       FROM pg_attribute ia
       WHERE ia.attrelid = idx.indexrelid AND ia.attnum > 0 AND ia.attstattarget >= 0
+        AND idx.constraint_oid IS NOT NULL
     UNION ALL SELECT 'COMMENT' WHERE obj_description(idx.indexrelid, 'pg_class') IS NOT NULL
   ) AS found(detail)
 )

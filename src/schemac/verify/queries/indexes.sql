@@ -41,7 +41,11 @@ SELECT idx.indrelid AS table_oid,
        idx.indnkeyatts AS key_count,
        pg_get_expr(idx.indpred, idx.indrelid, true) AS predicate,
        parts.parts,
-       idx.storage
+       idx.storage,
+       (SELECT array_agg(ARRAY[ia.attnum::int, ia.attstattarget::int] ORDER BY ia.attnum)
+        FROM pg_attribute ia
+        WHERE ia.attrelid = idx.indexrelid AND ia.attnum > 0 AND ia.attstattarget >= 0)
+         AS statistics
 FROM idx
 JOIN parts ON parts.indexrelid = idx.indexrelid
 ORDER BY idx.indrelid, idx.name;

@@ -27,3 +27,6 @@ ALTER TABLE scratch RESET (fillfactor);
 
 -- set statistics and options of column public.scratch.v [safe, reversible, SHARE UPDATE EXCLUSIVE on public.scratch]
 ALTER TABLE scratch ALTER COLUMN v SET STATISTICS -1, ALTER COLUMN v RESET (n_distinct);
+
+-- set statistics of index idx_events_lower_kind [safe, reversible, SHARE UPDATE EXCLUSIVE on public.events]
+ALTER INDEX idx_events_lower_kind ALTER COLUMN 1 SET STATISTICS 600;
