@@ -56,7 +56,7 @@ def table_spec(ctx: Context, table: Table) -> dict[str, Any]:
             {table.partitioning.strategy: Flow(list(table.partitioning.keys))}
         )
         if table.partitions:
-            spec["partitions"] = [_partition(p) for p in table.partitions]
+            spec["partitions"] = [_partition(ctx, table, p) for p in table.partitions]
     rls = _rls(ctx, table)
     if rls:
         spec["rls"] = rls
@@ -382,7 +382,7 @@ def _bound(literals: tuple[str, ...]) -> Any:
     return values[0] if len(values) == 1 else Flow(values)
 
 
-def _partition(p: Partition) -> Any:
+def _partition(ctx: Context, table: Table, p: Partition) -> Any:
     spec: dict[str, Any] = {"name": p.name}
     if p.default:
         spec["default"] = True
@@ -394,7 +394,16 @@ def _partition(p: Partition) -> Any:
     elif p.range_from is not None and p.range_to is not None:
         spec["from"] = _bound(p.range_from)
         spec["to"] = _bound(p.range_to)
-    return Flow(spec)
+    if not (p.foreign_keys or p.indexes):
+        return Flow(spec)
+    own = p.as_table(table)
+    fks = [fk for fk in (_foreign_key(ctx, own, fk) for fk in p.foreign_keys) if fk]
+    if fks:
+        spec["foreign_keys"] = fks
+    if p.indexes:
+        columns = [col.name for col in table.columns]
+        spec["indexes"] = [index_spec(index, p.name, columns) for index in p.indexes]
+    return spec
 
 
 def _rls(ctx: Context, table: Table) -> dict[str, Any] | None:

@@ -174,7 +174,22 @@ class Partition(Node):
     values: tuple[str, ...] | None = None
     modulus: int | None = None
     remainder: int | None = None
+    #: declared on this partition alone (the parent's are cloned by PostgreSQL, not listed)
+    foreign_keys: tuple[ForeignKey, ...] = Field(default=(), exclude_if=lambda value: not value)
+    indexes: tuple[Index, ...] = Field(default=(), exclude_if=lambda value: not value)
     span: Span | None = _span()
+
+    def as_table(self, parent: Table) -> Table:
+        """The partition as a table of its own: its name and schema, the parent's columns,
+        its own foreign keys and indexes (for the planner, verify and import)."""
+        return Table(
+            schema_name=parent.schema_name,
+            name=self.name,
+            columns=parent.columns,
+            foreign_keys=self.foreign_keys,
+            indexes=self.indexes,
+            span=self.span,
+        )
 
 
 class Policy(Node):

@@ -116,6 +116,7 @@ def creation(table: Table, inline: Sequence[ForeignKey], *, covered: bool) -> li
     """What creates a table and everything on it (not the FKs deferred to ALTER TABLE)."""
     out: list[c.Change] = [c.CreateTable(table, tuple(inline), span=table.span)]
     out += [c.CreatePartition(table, p, covered=covered, span=p.span) for p in table.partitions]
+    out += _partition_objects(table, covered=covered)
     out += [
         c.CreateIndex(table.schema_name, table.name, i, covered=covered, span=i.span)
         for i in table.indexes
@@ -141,6 +142,26 @@ def creation(table: Table, inline: Sequence[ForeignKey], *, covered: bool) -> li
         if col.statistics is not None or col.options
     ]
     out += table_comments(table, covered=covered)
+    return out
+
+
+def _partition_objects(table: Table, *, covered: bool, live: bool = False) -> list[c.Change]:
+    """The indexes and foreign keys the partitions declare for themselves."""
+    out: list[c.Change] = []
+    for part in table.partitions:
+        if not (part.indexes or part.foreign_keys):
+            continue
+        own = part.as_table(table)
+        out += [
+            c.CreateIndex(table.schema_name, part.name, i, covered=covered, live=live, span=i.span)
+            for i in part.indexes
+        ]
+        out += [
+            c.AddForeignKey(
+                own, fk, not_valid=not fk.valid, covered=covered, live=live, span=fk.span
+            )
+            for fk in part.foreign_keys
+        ]
     return out
 
 
@@ -208,6 +229,7 @@ _BUCKET_OF = {
     c.AddConstraint: CONSTRAINTS,
     c.SetColumnStorage: TABLES,
     c.SetIndexStatistics: INDEXES,
+    c.AddForeignKey: CONSTRAINTS,
     c.CreatePartition: PARTITIONS,
     c.CreateIndex: INDEXES,
     c.EnableRls: RLS,
@@ -1173,6 +1195,15 @@ def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) 
             )
     for part in added:
         d.add(PARTITIONS, c.CreatePartition(new, part, live=True, span=part.span))
+        made = new.model_copy(update={"partitions": (part,)})
+        for change in _partition_objects(made, covered=True):
+            d.add(_BUCKET_OF[type(change)], change)
+    for was, part in pairs:
+        if (was.foreign_keys, was.indexes) == (part.foreign_keys, part.indexes):
+            continue
+        before, after = was.as_table(old), part.as_table(new)
+        _foreign_keys(d, before, after, lambda name: name, lambda cols: cols)
+        _indexes(d, before, after, lambda name: name, set(), lambda cols: cols)
     has_default = any(p.default for p in old.partitions)
     for part in removed:
         # PostgreSQL refuses DETACH ... CONCURRENTLY while a default partition exists

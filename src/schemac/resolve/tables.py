@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from schemac.diagnostics import suggestion
 from schemac.model.construct import construct
@@ -12,6 +13,7 @@ from schemac.model.schema import (
     Column,
     ForeignKey,
     Index,
+    Partition,
     PrimaryKey,
     Rls,
     Table,
@@ -289,6 +291,7 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
             )
         )
     partitioning, partitions = resolve_partitions(ctx, draft, known, pk, uniques)
+    partitions = _partition_objects(ctx, draft, partitions, known)
     return construct(
         Table,
         schema_name=draft.schema_name,
@@ -361,6 +364,58 @@ def _default(
             "a default is an SQL expression: quote text literals (\"'value'\")",
         )
     return sql
+
+
+def _partition_objects(
+    ctx: Context, draft: TableDraft, partitions: tuple[Partition, ...], known: set[str]
+) -> tuple[Partition, ...]:
+    """The foreign keys and indexes an explicit partition declares for itself."""
+    specs = draft.spec.partitions
+    if not isinstance(specs, list) or not any(p.foreign_keys or p.indexes for p in specs):
+        return partitions
+    where, by_name = draft.where, {p.name: (i, p) for i, p in enumerate(specs)}
+    out = []
+    for part in partitions:
+        i, spec = by_name.get(part.name, (0, None))
+        if spec is None or not (spec.foreign_keys or spec.indexes):
+            out.append(part)
+            continue
+        base = ("partitions", i)
+        fks = []
+        for j, fk_spec in enumerate(spec.foreign_keys):
+            at = where.span(*base, "foreign_keys", j)
+            cols = tuple(fk_spec.columns)
+            _check_columns(ctx, cols, known, part.name, where.span(*base, "foreign_keys", j))
+            fk = _foreign_key(
+                ctx,
+                replace(draft, name=part.name),
+                cols,
+                fk_spec.references.table,
+                tuple(fk_spec.references.columns),
+                fk_spec.name,
+                where.span(*base, "foreign_keys", j, "references", "table") or at,
+                {
+                    **_fk_options(fk_spec.on_delete, fk_spec.on_update, fk_spec.deferrable),
+                    "valid": fk_spec.valid,
+                    "description": fk_spec.description,
+                    "renamed_from": fk_spec.renamed_from,
+                },
+                at,
+            )
+            if fk is not None:
+                fks.append(fk)
+        indexes = [
+            resolve_index(
+                ctx,
+                part.name,
+                index_spec,
+                list(draft.columns),
+                lambda *k, j=j, base=base: where.span(*base, "indexes", j, *k),
+            )
+            for j, index_spec in enumerate(spec.indexes)
+        ]
+        out.append(part.model_copy(update={"foreign_keys": tuple(fks), "indexes": tuple(indexes)}))
+    return tuple(out)
 
 
 def _column_options(

@@ -142,6 +142,9 @@ class PartitionSpec(SpecModel):
     modulus: int | None = Field(default=None, gt=0)
     remainder: int | None = Field(default=None, ge=0)
     default: StrictBool = False
+    #: foreign keys and indexes declared on this partition alone (not on the parent)
+    foreign_keys: list[ForeignKeySpec] = []
+    indexes: list[IndexSpec] = []
 
 
 class GenerateSpec(SpecModel):

@@ -258,6 +258,11 @@ def _compare_partitioning(report: Report, table: str, spec: Table, db: Table) ->
         report.check(
             f"partition {s.name} of {table}", "", _bound(s), _bound(d), s.span or span, same_bound
         )
+        if s.foreign_keys or d.foreign_keys or s.indexes or d.indexes:
+            own, found = s.as_table(spec), d.as_table(db)
+            name = display_name(spec.schema_name, s.name)
+            _compare_foreign_keys(report, name, own, found)
+            compare_indexes(report, name, own.indexes, found.indexes, s.span or span)
 
 
 def _partitioning(p: Partitioning | None) -> str:

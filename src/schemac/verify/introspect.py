@@ -126,7 +126,11 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
             columns=_group(rows("columns", params), _column),
             constraints=_by_table(rows("constraints", params)),
             indexes=indexes,
-            partitions=_group(rows("partitions", params), _partition),
+            partitions=_partitions(
+                rows("partitions", params),
+                _group(rows("partition_indexes", params), _index),
+                _group(rows("partition_foreign_keys", params), _foreign_key),
+            ),
             policies=_group(rows("policies", params), _policy),
         )
         views, matviews = _views(rows("views", params), indexes)
@@ -343,6 +347,25 @@ def _index(r: Row) -> Index:
         storage=stored_options(r["storage"]),
         statistics=tuple((int(a), int(b)) for a, b in r["statistics"] or ()),
     )
+
+
+def _partitions(
+    rows: list[Row], indexes: dict[int, list[Index]], foreign_keys: dict[int, list[ForeignKey]]
+) -> dict[int, list[Partition]]:
+    """Partitions by parent, each with the indexes and foreign keys declared on it alone."""
+    grouped: dict[int, list[Partition]] = defaultdict(list)
+    for r in rows:
+        part = _partition(r)
+        oid = r["partition_oid"]
+        if oid in indexes or oid in foreign_keys:
+            part = part.model_copy(
+                update={
+                    "indexes": tuple(indexes.get(oid, ())),
+                    "foreign_keys": tuple(foreign_keys.get(oid, ())),
+                }
+            )
+        grouped[r["table_oid"]].append(part)
+    return grouped
 
 
 def _partition(r: Row) -> Partition:

@@ -3,6 +3,12 @@
 -- constraints and indexes declared on partitions themselves (not cloned from the parent).
 WITH rel AS (
   SELECT c.oid, c.relname, c.relkind, c.relispartition, n.nspname,
+         -- a direct partition of a table that is not one itself: the format says the foreign
+         -- keys and indexes declared on it
+         c.relispartition AND c.relkind = 'r' AND NOT EXISTS (
+           SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+           WHERE i.inhrelid = c.oid AND p.relispartition
+         ) AS own_objects,
          CASE WHEN c.relispartition
               THEN (SELECT p.relname || '.' FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
                     WHERE i.inhrelid = c.oid) || c.relname
@@ -23,10 +29,11 @@ cons AS (
   WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
     AND con.conparentid = 0
     AND con.conislocal
+    AND NOT (con.contype = 'f' AND rel.own_objects)
 ),
 idx AS (
   SELECT x.*, ic.relname AS name, ic.reloptions, ic.reltablespace, am.amname, rel.nspname,
-         rel.label, rel.relispartition,
+         rel.label, rel.relispartition, rel.own_objects,
          (to_jsonb(x) ->> 'indnullsnotdistinct')::boolean AS nulls_not_distinct,
          (SELECT con.oid FROM pg_constraint con
           WHERE con.conindid = x.indexrelid AND con.conrelid = x.indrelid
@@ -94,6 +101,7 @@ SELECT 'index', idx.nspname, idx.name, true,
        'declared on the partition ' || idx.label || ': ' || pg_get_indexdef(idx.indexrelid)
 FROM idx
 WHERE idx.relispartition
+  AND NOT idx.own_objects
   AND idx.constraint_oid IS NULL
   AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = idx.indexrelid)
 UNION ALL
@@ -101,5 +109,8 @@ UNION ALL
 SELECT 'index', idx.nspname, idx.name, false, d.detail
 FROM idx
 JOIN index_details d ON d.indexrelid = idx.indexrelid
-WHERE idx.constraint_oid IS NULL AND NOT idx.relispartition
+WHERE idx.constraint_oid IS NULL
+  AND (NOT idx.relispartition
+       OR (idx.own_objects AND NOT EXISTS (SELECT 1 FROM pg_inherits i
+                                           WHERE i.inhrelid = idx.indexrelid)))
 ORDER BY 1, 2, 3, 5;
