@@ -122,7 +122,7 @@ def _statistics(
         if not 1 <= position <= len(parts) or parts[position - 1].expression is None:
             expressions_at = [i + 1 for i, p in enumerate(parts) if p.expression is not None]
             ctx.error(
-                "E173",
+                "E183",
                 f"index on {table}: key {position} is not an expression key",
                 span,
                 "SET STATISTICS applies to an index's expression keys"
@@ -131,7 +131,7 @@ def _statistics(
             continue
         if not -1 <= target <= MAX_STATISTICS:
             ctx.error(
-                "E171",
+                "E181",
                 f"index on {table}: invalid statistics target {target}",
                 span,
                 f"a statistics target is from -1 to {MAX_STATISTICS}",

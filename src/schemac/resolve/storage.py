@@ -27,7 +27,7 @@ def storage_options(
         param = known.get(name)
         if param is None:
             ctx.error(
-                "E170",
+                "E180",
                 f"{what}: unknown parameter '{name}'",
                 key_span(name),
                 suggestion(name, list(known)) or f"known parameters: {', '.join(sorted(known))}",
@@ -36,7 +36,7 @@ def storage_options(
         text = option_text(param, value)
         if text is None:
             ctx.error(
-                "E171",
+                "E181",
                 f"{what}: invalid value {value!r} for {name}",
                 value_span(name),
                 f"{name} takes {param.describe()}",

@@ -432,7 +432,7 @@ def _table_storage(ctx: Context, draft: TableDraft) -> tuple[tuple[str, str], ..
     if spec.partition_by is not None and (spec.unlogged or spec.with_):
         key = "unlogged" if spec.unlogged else "with"
         ctx.error(
-            "E172",
+            "E182",
             f"table {draft.name}: a partitioned table takes no '{key}:' (PostgreSQL keeps no rows "
             "in it)",
             where.key_span(key),
