@@ -105,6 +105,29 @@ def alter_examples(USERS: Table, AUDIT: Table) -> dict[str, list[c.Change]]:
         "set_schema": [c.SetSchema("public", "loose", "billing")],
         "drop_column": [c.DropColumn(USERS, NICK)],
         "irreversible": [c.Irreversible("add enum value user_role.admin", "PostgreSQL\ncannot")],
+        "set_storage": [
+            c.SetStorage(
+                USERS,
+                (("fillfactor", "70"), ("vacuum_index_cleanup", "auto")),
+                ("toast_tuple_target",),
+                live=True,
+            ),
+            c.SetStorage(USERS, (), ("fillfactor", "vacuum_index_cleanup"), live=True),
+        ],
+        "set_persistence": [
+            c.SetPersistence(USERS, True, live=True),
+            c.SetPersistence(USERS, False, live=True),
+        ],
+        "set_column_storage": [
+            c.SetColumnStorage(USERS, "age", 500, (("n_distinct", "-0.5"),), live=True),
+            c.SetColumnStorage(USERS, "age", -1, (), ("n_distinct",), live=True),
+        ],
+        "set_index_statistics": [
+            c.SetIndexStatistics(
+                "public", "users", "uq_users_tenant_email", ((2, 800),), live=True
+            ),
+            c.SetIndexStatistics("public", "users", "uq_users_tenant_email", (), ((2, 800),)),
+        ],
     }
 
 

@@ -52,12 +52,18 @@ def document(data: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: a float spelling YAML 1.1 reads back as that float (a dot, no exponent)
+YAML_FLOAT = re.compile(r"-?\d+\.\d+")
+
+
 def scalar(value: Any) -> str:
     """One scalar as YAML (booleans, integers and strings)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float) and YAML_FLOAT.fullmatch(repr(value)):
+        return repr(value)
     if not isinstance(value, str):
         raise TypeError(f"cannot write {type(value).__name__} as a YAML scalar")
     if _is_plain(value):

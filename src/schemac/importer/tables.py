@@ -9,12 +9,14 @@ difference is recorded as a gap; what cannot be written at all is left out with 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from schemac.importer.context import INTEGER_MAX, SERIALS, Context, fits, object_name
-from schemac.importer.emit import Flow
+from schemac.importer.context import INTEGER_MAX, SERIALS, Context, object_name
+from schemac.importer.emit import YAML_FLOAT, Flow
 from schemac.model.names import quote_ident
-from schemac.model.schema import Column, ForeignKey, Index, IndexPart, Partition, Table
+from schemac.model.schema import Check, Column, ForeignKey, Index, IndexPart, Partition, Table
+from schemac.model.storage import COLUMN_PARAMS, INDEX_PARAMS, TABLE_PARAMS, Param
 from schemac.model.types import EXTENSION_TYPES, TypeSyntaxError, canonical_type, parse_type
 from schemac.resolve.expressions import BARE_DEFAULTS, referenced_columns
 
@@ -31,22 +33,18 @@ def table_spec(ctx: Context, table: Table) -> dict[str, Any]:
     spec["columns"] = {col.name: _column(ctx, table, col) for col in table.columns}
     if table.primary_key is not None:
         pk = table.primary_key
-        derived = f"{table.name}_pkey"
-        if pk.name != derived:
-            _renamed(ctx, table, pk.name, derived, "primary key")
-        if fits(derived):
-            spec["primary_key"] = Flow(list(pk.columns))
+        spec["primary_key"] = _key(pk.columns, pk.name, f"{table.name}_pkey", pk.description)
     uniques = []
     for uq in table.uniques:
+        deferrable = None
+        if uq.deferrable:
+            deferrable = "initially_deferred" if uq.initially_deferred else "initially_immediate"
         derived = f"uq_{table.name}_{'_'.join(uq.columns)}"
-        if uq.name != derived:
-            _renamed(ctx, table, uq.name, derived, "unique constraint")
-        if fits(derived):
-            uniques.append(Flow(list(uq.columns)))
+        uniques.append(_key(uq.columns, uq.name, derived, uq.description, deferrable))
     if uniques:
         spec["unique"] = uniques
     if table.checks:
-        spec["checks"] = {check.name: check.expression for check in table.checks}
+        spec["checks"] = {check.name: _check(check) for check in table.checks}
     fks = [fk for fk in (_foreign_key(ctx, table, fk) for fk in table.foreign_keys) if fk]
     if fks:
         spec["foreign_keys"] = fks
@@ -58,21 +56,64 @@ def table_spec(ctx: Context, table: Table) -> dict[str, Any]:
             {table.partitioning.strategy: Flow(list(table.partitioning.keys))}
         )
         if table.partitions:
-            spec["partitions"] = [_partition(p) for p in table.partitions]
+            spec["partitions"] = [_partition(ctx, table, p) for p in table.partitions]
     rls = _rls(ctx, table)
     if rls:
         spec["rls"] = rls
+    if table.unlogged:
+        spec["unlogged"] = True
+    if table.storage:
+        spec["with"] = options_spec(TABLE_PARAMS, table.storage)
     return spec
 
 
-def _renamed(ctx: Context, table: Table, name: str, derived: str, what: str) -> None:
-    subject = f"{name} on {table.name}"
-    if fits(derived):
-        how = f"as {derived}: the spec format cannot name a {what} yet, and derives that name"
-        ctx.gap("constraint", table.schema_name, subject, how)
-    else:
-        how = f"the spec format cannot name a {what} yet, and the name it derives is too long"
-        ctx.gap("constraint", table.schema_name, subject, how, whole=True)
+def options_spec(known: Mapping[str, Param], pairs: tuple[tuple[str, str], ...]) -> Any:
+    """Storage parameters as the spec writes them: each value as the YAML scalar the resolver
+    turns back into the stored text."""
+    return Flow({name: _option_value(known.get(name), text) for name, text in pairs})
+
+
+def _option_value(param: Param | None, text: str) -> Any:
+    if param is not None and param.kind == "bool" and text in ("true", "false"):
+        return text == "true"
+    if re.fullmatch(r"-?[1-9]\d*|0", text):
+        return int(text)
+    float_kind = param is not None and param.kind == "float"
+    if float_kind and YAML_FLOAT.fullmatch(text) and repr(float(text)) == text:
+        return float(text)
+    return text
+
+
+def _key(
+    columns: tuple[str, ...],
+    name: str,
+    derived: str,
+    description: str | None,
+    deferrable: str | None = None,
+) -> Any:
+    """A primary key or unique constraint: its column list, or the long form with the name
+    (when it is not the derived one), the deferral and the comment."""
+    if name == derived and description is None and deferrable is None:
+        return Flow(list(columns))
+    spec: dict[str, Any] = {"columns": Flow(list(columns))}
+    if name != derived:
+        spec["name"] = name
+    if deferrable is not None:
+        spec["deferrable"] = deferrable
+    if description is not None:
+        spec["description"] = description
+    return Flow(spec)
+
+
+def _check(check: Check) -> Any:
+    if check.valid and check.description is None:
+        return check.expression
+    spec: dict[str, Any] = {"expression": check.expression}
+    if not check.valid:
+        spec["valid"] = False
+    if check.description is not None:
+        spec["description"] = check.description
+    return Flow(spec)
 
 
 # --- columns ----------------------------------------------------------------------------------
@@ -94,6 +135,10 @@ def _column(ctx: Context, table: Table, col: Column) -> Any:
         spec["collation"] = col.collation
     if col.description is not None:
         spec["description"] = col.description
+    if col.statistics is not None:
+        spec["statistics"] = col.statistics
+    if col.options:
+        spec["options"] = options_spec(COLUMN_PARAMS, col.options)
     return type_ if len(spec) == 1 else Flow(spec)
 
 
@@ -261,6 +306,10 @@ def _foreign_key(ctx: Context, table: Table, fk: ForeignKey) -> Any:
         )
     if fk.name != f"fk_{table.name}_{'_'.join(fk.columns)}":
         spec["name"] = fk.name
+    if not fk.valid:
+        spec["valid"] = False
+    if fk.description is not None:
+        spec["description"] = fk.description
     return Flow(spec)
 
 
@@ -304,6 +353,10 @@ def index_spec(index: Index, relation: str, columns: list[str] | None) -> Any:
             spec["opclass"] = Flow({text: opclass for text, opclass in opclasses if opclass})
     if index.include:
         spec["include"] = Flow(list(index.include))
+    if index.storage:
+        spec["with"] = options_spec(INDEX_PARAMS.get(index.method, {}), index.storage)
+    if index.statistics:
+        spec["statistics"] = Flow({str(k): v for k, v in index.statistics})
     if index.where is not None:
         spec["where"] = index.where
     return Flow(spec)
@@ -329,7 +382,7 @@ def _bound(literals: tuple[str, ...]) -> Any:
     return values[0] if len(values) == 1 else Flow(values)
 
 
-def _partition(p: Partition) -> Any:
+def _partition(ctx: Context, table: Table, p: Partition) -> Any:
     spec: dict[str, Any] = {"name": p.name}
     if p.default:
         spec["default"] = True
@@ -341,7 +394,16 @@ def _partition(p: Partition) -> Any:
     elif p.range_from is not None and p.range_to is not None:
         spec["from"] = _bound(p.range_from)
         spec["to"] = _bound(p.range_to)
-    return Flow(spec)
+    if not (p.foreign_keys or p.indexes):
+        return Flow(spec)
+    own = p.as_table(table)
+    fks = [fk for fk in (_foreign_key(ctx, own, fk) for fk in p.foreign_keys) if fk]
+    if fks:
+        spec["foreign_keys"] = fks
+    if p.indexes:
+        columns = [col.name for col in table.columns]
+        spec["indexes"] = [index_spec(index, p.name, columns) for index in p.indexes]
+    return spec
 
 
 def _rls(ctx: Context, table: Table) -> dict[str, Any] | None:

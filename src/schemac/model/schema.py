@@ -31,6 +31,30 @@ def _span() -> Span | None:
     return span
 
 
+def _description() -> str | None:
+    """A constraint's comment: left out of snapshots when None (snapshots written before the
+    field read the same)."""
+    description: str | None = Field(default=None, exclude_if=lambda value: value is None)
+    return description
+
+
+#: storage parameters or attribute options as (name, stored text) pairs, in the order written
+#: (PostgreSQL keeps it; the order is no difference between two sides)
+Options = tuple[tuple[str, str], ...]
+
+
+def _options() -> Options:
+    """Options field: left out of snapshots when empty."""
+    options: Options = Field(default=(), exclude_if=lambda value: not value)
+    return options
+
+
+def _valid() -> bool:
+    """False for a constraint added NOT VALID and never validated (left out when true)."""
+    valid: bool = Field(default=True, exclude_if=lambda value: value is True)
+    return valid
+
+
 class Column(Node):
     """A table column. `type` is canonical (model/types.py); NOT NULL unless `nullable`."""
 
@@ -48,6 +72,10 @@ class Column(Node):
     renamed_from: str | None = Field(default=None, exclude=True)
     #: USING expression for a change of this column's type (planner only)
     using: str | None = Field(default=None, exclude=True)
+    #: SET STATISTICS target (None: never set)
+    statistics: int | None = Field(default=None, exclude_if=lambda value: value is None)
+    #: attribute options (n_distinct)
+    options: Options = _options()
     #: the trait that supplied the column (None when written in the table)
     trait: str | None = Field(default=None, exclude=True)
     #: lint codes/names suppressed on this column
@@ -60,6 +88,8 @@ class Column(Node):
 class PrimaryKey(Node):
     name: str
     columns: tuple[str, ...]
+    description: str | None = _description()
+    renamed_from: str | None = Field(default=None, exclude=True)
     span: Span | None = _span()
 
 
@@ -70,6 +100,8 @@ class Unique(Node):
     columns: tuple[str, ...]
     deferrable: bool = False
     initially_deferred: bool = False
+    description: str | None = _description()
+    renamed_from: str | None = Field(default=None, exclude=True)
     span: Span | None = _span()
 
 
@@ -78,6 +110,8 @@ class Check(Node):
     expression: str
     #: the column the check was written on, when it was a column check
     column: str | None = None
+    valid: bool = _valid()
+    description: str | None = _description()
     renamed_from: str | None = Field(default=None, exclude=True)
     span: Span | None = _span()
 
@@ -92,6 +126,8 @@ class ForeignKey(Node):
     on_update: FkAction = "no action"
     deferrable: bool = False
     initially_deferred: bool = False
+    valid: bool = _valid()
+    description: str | None = _description()
     renamed_from: str | None = Field(default=None, exclude=True)
     span: Span | None = _span()
 
@@ -115,6 +151,10 @@ class Index(Node):
     method: Literal["btree", "hash", "gin", "gist", "brin", "spgist"] = "btree"
     where: str | None = None
     include: tuple[str, ...] = ()
+    #: storage parameters (WITH)
+    storage: Options = _options()
+    #: (key position, SET STATISTICS target) of expression keys, by position
+    statistics: tuple[tuple[int, int], ...] = Field(default=(), exclude_if=lambda value: not value)
     span: Span | None = _span()
 
 
@@ -137,7 +177,22 @@ class Partition(Node):
     values: tuple[str, ...] | None = None
     modulus: int | None = None
     remainder: int | None = None
+    #: declared on this partition alone (the parent's are cloned by PostgreSQL, not listed)
+    foreign_keys: tuple[ForeignKey, ...] = Field(default=(), exclude_if=lambda value: not value)
+    indexes: tuple[Index, ...] = Field(default=(), exclude_if=lambda value: not value)
     span: Span | None = _span()
+
+    def as_table(self, parent: Table) -> Table:
+        """The partition as a table of its own: its name and schema, the parent's columns,
+        its own foreign keys and indexes (for the planner, verify and import)."""
+        return Table(
+            schema_name=parent.schema_name,
+            name=self.name,
+            columns=parent.columns,
+            foreign_keys=self.foreign_keys,
+            indexes=self.indexes,
+            span=self.span,
+        )
 
 
 class Policy(Node):
@@ -170,6 +225,9 @@ class Table(Node):
     partitioning: Partitioning | None = None
     partitions: tuple[Partition, ...] = ()
     rls: Rls = Rls()
+    unlogged: bool = Field(default=False, exclude_if=lambda value: value is False)
+    #: storage parameters (WITH)
+    storage: Options = _options()
     traits: tuple[str, ...] = Field(default=(), exclude=True)
     renamed_from: str | None = Field(default=None, exclude=True)
     lint_ignore: tuple[str, ...] = Field(default=(), exclude=True)

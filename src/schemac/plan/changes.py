@@ -583,6 +583,9 @@ class ValidateConstraint(Change):
     kind: ClassVar[str] = "validate_constraint"
     table: Table
     name: str
+    #: what undoes the validation of a constraint that stays (`valid: false` -> true): drop it
+    #: and add it back NOT VALID; empty when the constraint was added by the same plan
+    restore: tuple[Change, ...] = ()
 
     @property
     def key(self) -> str:
@@ -591,6 +594,9 @@ class ValidateConstraint(Change):
     @property
     def locks(self) -> tuple[Lock, ...]:
         return (Lock("SHARE UPDATE EXCLUSIVE", self.table.qualified_name, False),)
+
+    def inverse(self) -> tuple[Change, ...]:
+        return self.restore
 
 
 @dataclass(frozen=True)
@@ -612,6 +618,180 @@ class DropConstraint(Change):
 
     def inverse(self) -> tuple[Change, ...]:
         return self.restore
+
+
+# --- storage options ----------------------------------------------------------------------------
+
+Options = tuple[tuple[str, str], ...]
+
+#: storage parameters PostgreSQL changes under ACCESS EXCLUSIVE (the others: SHARE UPDATE EXCLUSIVE)
+_EXCLUSIVE_PARAMS = frozenset({"user_catalog_table"})
+
+
+@dataclass(frozen=True)
+class SetStorage(Change):
+    """ALTER TABLE ... SET (name = value, ...), RESET (name, ...): a table's storage parameters
+    (read by later writes, vacuum and the planner; no row is touched)."""
+
+    kind: ClassVar[str] = "set_storage"
+    table: Table
+    set: tuple[tuple[str, str], ...] = ()
+    reset: tuple[str, ...] = ()
+    #: the parameters before (for the down migration)
+    previous: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"storage:{self.table.qualified_name}"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live:
+            return ()
+        names = {name for name, _ in self.set} | set(self.reset)
+        mode: LockMode = ACCESS_EXCLUSIVE if names & _EXCLUSIVE_PARAMS else "SHARE UPDATE EXCLUSIVE"
+        return (Lock(mode, self.table.qualified_name),)
+
+    def inverse(self) -> tuple[Change, ...]:
+        before = dict(self.previous)
+        changed = [name for name, _ in self.set] + list(self.reset)
+        back = tuple((name, before[name]) for name in changed if name in before)
+        gone = tuple(name for name in changed if name not in before)
+        after = {k: v for k, v in {**before, **dict(self.set)}.items() if k not in self.reset}
+        return (SetStorage(self.table, back, gone, tuple(after.items()), live=self.live),)
+
+    def describe(self) -> str:
+        return f"set storage parameters of {self.table.qualified_name}"
+
+
+@dataclass(frozen=True)
+class SetPersistence(Change):
+    """ALTER TABLE ... SET LOGGED | SET UNLOGGED: PostgreSQL rewrites the table (and its
+    indexes) under ACCESS EXCLUSIVE."""
+
+    kind: ClassVar[str] = "set_persistence"
+    table: Table
+    unlogged: bool
+
+    @property
+    def key(self) -> str:
+        return f"persistence:{self.table.qualified_name}"
+
+    @property
+    def safety(self) -> Safety:
+        return "rewrites" if self.live else "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return self._exclusive(self.table.qualified_name, brief=False)
+
+    @property
+    def reason(self) -> str | None:
+        if self.live:
+            return "the table and its indexes are rewritten under lock"
+        return None
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (SetPersistence(self.table, not self.unlogged, live=self.live),)
+
+    def describe(self) -> str:
+        state = "unlogged" if self.unlogged else "logged"
+        return f"make table {self.table.qualified_name} {state}"
+
+
+@dataclass(frozen=True)
+class SetColumnStorage(Change):
+    """ALTER TABLE ... ALTER COLUMN ... SET STATISTICS n, and SET (n_distinct = ...) / RESET:
+    what ANALYZE samples and what the planner assumes about one column."""
+
+    kind: ClassVar[str] = "set_column_storage"
+    table: Table
+    column: str
+    #: the new statistics target (-1: the server default), None when it stays
+    statistics: int | None = None
+    set: tuple[tuple[str, str], ...] = ()
+    reset: tuple[str, ...] = ()
+    previous_statistics: int | None = None
+    previous: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"storage:{self.table.qualified_name}.{self.column}"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live:
+            return ()
+        return (Lock("SHARE UPDATE EXCLUSIVE", self.table.qualified_name),)
+
+    def inverse(self) -> tuple[Change, ...]:
+        before = dict(self.previous)
+        changed = [name for name, _ in self.set] + list(self.reset)
+        statistics = None
+        if self.statistics is not None:
+            statistics = -1 if self.previous_statistics is None else self.previous_statistics
+        return (
+            SetColumnStorage(
+                self.table,
+                self.column,
+                statistics,
+                tuple((name, before[name]) for name in changed if name in before),
+                tuple(name for name in changed if name not in before),
+                self.statistics,
+                tuple(
+                    (k, v) for k, v in {**before, **dict(self.set)}.items() if k not in self.reset
+                ),
+                live=self.live,
+            ),
+        )
+
+    def describe(self) -> str:
+        return f"set statistics and options of column {self.table.qualified_name}.{self.column}"
+
+
+@dataclass(frozen=True)
+class SetIndexStatistics(Change):
+    """ALTER INDEX ... ALTER COLUMN n SET STATISTICS t: what ANALYZE samples for an expression
+    key of an index (a position the new targets leave out goes back to -1, the default)."""
+
+    kind: ClassVar[str] = "set_index_statistics"
+    schema_name: str
+    table: str
+    index: str
+    statistics: tuple[tuple[int, int], ...]
+    previous: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"statistics:{self.schema_name}.{self.index}"
+
+    @property
+    def targets(self) -> tuple[tuple[int, int], ...]:
+        """Every position to set, in order: the new targets and -1 for those left out."""
+        new = dict(self.statistics)
+        return tuple(sorted({**{k: -1 for k, _ in self.previous}, **new}.items()))
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live:
+            return ()
+        return (Lock("SHARE UPDATE EXCLUSIVE", f"{self.schema_name}.{self.table}"),)
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (
+            SetIndexStatistics(
+                self.schema_name,
+                self.table,
+                self.index,
+                self.previous,
+                self.statistics,
+                stage=self.stage,
+                live=self.live,
+            ),
+        )
+
+    def describe(self) -> str:
+        return f"set statistics of index {_qname(self.schema_name, self.index)}"
 
 
 # --- indexes, partitions ----------------------------------------------------------------------
@@ -1059,7 +1239,15 @@ class SetSchema(Change):
 
 
 CommentTarget = Literal[
-    "table", "column", "view", "materialized view", "type", "function", "trigger", "index"
+    "table",
+    "column",
+    "view",
+    "materialized view",
+    "type",
+    "function",
+    "trigger",
+    "index",
+    "constraint",
 ]
 
 
@@ -1072,7 +1260,7 @@ class Comment(Change):
     schema_name: str
     name: str
     text: str | None
-    #: the column, for target "column"; the table, for target "trigger"
+    #: the column, for target "column"; the table, for targets "trigger" and "constraint"
     sub: str | None = None
     #: the argument list, for target "function"
     arguments: str = ""
@@ -1254,6 +1442,10 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     AddForeignKey,
     ValidateConstraint,
     DropConstraint,
+    SetStorage,
+    SetPersistence,
+    SetColumnStorage,
+    SetIndexStatistics,
     CreatePartition,
     DetachPartition,
     AttachPartition,

@@ -400,7 +400,8 @@ def _same_view(a: Relation, b: Relation) -> bool:
         from schemac.plan.diff_tables import same_index
 
         return len(a.indexes) == len(b.indexes) and all(
-            x.name == y.name and same_index(x, y) for x, y in zip(a.indexes, b.indexes, strict=True)
+            x.name == y.name and same_index(x, y) and x.statistics == y.statistics
+            for x, y in zip(a.indexes, b.indexes, strict=True)
         )
     return True
 
@@ -483,6 +484,11 @@ def _creation(view: Relation) -> list[c.Change]:
         out += [
             c.CreateIndex(view.schema_name, view.name, i, on_matview=True, covered=True)
             for i in view.indexes
+        ]
+        out += [
+            c.SetIndexStatistics(view.schema_name, view.name, i.name, i.statistics, covered=True)
+            for i in view.indexes
+            if i.statistics
         ]
     else:
         out.append(c.CreateView(view, span=view.span))

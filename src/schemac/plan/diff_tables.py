@@ -30,6 +30,14 @@ from schemac.model.schema import (
     Table,
     Unique,
 )
+from schemac.model.storage import (
+    COLUMN_PARAMS,
+    INDEX_PARAMS,
+    TABLE_PARAMS,
+    Param,
+    same_option,
+    same_options,
+)
 from schemac.model.types import TypeSyntaxError, parse_type
 from schemac.plan import changes as c
 from schemac.plan.diff import (
@@ -108,15 +116,80 @@ def creation(table: Table, inline: Sequence[ForeignKey], *, covered: bool) -> li
     """What creates a table and everything on it (not the FKs deferred to ALTER TABLE)."""
     out: list[c.Change] = [c.CreateTable(table, tuple(inline), span=table.span)]
     out += [c.CreatePartition(table, p, covered=covered, span=p.span) for p in table.partitions]
+    out += _partition_objects(table, covered=covered)
     out += [
         c.CreateIndex(table.schema_name, table.name, i, covered=covered, span=i.span)
         for i in table.indexes
     ]
+    out += [
+        c.SetIndexStatistics(table.schema_name, table.name, i.name, i.statistics, covered=covered)
+        for i in table.indexes
+        if i.statistics
+    ]
     if table.rls.enabled or table.rls.force:
         out.append(c.EnableRls(table, covered=covered))
     out += [c.CreatePolicy(table, p, covered=covered, span=p.span) for p in table.rls.policies]
+    out += [
+        c.AddConstraint(table, check, not_valid=True, covered=covered, span=check.span)
+        for check in table.checks
+        if not check.valid
+    ]
+    out += [
+        c.SetColumnStorage(
+            table, col.name, col.statistics, col.options, covered=covered, span=col.span
+        )
+        for col in table.columns
+        if col.statistics is not None or col.options
+    ]
     out += table_comments(table, covered=covered)
     return out
+
+
+def _partition_objects(table: Table, *, covered: bool, live: bool = False) -> list[c.Change]:
+    """The indexes and foreign keys the partitions declare for themselves."""
+    out: list[c.Change] = []
+    for part in table.partitions:
+        if not (part.indexes or part.foreign_keys):
+            continue
+        own = part.as_table(table)
+        out += [
+            c.CreateIndex(table.schema_name, part.name, i, covered=covered, live=live, span=i.span)
+            for i in part.indexes
+        ]
+        out += [
+            c.AddForeignKey(
+                own, fk, not_valid=not fk.valid, covered=covered, live=live, span=fk.span
+            )
+            for fk in part.foreign_keys
+        ]
+    return out
+
+
+def _constraints(table: Table) -> list[PrimaryKey | Unique | Check | ForeignKey]:
+    return [
+        *([table.primary_key] if table.primary_key else []),
+        *table.uniques,
+        *table.checks,
+        *table.foreign_keys,
+    ]
+
+
+def constraint_comment(
+    table: Table,
+    con: PrimaryKey | Unique | Check | ForeignKey,
+    previous: str | None,
+    **facts: object,
+) -> c.Comment:
+    return c.Comment(
+        "constraint",
+        table.schema_name,
+        con.name,
+        con.description,
+        sub=table.name,
+        previous=previous,
+        span=con.span,
+        **facts,  # type: ignore[arg-type]
+    )
 
 
 def table_comments(table: Table, *, covered: bool) -> list[c.Change]:
@@ -145,11 +218,18 @@ def table_comments(table: Table, *, covered: bool) -> list[c.Change]:
                     span=col.span,
                 )
             )
+    for con in _constraints(table):
+        if con.description and not isinstance(con, ForeignKey):
+            out.append(constraint_comment(table, con, None, covered=covered))
     return out
 
 
 _BUCKET_OF = {
     c.CreateTable: TABLES,
+    c.AddConstraint: CONSTRAINTS,
+    c.SetColumnStorage: TABLES,
+    c.SetIndexStatistics: INDEXES,
+    c.AddForeignKey: CONSTRAINTS,
     c.CreatePartition: PARTITIONS,
     c.CreateIndex: INDEXES,
     c.EnableRls: RLS,
@@ -167,19 +247,26 @@ def _create_tables(d: Diff, tables: list[Table], existing: frozenset[str]) -> No
         for fk in table.foreign_keys:
             if fk.name in deferred:
                 continue
-            if _key_is_an_index(d, fk):
+            if _key_is_an_index(d, fk) or not fk.valid:
                 late.setdefault(table.qualified_name, []).append(fk)
             else:
                 inline.append(fk)
+        late_indexes: set[str] = set()
         for change in creation(table, inline, covered=True):
             bucket = _BUCKET_OF[type(change)]
             if isinstance(change, c.CreateIndex) and _calls_late_function(d, change.index):
+                bucket = LATE_INDEXES
+                late_indexes.add(change.index.name)
+            if isinstance(change, c.SetIndexStatistics) and change.index in late_indexes:
                 bucket = LATE_INDEXES
             d.add(bucket, change)
     for table in order.tables:
         name = table.qualified_name
         for fk in (*order.deferred.get(name, []), *late.get(name, [])):
-            d.add(CONSTRAINTS, c.AddForeignKey(table, fk, span=fk.span))
+            d.add(CONSTRAINTS, c.AddForeignKey(table, fk, not_valid=not fk.valid, span=fk.span))
+        for fk in table.foreign_keys:
+            if fk.description:
+                d.add(COMMENTS, constraint_comment(table, fk, None, covered=True))
 
 
 def _key_is_an_index(d: Diff, fk: ForeignKey) -> bool:
@@ -303,6 +390,7 @@ def _alter_table(d: Diff, old: Table, new: Table) -> None:
     _indexes(d, old, new, derived, dropped | set(renames) | regenerated, follow)
     _partitions(d, old, new, derived)
     _rls(d, old, new, reshaped)
+    _storage(d, old, new, renames, dropped | regenerated)
     if old.description != new.description:
         d.add(
             COMMENTS,
@@ -612,6 +700,57 @@ def using_clause(d: Diff, column: str, old: str, new: str) -> str | None:
     return f"{quote_ident(column)}{hop}::{sql_type(new)}"
 
 
+# --- storage options -----------------------------------------------------------------------------
+
+
+def _storage(d: Diff, old: Table, new: Table, renames: dict[str, str], recreated: set[str]) -> None:
+    """Persistence, storage parameters and the columns' statistics targets and options."""
+    if old.unlogged != new.unlogged:
+        d.add(TABLES, c.SetPersistence(new, new.unlogged, live=True, span=new.span))
+    if not same_options(TABLE_PARAMS, old.storage, new.storage):
+        set_, reset = _option_changes(TABLE_PARAMS, old.storage, new.storage)
+        d.add(TABLES, c.SetStorage(new, set_, reset, old.storage, live=True, span=new.span))
+    before = {renames.get(col.name, col.name): col for col in old.columns}
+    for col in new.columns:
+        was = before.get(col.name)
+        if was is not None and (was.name in recreated or col.name in recreated):
+            was = None  # the column is added again: it starts from the defaults
+        old_stats = was.statistics if was is not None else None
+        old_options = was.options if was is not None else ()
+        stats = col.statistics if col.statistics != old_stats else None
+        if stats is None and old_stats is not None and col.statistics is None:
+            stats = -1  # statistics: left out again: back to the server default
+        set_, reset = _option_changes(COLUMN_PARAMS, old_options, col.options)
+        if stats is None and not set_ and not reset:
+            continue
+        d.add(
+            TABLES,
+            c.SetColumnStorage(
+                new,
+                col.name,
+                stats,
+                set_,
+                reset,
+                old_stats,
+                old_options,
+                live=was is not None,
+                span=col.span,
+            ),
+        )
+
+
+def _option_changes(
+    known: dict[str, Param], old: c.Options, new: c.Options
+) -> tuple[c.Options, tuple[str, ...]]:
+    """What SET (...) and RESET (...) take from the old options to the new."""
+    before = dict(old)
+    set_ = tuple(
+        (k, v) for k, v in new if k not in before or not same_option(known.get(k), before[k], v)
+    )
+    after = dict(new)
+    return set_, tuple(k for k in before if k not in after)
+
+
 # --- keys, checks, foreign keys ----------------------------------------------------------------
 
 
@@ -627,16 +766,36 @@ def _keys(d: Diff, old: Table, new: Table, derived: Callable[[str], str], follow
         *([new.primary_key] if new.primary_key else []),
         *new.uniques,
     ]
-    pairs, added, removed = pair(old_keys, new_keys, lambda k: k.name, _no_rename, derived)
+    pairs, added, removed = pair(
+        old_keys, new_keys, lambda k: k.name, lambda k: k.renamed_from, derived
+    )
+    # a key whose name alone changed (an imported name adopted, or the derived one taken back)
+    # is renamed: the same columns, kind and deferral on both sides
+    for after in list(added):
+        before = next(
+            (
+                k
+                for k in removed
+                if _same_key(k.model_copy(update={"columns": follow(k.columns)}), after)
+            ),
+            None,
+        )
+        if before is not None:
+            removed.remove(before)
+            added.remove(after)
+            pairs.append((before, after))
     for before, after in pairs:
         seen = before.model_copy(update={"columns": follow(before.columns)})
         if _same_key(seen, after):
             if before.name != after.name:
                 d.add(TABLES, _rename_constraint(new, before.name, after.name))
+            _comment_changed(d, new, after, before.description)
             continue
-        _add_key(d, new, after, replacing=seen)
+        stage = _add_key(d, new, after, replacing=seen)
+        _comment_changed(d, new, after, None, stage)
     for key in added:
-        _add_key(d, new, key, replacing=None)
+        stage = _add_key(d, new, key, replacing=None)
+        _comment_changed(d, new, key, None, stage)
     for key in removed:
         d.add(DROP_DEPENDENTS, _drop_constraint(old, key.name, c.AddConstraint(old, key)))
 
@@ -649,10 +808,24 @@ def _same_key(a: PrimaryKey | Unique, b: PrimaryKey | Unique) -> bool:
     return True
 
 
+def _comment_changed(
+    d: Diff,
+    table: Table,
+    con: PrimaryKey | Unique | Check | ForeignKey,
+    previous: str | None,
+    stage: int = c.STAGE_MAIN,
+) -> None:
+    """COMMENT ON CONSTRAINT when the constraint's description is not what it has (`previous`:
+    None for a constraint added by this plan), in the stage the constraint exists from."""
+    if con.description != previous:
+        d.add(COMMENTS, constraint_comment(table, con, previous, stage=stage, live=True))
+
+
 def _add_key(
     d: Diff, table: Table, key: PrimaryKey | Unique, replacing: PrimaryKey | Unique | None
-) -> None:
-    """A key on a live table adopts a unique index built concurrently beforehand."""
+) -> int:
+    """A key on a live table adopts a unique index built concurrently beforehand; returns the
+    stage the key exists from."""
     if table.partitioning is not None:
         # USING INDEX is refused on partitioned tables: the key is added directly
         if replacing is not None:
@@ -661,7 +834,7 @@ def _add_key(
                 _drop_constraint(table, replacing.name, c.AddConstraint(table, replacing)),
             )
         d.add(CONSTRAINTS, c.AddConstraint(table, key, live=True, span=key.span))
-        return
+        return c.STAGE_MAIN
     index_name = (
         key.name
         if replacing is None or replacing.name != key.name
@@ -695,6 +868,7 @@ def _add_key(
             table, key, using_index=index_name, stage=c.STAGE_VALIDATE, live=True, span=key.span
         ),
     )
+    return c.STAGE_VALIDATE
 
 
 def _rename_constraint(table: Table, old: str, new: str) -> c.Rename:
@@ -718,15 +892,25 @@ def _checks(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> N
         calls_recreated = mentions(before.expression, d.recreated_functions)
         if retyped and mentions(after.expression, retyped):
             calls_recreated = True
-        if same_expr(before.expression, after.expression) and not calls_recreated:
+        same = same_expr(before.expression, after.expression) and not calls_recreated
+        if same and (after.valid or not before.valid):
             if before.name != after.name:
                 d.add(TABLES, _rename_constraint(new, before.name, after.name))
+            if not before.valid and after.valid:
+                _validate_kept(d, new, after, c.AddConstraint(new, after, not_valid=True))
+            _comment_changed(d, new, after, before.description)
             continue
-        d.add(DROP_DEPENDENTS, _drop_constraint(old, before.name, c.AddConstraint(old, before)))
+        back = c.AddConstraint(old, before, not_valid=not before.valid)
+        d.add(DROP_DEPENDENTS, _drop_constraint(old, before.name, back))
         added.append(after)
     for check in added:
         d.add(CONSTRAINTS, c.AddConstraint(new, check, not_valid=True, live=True, span=check.span))
-        d.add(CONSTRAINTS, c.ValidateConstraint(new, check.name, stage=c.STAGE_VALIDATE, live=True))
+        if check.valid:
+            d.add(
+                CONSTRAINTS,
+                c.ValidateConstraint(new, check.name, stage=c.STAGE_VALIDATE, live=True),
+            )
+        _comment_changed(d, new, check, None)
     for check in removed:
         d.add(DROP_DEPENDENTS, _drop_constraint(old, check.name, c.AddConstraint(old, check)))
 
@@ -766,9 +950,12 @@ def _foreign_keys(
         old.foreign_keys, new.foreign_keys, lambda k: k.name, _renamed_from, derived
     )
     for before, after in pairs:
-        if _same_fk(d, before, after, follow):
+        if _same_fk(d, before, after, follow) and (after.valid or not before.valid):
             if before.name != after.name:
                 d.add(TABLES, _rename_constraint(new, before.name, after.name))
+            if not before.valid and after.valid:
+                _validate_kept(d, new, after, c.AddForeignKey(new, after, not_valid=True))
+            _comment_changed(d, new, after, before.description)
             continue
         removed.append(before)
         added.append(after)
@@ -784,7 +971,28 @@ def _foreign_keys(
             CONSTRAINTS,
             c.AddForeignKey(new, fk, not_valid=True, stage=add_stage, live=True, span=fk.span),
         )
-        d.add(CONSTRAINTS, c.ValidateConstraint(new, fk.name, stage=check_stage, live=True))
+        if fk.valid:
+            d.add(CONSTRAINTS, c.ValidateConstraint(new, fk.name, stage=check_stage, live=True))
+        _comment_changed(d, new, fk, None, add_stage)
+
+
+def _validate_kept(
+    d: Diff, table: Table, con: Check | ForeignKey, not_valid: c.AddConstraint | c.AddForeignKey
+) -> None:
+    """`valid: false` -> true on a constraint that stays: VALIDATE CONSTRAINT, whose down drops
+    it and adds it back NOT VALID (PostgreSQL cannot mark a constraint not valid again)."""
+    restore: tuple[c.Change, ...] = (
+        c.DropConstraint(table, con.name, live=True),
+        replace(not_valid, live=True, stage=c.STAGE_VALIDATE),
+    )
+    if con.description:
+        restore += (constraint_comment(table, con, None, live=True, stage=c.STAGE_VALIDATE),)
+    d.add(
+        CONSTRAINTS,
+        c.ValidateConstraint(
+            table, con.name, restore=restore, stage=c.STAGE_VALIDATE, live=True, span=con.span
+        ),
+    )
 
 
 # --- indexes ----------------------------------------------------------------------------------
@@ -811,6 +1019,7 @@ def same_index(a: Index, b: Index) -> bool:
         and [_part_key(p) for p in a.parts] == [_part_key(p) for p in b.parts]
         and [p.opclass for p in a.parts] == [p.opclass for p in b.parts]
         and same_expr(a.where, b.where)
+        and same_options(INDEX_PARAMS.get(a.method, {}), a.storage, b.storage)
     )
 
 
@@ -855,12 +1064,16 @@ def _indexes(
                     span=after.span,
                 ),
             )
+            _index_statistics(d, new, temp, after.statistics, (), c.STAGE_VALIDATE)
             d.add(INDEXES, _drop_index(old, before, concurrently=True))
             d.add(
                 INDEXES,
                 c.Rename("index", schema, temp, temp, after.name, stage=c.STAGE_FINISH, live=True),
             )
-        elif before.name != after.name:
+            continue
+        if before.statistics != after.statistics:
+            _index_statistics(d, new, after.name, after.statistics, before.statistics)
+        if before.name != after.name:
             d.add(
                 TABLES,
                 c.Rename(
@@ -891,6 +1104,7 @@ def _indexes(
                     span=index.span,
                 ),
             )
+            _index_statistics(d, new, index.name, index.statistics, (), c.STAGE_VALIDATE)
             continue
         # a partitioned parent cannot build concurrently: an invalid index on ONLY the parent,
         # each partition's index built concurrently, then attached (which validates the parent)
@@ -913,6 +1127,25 @@ def _indexes(
                 INDEXES,
                 c.AttachIndex(schema, index.name, child.name, stage=c.STAGE_VALIDATE, live=True),
             )
+        _index_statistics(d, new, index.name, index.statistics, (), c.STAGE_VALIDATE)
+
+
+def _index_statistics(
+    d: Diff,
+    table: Table,
+    index: str,
+    statistics: tuple[tuple[int, int], ...],
+    previous: tuple[tuple[int, int], ...],
+    stage: int = c.STAGE_MAIN,
+) -> None:
+    """SET STATISTICS on an index's expression keys, once the index exists (`stage`)."""
+    if statistics or previous:
+        d.add(
+            INDEXES,
+            c.SetIndexStatistics(
+                table.schema_name, table.name, index, statistics, previous, stage=stage, live=True
+            ),
+        )
 
 
 def _followed(index: Index, follow: Follow) -> Index:
@@ -985,6 +1218,15 @@ def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) 
         _rebind(d, new, rebound)
     for part in added:
         d.add(PARTITIONS, c.CreatePartition(new, part, live=True, span=part.span))
+        made = new.model_copy(update={"partitions": (part,)})
+        for change in _partition_objects(made, covered=True):
+            d.add(_BUCKET_OF[type(change)], change)
+    for was, part in pairs:
+        if (was.foreign_keys, was.indexes) == (part.foreign_keys, part.indexes):
+            continue
+        before, after = was.as_table(old), part.as_table(new)
+        _foreign_keys(d, before, after, lambda name: name, lambda cols: cols)
+        _indexes(d, before, after, lambda name: name, set(), lambda cols: cols)
     has_default = any(p.default for p in old.partitions)
     for part in removed:
         # PostgreSQL refuses DETACH ... CONCURRENTLY while a default partition exists

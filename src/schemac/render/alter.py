@@ -209,6 +209,44 @@ def _set_schema(ch: c.SetSchema) -> Context:
     }
 
 
+def _set_storage(ch: c.SetStorage) -> Context:
+    actions = []
+    if ch.set:
+        actions.append(f"SET ({cl.options(ch.set)})")
+    if ch.reset:
+        actions.append(f"RESET ({cl.idents(ch.reset)})")
+    return {"table": qualify(ch.table.schema_name, ch.table.name), "actions": ", ".join(actions)}
+
+
+def _set_persistence(ch: c.SetPersistence) -> Context:
+    return {
+        "table": qualify(ch.table.schema_name, ch.table.name),
+        "persistence": "UNLOGGED" if ch.unlogged else "LOGGED",
+    }
+
+
+def _set_column_storage(ch: c.SetColumnStorage) -> Context:
+    column = f"ALTER COLUMN {quote_ident(ch.column)}"
+    actions = []
+    if ch.statistics is not None:
+        actions.append(f"{column} SET STATISTICS {int(ch.statistics)}")
+    if ch.set:
+        actions.append(f"{column} SET ({cl.options(ch.set)})")
+    if ch.reset:
+        actions.append(f"{column} RESET ({cl.idents(ch.reset)})")
+    return {"table": qualify(ch.table.schema_name, ch.table.name), "actions": ", ".join(actions)}
+
+
+def _set_index_statistics(ch: c.SetIndexStatistics) -> Context:
+    return {
+        "index": qualify(ch.schema_name, ch.index),
+        "actions": ", ".join(
+            f"ALTER COLUMN {int(position)} SET STATISTICS {int(target)}"
+            for position, target in ch.targets
+        ),
+    }
+
+
 def _irreversible(ch: c.Irreversible) -> Context:
     return {"what": cl.comment_line(ch.what), "why": cl.comment_line(ch.why)}
 
@@ -231,4 +269,8 @@ ALTER_BUILDERS: dict[str, Callable[[Any], Context]] = {
     c.Rename.kind: _rename,
     c.SetSchema.kind: _set_schema,
     c.Irreversible.kind: _irreversible,
+    c.SetStorage.kind: _set_storage,
+    c.SetPersistence.kind: _set_persistence,
+    c.SetColumnStorage.kind: _set_column_storage,
+    c.SetIndexStatistics.kind: _set_index_statistics,
 }

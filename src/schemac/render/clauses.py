@@ -8,11 +8,18 @@ statement around them (model/fragments.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from schemac.model import fragments
 from schemac.model.canonical import utc_literal, zoned_keys
-from schemac.model.names import MIGRATION_DIRECTIVE, escape_char, qualify, quote_ident
+from schemac.model.names import (
+    MIGRATION_DIRECTIVE,
+    escape_char,
+    qualify,
+    quote_ident,
+    quote_literal,
+)
 from schemac.model.schema import Column, ForeignKey, Index, IndexPart, Partition, SeedTable, Table
 from schemac.model.types import sql_type
 from schemac.render.check import UnsafeFragment
@@ -89,12 +96,32 @@ def table_elements(table: Table, inline_fks: Sequence[ForeignKey]) -> list[str]:
             + deferral(uq.deferrable, uq.initially_deferred)
         )
     for check in table.checks:
+        if not check.valid:
+            continue  # added NOT VALID after the table (AddConstraint)
         elements.append(
             f"CONSTRAINT {quote_ident(check.name)} CHECK ({fragment(check.expression)})"
         )
     for fk in inline_fks:
         elements.append(f"CONSTRAINT {quote_ident(fk.name)} {foreign_key(fk)}")
     return elements
+
+
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def option_value(text: str) -> str:
+    """A storage parameter's value: a number as it is, any other text as a literal."""
+    return text if _NUMBER.fullmatch(text) else quote_literal(text)
+
+
+def options(pairs: Sequence[tuple[str, str]]) -> str:
+    """`name=value, ...` of WITH (...) and SET (...)."""
+    return ", ".join(f"{quote_ident(name)}={option_value(value)}" for name, value in pairs)
+
+
+def storage(pairs: Sequence[tuple[str, str]]) -> str:
+    """` WITH (...)` of CREATE TABLE and CREATE INDEX, or nothing."""
+    return f" WITH ({options(pairs)})" if pairs else ""
 
 
 def partition_by(table: Table) -> str:

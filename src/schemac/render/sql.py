@@ -114,6 +114,8 @@ def _create_table(ch: c.CreateTable) -> Context:
         "name": qualify(ch.table.schema_name, ch.table.name),
         "elements": ",\n".join(f"    {e}" for e in elements),
         "partition_by": cl.partition_by(ch.table),
+        "persistence": "UNLOGGED " if ch.table.unlogged else "",
+        "storage": cl.storage(ch.table.storage),
     }
 
 
@@ -137,6 +139,7 @@ def _create_index(ch: c.CreateIndex) -> Context:
         "using": cl.index_using(index),
         "parts": ", ".join(cl.index_part(p) for p in index.parts),
         "include": f" INCLUDE ({cl.idents(index.include)})" if index.include else "",
+        "storage": cl.storage(index.storage),
         "where": f" WHERE {cl.fragment(index.where)}" if index.where is not None else "",
     }
 
@@ -224,6 +227,9 @@ def _comment_target(ch: c.Comment) -> str:
         return f"FUNCTION {name}({cl.function_signature(ch.arguments)})"
     if ch.target == "trigger":
         return f"TRIGGER {quote_ident(ch.name)} ON {cl.on_table(ch.schema_name, ch.sub or '')}"
+    if ch.target == "constraint":
+        on = cl.on_table(ch.schema_name, ch.sub or "")
+        return f"CONSTRAINT {quote_ident(ch.name)} ON {on}"
     return f"{ch.target.upper()} {name}"
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from schemac.diagnostics import suggestion
 from schemac.model.construct import construct
 from schemac.model.schema import Index, IndexPart
+from schemac.model.storage import INDEX_PARAMS, MAX_STATISTICS
 from schemac.resolve import expressions
 from schemac.resolve.context import Context, checked_expression, derived_name
+from schemac.resolve.storage import storage_options
 from schemac.spec.models import IndexSpec
 
 _PLAIN_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -94,5 +97,46 @@ def resolve_index(
         method=spec.method,
         where=None if spec.where is None else checked_expression(ctx, spec.where, at("where")),
         include=tuple(spec.include),
+        storage=storage_options(
+            ctx,
+            spec.with_,
+            INDEX_PARAMS[spec.method],
+            f"index on {table} ({spec.method})",
+            lambda key: at("with", key),
+            lambda key: at("with", key),
+        )
+        if spec.with_
+        else (),
+        statistics=_statistics(ctx, table, spec, parts, at) if spec.statistics else (),
         span=at(),
     )
+
+
+def _statistics(
+    ctx: Context, table: str, spec: IndexSpec, parts: list[IndexPart], at: Any
+) -> tuple[tuple[int, int], ...]:
+    """SET STATISTICS targets by key position: PostgreSQL takes them on expression keys only."""
+    out = []
+    for position, target in sorted(spec.statistics.items()):
+        span = at("statistics", position)
+        if not 1 <= position <= len(parts) or parts[position - 1].expression is None:
+            expressions_at = [i + 1 for i, p in enumerate(parts) if p.expression is not None]
+            ctx.error(
+                "E183",
+                f"index on {table}: key {position} is not an expression key",
+                span,
+                "SET STATISTICS applies to an index's expression keys"
+                + (f" (here: {', '.join(map(str, expressions_at))})" if expressions_at else ""),
+            )
+            continue
+        if not -1 <= target <= MAX_STATISTICS:
+            ctx.error(
+                "E181",
+                f"index on {table}: invalid statistics target {target}",
+                span,
+                f"a statistics target is from -1 to {MAX_STATISTICS}",
+            )
+            continue
+        if target != -1:
+            out.append((position, target))
+    return tuple(out)

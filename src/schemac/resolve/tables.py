@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from schemac.diagnostics import suggestion
 from schemac.model.construct import construct
@@ -12,11 +13,13 @@ from schemac.model.schema import (
     Column,
     ForeignKey,
     Index,
+    Partition,
     PrimaryKey,
     Rls,
     Table,
     Unique,
 )
+from schemac.model.storage import COLUMN_PARAMS, TABLE_PARAMS
 from schemac.resolve import expressions
 from schemac.resolve.classification import classify
 from schemac.resolve.columns import check_column, check_foreign_key_types
@@ -30,6 +33,7 @@ from schemac.resolve.context import (
 )
 from schemac.resolve.indexes import resolve_index
 from schemac.resolve.partitions import resolve_partitions
+from schemac.resolve.storage import storage_options
 from schemac.resolve.traits import (
     BUILTIN_TRAITS,
     COMPOSITE_TRAITS,
@@ -83,7 +87,7 @@ def draft_table(
         draft.columns = standard_order(draft.columns, order.first, order.last)
     pk_columns = [c for c, (s, _, _) in draft.columns.items() if s.primary_key]
     if spec.primary_key is not None:
-        draft.primary_key = tuple(spec.primary_key)
+        draft.primary_key = tuple(spec.primary_key.columns)
         own = [c for c in pk_columns if draft.columns[c][2] is None]
         if own:
             ctx.error(
@@ -148,6 +152,10 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
                 trait=trait,
                 lint_ignore=tuple(col.lint.ignore) if col.lint else (),
                 classification=classify(ctx, col, spec, vspan, where),
+                statistics=None if col.statistics == -1 else col.statistics,
+                options=_column_options(ctx, col, f"column {table}.{name}", vspan)
+                if col.options
+                else (),
                 span=span,
             )
         )
@@ -185,6 +193,8 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
                 at,
                 {
                     **_fk_options(ref.on_delete, ref.on_update, ref.deferrable),
+                    "valid": ref.valid,
+                    "description": ref.description,
                     "renamed_from": ref.renamed_from,
                 },
                 at,
@@ -199,26 +209,41 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
         pk_span = where.span("primary_key") or next(
             (draft.columns[c][1] for c in draft.primary_key if c in draft.columns), where.span()
         )
+        pk_spec = spec.primary_key
         pk = construct(
             PrimaryKey,
-            name=derived_name(ctx, f"{table}_pkey", "primary key", pk_span),
+            name=_key_name(
+                ctx,
+                pk_spec.name if pk_spec else None,
+                f"{table}_pkey",
+                "primary key",
+                where.span("primary_key", "name"),
+                pk_span,
+            ),
             columns=draft.primary_key,
+            description=pk_spec.description if pk_spec else None,
+            renamed_from=pk_spec.renamed_from if pk_spec else None,
             span=pk_span,
         )
-    for i, cols in enumerate(spec.unique):
-        _check_columns(ctx, tuple(cols), known, table, where.span("unique", i))
+    for i, uq_spec in enumerate(spec.unique):
+        cols = uq_spec.columns
+        _check_columns(ctx, tuple(cols), known, table, where.span("unique", i, "columns"))
         uniques.append(
             construct(
                 Unique,
-                name=derived_name(
+                name=_key_name(
                     ctx,
+                    uq_spec.name,
                     f"uq_{table}_{'_'.join(cols)}",
                     "unique constraint",
+                    where.span("unique", i, "name"),
                     where.span("unique", i),
                 ),
                 columns=tuple(cols),
-                deferrable=False,
-                initially_deferred=False,
+                deferrable=uq_spec.deferrable is not False,
+                initially_deferred=uq_spec.deferrable in (True, "initially_deferred"),
+                description=uq_spec.description,
+                renamed_from=uq_spec.renamed_from,
                 span=where.span("unique", i),
             )
         )
@@ -234,6 +259,8 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
                 name=check_name,
                 expression=checked_expression(ctx, expression, span) or expression,
                 column=None,
+                valid=check.valid,
+                description=check.description,
                 renamed_from=check.renamed_from,
                 span=span,
             )
@@ -253,6 +280,8 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
             where.span("foreign_keys", i, "references", "table") or span,
             {
                 **_fk_options(fk_spec.on_delete, fk_spec.on_update, fk_spec.deferrable),
+                "valid": fk_spec.valid,
+                "description": fk_spec.description,
                 "renamed_from": fk_spec.renamed_from,
             },
             span,
@@ -280,6 +309,7 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
     replaced = {index.name for index in own}
     indexes = [index for index in indexes if index.name not in replaced] + own
     partitioning, partitions = resolve_partitions(ctx, draft, known, pk, uniques)
+    partitions = _partition_objects(ctx, draft, partitions, known)
     return construct(
         Table,
         schema_name=draft.schema_name,
@@ -294,6 +324,8 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
         partitioning=partitioning,
         partitions=partitions,
         rls=Rls(),
+        unlogged=spec.unlogged,
+        storage=_table_storage(ctx, draft),
         traits=tuple(draft.traits),
         renamed_from=spec.renamed_from,
         lint_ignore=tuple(spec.lint.ignore) if spec.lint else (),
@@ -350,6 +382,106 @@ def _default(
             "a default is an SQL expression: quote text literals (\"'value'\")",
         )
     return sql
+
+
+def _partition_objects(
+    ctx: Context, draft: TableDraft, partitions: tuple[Partition, ...], known: set[str]
+) -> tuple[Partition, ...]:
+    """The foreign keys and indexes an explicit partition declares for itself."""
+    specs = draft.spec.partitions
+    if not isinstance(specs, list) or not any(p.foreign_keys or p.indexes for p in specs):
+        return partitions
+    where, by_name = draft.where, {p.name: (i, p) for i, p in enumerate(specs)}
+    out = []
+    for part in partitions:
+        i, spec = by_name.get(part.name, (0, None))
+        if spec is None or not (spec.foreign_keys or spec.indexes):
+            out.append(part)
+            continue
+        base = ("partitions", i)
+        fks = []
+        for j, fk_spec in enumerate(spec.foreign_keys):
+            at = where.span(*base, "foreign_keys", j)
+            cols = tuple(fk_spec.columns)
+            _check_columns(ctx, cols, known, part.name, where.span(*base, "foreign_keys", j))
+            fk = _foreign_key(
+                ctx,
+                replace(draft, name=part.name),
+                cols,
+                fk_spec.references.table,
+                tuple(fk_spec.references.columns),
+                fk_spec.name,
+                where.span(*base, "foreign_keys", j, "references", "table") or at,
+                {
+                    **_fk_options(fk_spec.on_delete, fk_spec.on_update, fk_spec.deferrable),
+                    "valid": fk_spec.valid,
+                    "description": fk_spec.description,
+                    "renamed_from": fk_spec.renamed_from,
+                },
+                at,
+            )
+            if fk is not None:
+                fks.append(fk)
+        indexes = [
+            resolve_index(
+                ctx,
+                part.name,
+                index_spec,
+                list(draft.columns),
+                lambda *k, j=j, base=base: where.span(*base, "indexes", j, *k),
+            )
+            for j, index_spec in enumerate(spec.indexes)
+        ]
+        out.append(part.model_copy(update={"foreign_keys": tuple(fks), "indexes": tuple(indexes)}))
+    return tuple(out)
+
+
+def _column_options(
+    ctx: Context, col: ColumnSpec, what: str, vspan: Callable[..., Span | None]
+) -> tuple[tuple[str, str], ...]:
+    def at(key: str) -> Span | None:
+        return vspan("options", key)
+
+    return storage_options(ctx, col.options, COLUMN_PARAMS, what, at, at)
+
+
+def _table_storage(ctx: Context, draft: TableDraft) -> tuple[tuple[str, str], ...]:
+    spec, where = draft.spec, draft.where
+    if spec.partition_by is not None and (spec.unlogged or spec.with_):
+        key = "unlogged" if spec.unlogged else "with"
+        ctx.error(
+            "E182",
+            f"table {draft.name}: a partitioned table takes no '{key}:' (PostgreSQL keeps no rows "
+            "in it)",
+            where.key_span(key),
+            "leave it out: the partitions hold the rows",
+        )
+        return ()
+    if not spec.with_:
+        return ()
+    return storage_options(
+        ctx,
+        spec.with_,
+        TABLE_PARAMS,
+        f"table {draft.name}",
+        lambda key: where.key_span("with", key),
+        lambda key: where.span("with", key),
+    )
+
+
+def _key_name(
+    ctx: Context,
+    name: str | None,
+    derived: str,
+    what: str,
+    name_span: Span | None,
+    span: Span | None,
+) -> str:
+    """A key's explicit `name:`, else its derived name (both reported when too long)."""
+    if name is None:
+        return derived_name(ctx, derived, what, span)
+    ctx.check_length(name, f"{what} {name}", name_span or span, derived=False)
+    return name
 
 
 def _check_columns(

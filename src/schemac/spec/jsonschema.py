@@ -25,6 +25,18 @@ SHORT_FORMS: dict[str, dict[str, Any]] = {
         "enum": ["public", "internal", "pii", "sensitive", "secret"],
         "description": "short form: the level",
     },
+    "PrimaryKeySpec": {
+        "type": "array",
+        "items": {"type": "string"},
+        "minItems": 1,
+        "description": "short form: the key's columns (name derived: {table}_pkey)",
+    },
+    "UniqueSpec": {
+        "type": "array",
+        "items": {"type": "string"},
+        "minItems": 1,
+        "description": "short form: the constraint's columns (name derived: uq_{table}_{cols})",
+    },
 }
 
 

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, 
 
 FkActionSpec = Literal["cascade", "restrict", "set null", "set default", "no action"]
 Scalar = str | int | float | bool | datetime.date | datetime.datetime | None
+#: the value of a storage parameter or attribute option (`fillfactor: 50`, `n_distinct: -0.02`)
+OptionValue = StrictBool | int | float | str
 
 
 class SpecModel(BaseModel):
@@ -35,6 +37,9 @@ class ReferenceSpec(SpecModel):
     name: str | None = None
     #: the constraint's previous name: the planner renames it instead of re-adding it
     renamed_from: str | None = None
+    #: false: added NOT VALID (rows already there are not checked; VALIDATE CONSTRAINT later)
+    valid: StrictBool = True
+    description: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -83,6 +88,10 @@ class ColumnSpec(SpecModel):
     renamed_from: str | None = None
     #: SQL expression converting the old value when the column's type changes (`using`)
     using: str | None = None
+    #: ALTER COLUMN ... SET STATISTICS: the planner's sample target (-1: the server default)
+    statistics: int | None = Field(default=None, ge=-1, le=10000)
+    #: attribute options, ALTER COLUMN ... SET (n_distinct = ...)
+    options: dict[str, OptionValue] = {}
     lint: LintSpec | None = None
     classification: ClassificationSpec | None = None
 
@@ -103,6 +112,10 @@ class IndexSpec(SpecModel):
     opclass: str | dict[str, str] | None = None
     #: the index's previous name: the planner renames it instead of rebuilding it
     renamed_from: str | None = None
+    #: storage parameters, CREATE INDEX ... WITH (pages_per_range = 1)
+    with_: dict[str, OptionValue] = Field(default={}, alias="with")
+    #: key position (1-based) -> SET STATISTICS target of that expression key
+    statistics: dict[int, int] = {}
     lint: LintSpec | None = None
 
 
@@ -120,6 +133,9 @@ class ForeignKeySpec(SpecModel):
     name: str | None = None
     #: the constraint's previous name: the planner renames it instead of re-adding it
     renamed_from: str | None = None
+    #: false: added NOT VALID (rows already there are not checked; VALIDATE CONSTRAINT later)
+    valid: StrictBool = True
+    description: str | None = None
 
     @field_validator("on_delete", "on_update", mode="before")
     @classmethod
@@ -142,6 +158,9 @@ class PartitionSpec(SpecModel):
     modulus: int | None = Field(default=None, gt=0)
     remainder: int | None = Field(default=None, ge=0)
     default: StrictBool = False
+    #: foreign keys and indexes declared on this partition alone (not on the parent)
+    foreign_keys: list[ForeignKeySpec] = []
+    indexes: list[IndexSpec] = []
 
 
 class GenerateSpec(SpecModel):
@@ -177,6 +196,9 @@ class CheckSpec(SpecModel):
     expression: str
     #: the constraint's previous name: the planner renames it instead of re-adding it
     renamed_from: str | None = None
+    #: false: added NOT VALID (rows already there are not checked; VALIDATE CONSTRAINT later)
+    valid: StrictBool = True
+    description: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -184,18 +206,55 @@ class CheckSpec(SpecModel):
         return {"expression": value} if isinstance(value, str) else value
 
 
+class PrimaryKeySpec(SpecModel):
+    """The table's `primary_key: [columns]`, or the long form with a name of its own."""
+
+    columns: list[str] = Field(min_length=1)
+    #: the constraint's name when it is not the derived `{table}_pkey`
+    name: str | None = None
+    #: the constraint's previous name: the planner renames it instead of re-adding it
+    renamed_from: str | None = None
+    description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"columns": value} if isinstance(value, list) else value
+
+
+class UniqueSpec(SpecModel):
+    """One entry of the table's `unique:`: a list of columns, or the long form."""
+
+    columns: list[str] = Field(min_length=1)
+    #: the constraint's name when it is not the derived `uq_{table}_{cols}`
+    name: str | None = None
+    deferrable: StrictBool | Literal["initially_deferred", "initially_immediate"] = False
+    #: the constraint's previous name: the planner renames it instead of re-adding it
+    renamed_from: str | None = None
+    description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"columns": value} if isinstance(value, list) else value
+
+
 class TableSpec(SpecModel):
     description: str | None = None
     traits: list[str] = []
     columns: dict[str, ColumnSpec] = {}
-    primary_key: list[str] | None = None
-    unique: list[list[str]] = []
+    primary_key: PrimaryKeySpec | None = None
+    unique: list[UniqueSpec] = []
     checks: dict[str, CheckSpec] = {}
     foreign_keys: list[ForeignKeySpec] = []
     indexes: list[IndexSpec] = []
     partition_by: PartitionBySpec | None = None
     partitions: list[PartitionSpec] | GeneratedPartitionsSpec | None = None
     rls: RlsSpec | None = None
+    #: CREATE UNLOGGED TABLE (not written to the WAL: emptied after a crash, not replicated)
+    unlogged: StrictBool = False
+    #: storage parameters, CREATE TABLE ... WITH (fillfactor = 50)
+    with_: dict[str, OptionValue] = Field(default={}, alias="with")
     renamed_from: str | None = None
     lint: LintSpec | None = None
     schema_: str | None = Field(default=None, alias="schema")

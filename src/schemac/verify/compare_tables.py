@@ -14,6 +14,7 @@ from schemac.model.canonical import (
 )
 from schemac.model.names import quote_ident
 from schemac.model.schema import (
+    Check,
     Column,
     ForeignKey,
     Index,
@@ -21,8 +22,11 @@ from schemac.model.schema import (
     Partition,
     Partitioning,
     Policy,
+    PrimaryKey,
     Table,
+    Unique,
 )
+from schemac.model.storage import COLUMN_PARAMS, INDEX_PARAMS, TABLE_PARAMS, same_options
 from schemac.source import Span
 from schemac.verify.compare import Report, display_name, match, render_index
 
@@ -36,6 +40,19 @@ def compare_table(report: Report, spec: Table, db: Table) -> None:
     compare_indexes(report, name, spec.indexes, db.indexes, spec.span)
     _compare_partitioning(report, name, spec, db)
     _compare_rls(report, name, spec, db)
+    _compare_storage(report, name, spec, db)
+
+
+def _compare_storage(report: Report, table: str, spec: Table, db: Table) -> None:
+    what = f"table {table}"
+    persistence = {False: "LOGGED", True: "UNLOGGED"}
+    report.check(what, "", persistence[spec.unlogged], persistence[db.unlogged], spec.span)
+    same = same_options(TABLE_PARAMS, spec.storage, db.storage)
+    report.check(what, "with", _options(spec.storage), _options(db.storage), spec.span, same)
+
+
+def _options(pairs: tuple[tuple[str, str], ...]) -> str:
+    return "(" + ", ".join(f"{name}={value}" for name, value in pairs) + ")"
 
 
 def _compare_columns(report: Report, table: str, spec: Table, db: Table) -> None:
@@ -58,6 +75,9 @@ def _compare_column(report: Report, what: str, s: Column, d: Column, span: Span 
     )
     report.check(what, "collation", _collation(s.collation), _collation(d.collation), span)
     report.check(what, "description", s.description, d.description, span)
+    report.check(what, "statistics", s.statistics, d.statistics, span)
+    same = same_options(COLUMN_PARAMS, s.options, d.options)
+    report.check(what, "options", _options(s.options), _options(d.options), span, same)
 
 
 def _nullability(col: Column) -> str:
@@ -79,6 +99,7 @@ def _compare_keys(report: Report, table: str, spec: Table, db: Table) -> None:
         span = s_pk.span or spec.span
         report.check(f"primary key of {table}", "name", s_pk.name, d_pk.name, span)
         report.check(f"primary key {s_pk.name} on {table}", "", s_pk.columns, d_pk.columns, span)
+        _compare_constraint_facts(report, f"primary key {s_pk.name} on {table}", s_pk, d_pk, span)
 
     pairs, missing, extra = match(spec.uniques, db.uniques, lambda u: u.name)
     for u in missing:
@@ -88,6 +109,7 @@ def _compare_keys(report: Report, table: str, spec: Table, db: Table) -> None:
     for s, d in pairs:
         what, span = f"unique constraint {s.name} on {table}", s.span or spec.span
         report.check(what, "", s.columns, d.columns, span)
+        _compare_constraint_facts(report, what, s, d, span)
         report.check(
             what,
             "",
@@ -117,6 +139,9 @@ def _compare_keys(report: Report, table: str, spec: Table, db: Table) -> None:
             s_c.span or spec.span,
             same,
         )
+        _compare_constraint_facts(
+            report, f"check {s_c.name} on {table}", s_c, d_c, s_c.span or spec.span
+        )
 
 
 def _deferral(deferrable: bool, initially_deferred: bool) -> str:
@@ -144,6 +169,24 @@ def _compare_foreign_keys(report: Report, table: str, spec: Table, db: Table) ->
             _deferral(d.deferrable, d.initially_deferred),
             span,
         )
+        _compare_constraint_facts(report, what, s, d, span)
+
+
+def _compare_constraint_facts(
+    report: Report,
+    what: str,
+    spec: PrimaryKey | Unique | Check | ForeignKey,
+    db: PrimaryKey | Unique | Check | ForeignKey,
+    span: Span | None,
+) -> None:
+    """What every constraint kind has: its comment, and (checks, foreign keys) NOT VALID."""
+    if isinstance(spec, Check | ForeignKey) and isinstance(db, Check | ForeignKey):
+        report.check(what, "", _validity(spec.valid), _validity(db.valid), span)
+    report.check(what, "description", spec.description, db.description, span)
+
+
+def _validity(valid: bool) -> str:
+    return "VALID" if valid else "NOT VALID"
 
 
 def _target(fk: ForeignKey) -> str:
@@ -173,6 +216,10 @@ def compare_indexes(
         report.check(what, "method", s.method, d.method, span)
         report.check(what, "where", s.where, d.where, span, same_expr(s.where, d.where))
         report.check(what, "include", s.include, d.include, span)
+        known = INDEX_PARAMS.get(s.method, {})
+        same = same_options(known, s.storage, d.storage)
+        report.check(what, "with", _options(s.storage), _options(d.storage), span, same)
+        report.check(what, "statistics", s.statistics, d.statistics, span)
 
 
 def _part_key(part: IndexPart) -> tuple[str, str | None, bool, str]:
@@ -211,6 +258,11 @@ def _compare_partitioning(report: Report, table: str, spec: Table, db: Table) ->
         report.check(
             f"partition {s.name} of {table}", "", _bound(s), _bound(d), s.span or span, same_bound
         )
+        if s.foreign_keys or d.foreign_keys or s.indexes or d.indexes:
+            own, found = s.as_table(spec), d.as_table(db)
+            name = display_name(spec.schema_name, s.name)
+            _compare_foreign_keys(report, name, own, found)
+            compare_indexes(report, name, own.indexes, found.indexes, s.span or span)
 
 
 def _partitioning(p: Partitioning | None) -> str:

@@ -126,7 +126,11 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
             columns=_group(rows("columns", params), _column),
             constraints=_by_table(rows("constraints", params)),
             indexes=indexes,
-            partitions=_group(rows("partitions", params), _partition),
+            partitions=_partitions(
+                rows("partitions", params),
+                _group(rows("partition_indexes", params), _index),
+                _group(rows("partition_foreign_keys", params), _foreign_key),
+            ),
             policies=_group(rows("policies", params), _policy),
         )
         views, matviews = _views(rows("views", params), indexes)
@@ -206,7 +210,9 @@ def _tables(
                 name=r["name"],
                 description=r["description"],
                 columns=tuple(columns.get(oid, ())),
-                primary_key=PrimaryKey(name=pk["name"], columns=tuple(pk["columns"]))
+                primary_key=PrimaryKey(
+                    name=pk["name"], columns=tuple(pk["columns"]), description=pk["description"]
+                )
                 if pk
                 else None,
                 uniques=tuple(
@@ -215,12 +221,18 @@ def _tables(
                         columns=tuple(c["columns"]),
                         deferrable=c["deferrable"],
                         initially_deferred=c["initially_deferred"],
+                        description=c["description"],
                     )
                     for c in cons
                     if c["kind"] == "u"
                 ),
                 checks=tuple(
-                    Check(name=c["name"], expression=c["expression"])
+                    Check(
+                        name=c["name"],
+                        expression=c["expression"],
+                        valid=c["valid"],
+                        description=c["description"],
+                    )
                     for c in cons
                     if c["kind"] == "c"
                 ),
@@ -233,6 +245,8 @@ def _tables(
                     force=r["rls_force"],
                     policies=tuple(policies.get(oid, ())),
                 ),
+                unlogged=r["unlogged"],
+                storage=stored_options(r["storage"]),
             )
         )
     return tuple(tables)
@@ -270,7 +284,18 @@ def _column(r: Row) -> Column:
         generated=r["generated"],
         collation=r["collation"],
         description=r["description"],
+        statistics=r["statistics"],
+        options=stored_options(r["options"]),
     )
+
+
+def stored_options(texts: list[str] | None) -> tuple[tuple[str, str], ...]:
+    """reloptions / attoptions (`{fillfactor=50}`) as (name, text) pairs, in the catalog's
+    order (pg_dump's)."""
+    if not texts:
+        return ()
+    pairs = (t.partition("=") for t in texts)
+    return tuple((name, value) for name, _, value in pairs)
 
 
 def _foreign_key(r: Row) -> ForeignKey:
@@ -284,6 +309,8 @@ def _foreign_key(r: Row) -> ForeignKey:
         on_update=_FK_ACTIONS[r["on_update"]],
         deferrable=r["deferrable"],
         initially_deferred=r["initially_deferred"],
+        valid=r["valid"],
+        description=r["description"],
     )
 
 
@@ -317,7 +344,28 @@ def _index(r: Row) -> Index:
         method=cast(Literal["btree", "hash", "gin", "gist", "brin", "spgist"], method),
         where=r["predicate"],
         include=tuple(include),
+        storage=stored_options(r["storage"]),
+        statistics=tuple((int(a), int(b)) for a, b in r["statistics"] or ()),
     )
+
+
+def _partitions(
+    rows: list[Row], indexes: dict[int, list[Index]], foreign_keys: dict[int, list[ForeignKey]]
+) -> dict[int, list[Partition]]:
+    """Partitions by parent, each with the indexes and foreign keys declared on it alone."""
+    grouped: dict[int, list[Partition]] = defaultdict(list)
+    for r in rows:
+        part = _partition(r)
+        oid = r["partition_oid"]
+        if oid in indexes or oid in foreign_keys:
+            part = part.model_copy(
+                update={
+                    "indexes": tuple(indexes.get(oid, ())),
+                    "foreign_keys": tuple(foreign_keys.get(oid, ())),
+                }
+            )
+        grouped[r["table_oid"]].append(part)
+    return grouped
 
 
 def _partition(r: Row) -> Partition:

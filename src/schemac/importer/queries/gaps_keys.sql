@@ -3,6 +3,12 @@
 -- constraints and indexes declared on partitions themselves (not cloned from the parent).
 WITH rel AS (
   SELECT c.oid, c.relname, c.relkind, c.relispartition, n.nspname,
+         -- a direct partition of a table that is not one itself: the format says the foreign
+         -- keys and indexes declared on it
+         c.relispartition AND c.relkind = 'r' AND NOT EXISTS (
+           SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+           WHERE i.inhrelid = c.oid AND p.relispartition
+         ) AS own_objects,
          CASE WHEN c.relispartition
               THEN (SELECT p.relname || '.' FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
                     WHERE i.inhrelid = c.oid) || c.relname
@@ -23,10 +29,11 @@ cons AS (
   WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
     AND con.conparentid = 0
     AND con.conislocal
+    AND NOT (con.contype = 'f' AND rel.own_objects)
 ),
 idx AS (
   SELECT x.*, ic.relname AS name, ic.reloptions, ic.reltablespace, am.amname, rel.nspname,
-         rel.label, rel.relispartition,
+         rel.label, rel.relispartition, rel.own_objects,
          (to_jsonb(x) ->> 'indnullsnotdistinct')::boolean AS nulls_not_distinct,
          (SELECT con.oid FROM pg_constraint con
           WHERE con.conindid = x.indexrelid AND con.conrelid = x.indrelid
@@ -41,8 +48,9 @@ index_details AS (
   FROM idx
   CROSS JOIN LATERAL (
     SELECT 'NULLS NOT DISTINCT' WHERE idx.nulls_not_distinct
+    -- an index's WITH (...) is in the format; that of the index behind a key is not
     UNION ALL SELECT 'WITH (' || array_to_string(idx.reloptions, ', ') || ')'
-      WHERE idx.reloptions IS NOT NULL
+      WHERE idx.reloptions IS NOT NULL AND idx.constraint_oid IS NOT NULL
     UNION ALL SELECT 'TABLESPACE ' || (SELECT spcname FROM pg_tablespace WHERE oid = idx.reltablespace)
       WHERE idx.reltablespace <> 0
     UNION ALL SELECT 'USING ' || idx.amname
@@ -55,9 +63,11 @@ index_details AS (
     UNION ALL SELECT 'operator class options (' || array_to_string(ia.attoptions, ', ') || ') on key '
                      || ia.attnum
       FROM pg_attribute ia WHERE ia.attrelid = idx.indexrelid AND ia.attoptions IS NOT NULL
+    -- an index's SET STATISTICS is in the format; that of the index behind a key is not
     UNION ALL SELECT 'SET STATISTICS ' || ia.attstattarget || ' on key ' || ia.attnum
       FROM pg_attribute ia
       WHERE ia.attrelid = idx.indexrelid AND ia.attnum > 0 AND ia.attstattarget >= 0
+        AND idx.constraint_oid IS NOT NULL
     UNION ALL SELECT 'COMMENT' WHERE obj_description(idx.indexrelid, 'pg_class') IS NOT NULL
   ) AS found(detail)
 )
@@ -72,21 +82,18 @@ CROSS JOIN LATERAL (
   SELECT pg_get_constraintdef(cons.oid, true) WHERE cons.contype = 'x'
   UNION ALL SELECT 'declared on the partition: ' || pg_get_constraintdef(cons.oid, true)
     WHERE cons.relispartition AND cons.contype <> 'x'
-  UNION ALL SELECT 'NOT VALID' WHERE NOT cons.convalidated AND NOT cons.relispartition
   UNION ALL SELECT CASE cons.confmatchtype WHEN 'f' THEN 'MATCH FULL' ELSE 'MATCH PARTIAL' END
     WHERE cons.contype = 'f' AND cons.confmatchtype <> 's' AND NOT cons.relispartition
   UNION ALL SELECT 'ON DELETE SET ... (column list)'
     WHERE to_jsonb(cons) ->> 'confdelsetcols' IS NOT NULL AND NOT cons.relispartition
   UNION ALL SELECT 'NO INHERIT' WHERE cons.contype = 'c' AND cons.connoinherit AND NOT cons.relispartition
   UNION ALL SELECT CASE WHEN cons.condeferred THEN 'DEFERRABLE INITIALLY DEFERRED' ELSE 'DEFERRABLE' END
-    WHERE cons.condeferrable AND cons.contype IN ('p', 'u') AND NOT cons.relispartition
+    WHERE cons.condeferrable AND cons.contype = 'p' AND NOT cons.relispartition
   UNION ALL SELECT 'INCLUDE (...)' FROM idx
     WHERE idx.constraint_oid = cons.oid AND idx.indnkeyatts < idx.indnatts
       AND cons.contype IN ('p', 'u') AND NOT cons.relispartition
   UNION ALL SELECT 'index ' || d.detail FROM idx JOIN index_details d ON d.indexrelid = idx.indexrelid
     WHERE idx.constraint_oid = cons.oid AND cons.contype IN ('p', 'u') AND NOT cons.relispartition
-  UNION ALL SELECT 'COMMENT' WHERE obj_description(cons.oid, 'pg_constraint') IS NOT NULL
-    AND NOT cons.relispartition
 ) AS found(detail)
 UNION ALL
 -- indexes declared on a partition, not attached to an index of its parent
@@ -94,6 +101,7 @@ SELECT 'index', idx.nspname, idx.name, true,
        'declared on the partition ' || idx.label || ': ' || pg_get_indexdef(idx.indexrelid)
 FROM idx
 WHERE idx.relispartition
+  AND NOT idx.own_objects
   AND idx.constraint_oid IS NULL
   AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = idx.indexrelid)
 UNION ALL
@@ -101,5 +109,8 @@ UNION ALL
 SELECT 'index', idx.nspname, idx.name, false, d.detail
 FROM idx
 JOIN index_details d ON d.indexrelid = idx.indexrelid
-WHERE idx.constraint_oid IS NULL AND NOT idx.relispartition
+WHERE idx.constraint_oid IS NULL
+  AND (NOT idx.relispartition
+       OR (idx.own_objects AND NOT EXISTS (SELECT 1 FROM pg_inherits i
+                                           WHERE i.inhrelid = idx.indexrelid)))
 ORDER BY 1, 2, 3, 5;

@@ -26,8 +26,10 @@ labelled AS (
 SELECT what AS kind, nspname AS schema_name, label AS name, false AS whole, detail
 FROM labelled
 CROSS JOIN LATERAL (
-  SELECT 'UNLOGGED' WHERE relpersistence = 'u'
-  UNION ALL SELECT 'WITH (' || array_to_string(reloptions, ', ') || ')' WHERE reloptions IS NOT NULL
+  -- a table's UNLOGGED and WITH (...) are in the format; a partition's or a view's are not
+  SELECT 'UNLOGGED' WHERE relpersistence = 'u' AND (relkind <> 'r' OR relispartition)
+  UNION ALL SELECT 'WITH (' || array_to_string(reloptions, ', ') || ')'
+    WHERE reloptions IS NOT NULL AND (relkind <> 'r' OR relispartition)
   UNION ALL SELECT 'TABLESPACE ' || (SELECT spcname FROM pg_tablespace WHERE oid = reltablespace)
     WHERE reltablespace <> 0
   UNION ALL SELECT 'USING ' || (SELECT amname FROM pg_am WHERE oid = relam)
@@ -62,8 +64,10 @@ LEFT JOIN pg_attribute pa  -- the same column of a partition's parent
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_attrdef pad ON pad.adrelid = pa.attrelid AND pad.adnum = pa.attnum
 CROSS JOIN LATERAL (
-  SELECT 'SET STATISTICS ' || a.attstattarget WHERE a.attstattarget >= 0
-  UNION ALL SELECT 'SET (' || array_to_string(a.attoptions, ', ') || ')' WHERE a.attoptions IS NOT NULL
+  SELECT 'SET STATISTICS ' || a.attstattarget
+    WHERE a.attstattarget >= 0 AND (labelled.relkind <> 'r' OR labelled.relispartition)
+  UNION ALL SELECT 'SET (' || array_to_string(a.attoptions, ', ') || ')'
+    WHERE a.attoptions IS NOT NULL AND (labelled.relkind <> 'r' OR labelled.relispartition)
   UNION ALL SELECT 'SET STORAGE ' || CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL'
                                          WHEN 'm' THEN 'MAIN' ELSE 'EXTENDED' END
     WHERE a.attstorage <> t.typstorage AND labelled.relkind IN ('r', 'p', 'm')

@@ -19,7 +19,9 @@ SELECT a.attrelid AS table_oid,
        CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by_default' END AS identity,
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation,
        ds.description,
-       owned.sequence AS owned_sequence
+       owned.sequence AS owned_sequence,
+       CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END AS statistics,
+       a.attoptions AS options
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

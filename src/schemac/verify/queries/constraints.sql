@@ -39,7 +39,9 @@ SELECT cons.conrelid AS table_oid,
        cons.condeferrable AS deferrable,
        cons.condeferred AS initially_deferred,
        CASE WHEN cons.contype = 'c' THEN pg_get_expr(cons.conbin, cons.conrelid, true) END
-         AS expression
+         AS expression,
+       cons.convalidated AS valid,
+       obj_description(cons.oid, 'pg_constraint') AS description
 FROM cons
 LEFT JOIN keys ON keys.oid = cons.oid
 LEFT JOIN ref_keys ON ref_keys.oid = cons.oid

@@ -2,7 +2,7 @@
 -- (those are the constraints) and those PostgreSQL cloned onto partitions.
 -- indoption bits: 1 = DESC, 2 = NULLS FIRST. pg_get_indexdef() is asked only for expression keys.
 WITH idx AS (
-  SELECT i.*, ic.relname AS name, am.amname AS method
+  SELECT i.*, ic.relname AS name, am.amname AS method, ic.reloptions AS storage
   FROM pg_index i
   JOIN pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_class c ON c.oid = i.indrelid
@@ -40,7 +40,12 @@ SELECT idx.indrelid AS table_oid,
        idx.method,
        idx.indnkeyatts AS key_count,
        pg_get_expr(idx.indpred, idx.indrelid, true) AS predicate,
-       parts.parts
+       parts.parts,
+       idx.storage,
+       (SELECT array_agg(ARRAY[ia.attnum::int, ia.attstattarget::int] ORDER BY ia.attnum)
+        FROM pg_attribute ia
+        WHERE ia.attrelid = idx.indexrelid AND ia.attnum > 0 AND ia.attstattarget >= 0)
+         AS statistics
 FROM idx
 JOIN parts ON parts.indexrelid = idx.indexrelid
 ORDER BY idx.indrelid, idx.name;

@@ -1,5 +1,6 @@
 -- Direct partitions of the selected partitioned tables, with their bound as PostgreSQL prints it.
 SELECT inh.inhparent AS table_oid,
+       c.oid AS partition_oid,
        c.relname AS name,
        pg_get_expr(c.relpartbound, c.oid) AS bound
 FROM pg_inherits inh

@@ -1,0 +1,49 @@
+-- Foreign keys declared on a partition itself (not cloned from its parent), with the columns
+-- of constraints.sql; table_oid is the partition's.
+WITH cons AS (
+  SELECT con.*
+  FROM pg_constraint con
+  JOIN pg_class c ON c.oid = con.conrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE con.contype = 'f'
+    AND con.conparentid = 0
+    AND c.relkind = 'r'
+    AND c.relispartition
+    AND n.nspname = ANY(%(schemas)s)
+),
+keys AS (
+  SELECT cons.oid, array_agg(a.attname::text ORDER BY k.i) AS columns
+  FROM cons
+  CROSS JOIN LATERAL unnest(cons.conkey) WITH ORDINALITY AS k(attnum, i)
+  JOIN pg_attribute a ON a.attrelid = cons.conrelid AND a.attnum = k.attnum
+  GROUP BY cons.oid
+),
+ref_keys AS (
+  SELECT cons.oid, array_agg(a.attname::text ORDER BY k.i) AS columns
+  FROM cons
+  CROSS JOIN LATERAL unnest(cons.confkey) WITH ORDINALITY AS k(attnum, i)
+  JOIN pg_attribute a ON a.attrelid = cons.confrelid AND a.attnum = k.attnum
+  WHERE cons.contype = 'f'
+  GROUP BY cons.oid
+)
+SELECT cons.conrelid AS table_oid,
+       cons.conname AS name,
+       cons.contype AS kind,
+       keys.columns,
+       rn.nspname AS ref_schema,
+       rc.relname AS ref_table,
+       ref_keys.columns AS ref_columns,
+       cons.confdeltype AS on_delete,
+       cons.confupdtype AS on_update,
+       cons.condeferrable AS deferrable,
+       cons.condeferred AS initially_deferred,
+       CASE WHEN cons.contype = 'c' THEN pg_get_expr(cons.conbin, cons.conrelid, true) END
+         AS expression,
+       cons.convalidated AS valid,
+       obj_description(cons.oid, 'pg_constraint') AS description
+FROM cons
+LEFT JOIN keys ON keys.oid = cons.oid
+LEFT JOIN ref_keys ON ref_keys.oid = cons.oid
+LEFT JOIN pg_class rc ON rc.oid = cons.confrelid
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+ORDER BY cons.conrelid, cons.conname;

@@ -1,0 +1,3 @@
+ALTER INDEX uq_users_tenant_email ALTER COLUMN 2 SET STATISTICS 800;
+
+ALTER INDEX uq_users_tenant_email ALTER COLUMN 2 SET STATISTICS -1;
