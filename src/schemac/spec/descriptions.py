@@ -36,6 +36,13 @@ MODELS: dict[str, str] = {
         "A single-column foreign key (constraint `fk_{table}_{column}`); without `column` it "
         "references the target table's primary key."
     ),
+    "PrimaryKeySpec": (
+        "The table's primary key: a column list, or `{columns, name, description, renamed_from}`."
+    ),
+    "UniqueSpec": (
+        "A UNIQUE constraint: a column list, or `{columns, name, deferrable, description, "
+        "renamed_from}`."
+    ),
     "CheckSpec": "A named CHECK constraint of the table, keyed by the constraint's name.",
     "ForeignKeySpec": "A (composite) foreign key of the table: constraint `fk_{table}_{cols}`.",
     "ForeignKeyTargetSpec": "The table and columns a composite foreign key references.",
@@ -77,6 +84,11 @@ _DEFERRABLE = (
     "`true` or `initially_deferred`: DEFERRABLE INITIALLY DEFERRED; "
     "`initially_immediate`: DEFERRABLE INITIALLY IMMEDIATE; `false`: not deferrable"
 )
+_VALID = (
+    "`false`: created NOT VALID (rows already there are not checked, new ones are); "
+    "`true` later is VALIDATE CONSTRAINT"
+)
+_CONSTRAINT_COMMENT = "becomes COMMENT ON CONSTRAINT"
 _LINT = "`{ignore: [CODE or rule name, ...]}`: rules suppressed here"
 
 #: model -> key -> what the key means
@@ -156,6 +168,14 @@ FIELDS: dict[str, dict[str, str]] = {
         "lint": _LINT,
         "schema": _SCHEMA_OF_OBJECT,
         "classification": "the level of every column of the table that does not say its own",
+        "unlogged": (
+            "CREATE UNLOGGED TABLE (no WAL, emptied after a crash); a change is SET LOGGED / "
+            "UNLOGGED, which rewrites the table"
+        ),
+        "with": (
+            "storage parameters: CREATE TABLE ... WITH (fillfactor=50, autovacuum_*...); "
+            "changed with ALTER TABLE ... SET / RESET"
+        ),
     },
     "ClassificationSpec": {
         "level": (
@@ -184,12 +204,16 @@ FIELDS: dict[str, dict[str, str]] = {
         "generated": "a SQL expression: GENERATED ALWAYS AS (expression) STORED",
         "collation": 'the column\'s collation, e.g. `"C"`',
         "classification": "how sensitive the column's data is (overrides the table's level)",
+        "statistics": "ALTER COLUMN ... SET STATISTICS: -1 (the server default) to 10000",
+        "options": "attribute options `n_distinct`, `n_distinct_inherited` (ALTER COLUMN SET)",
         "description": "becomes COMMENT ON COLUMN",
         "renamed_from": f"the column's {_RENAMED} (RENAME COLUMN)",
         "using": "SQL expression converting the old value when the type changes (USING)",
         "lint": _LINT,
     },
     "ReferenceSpec": {
+        "valid": _VALID,
+        "description": _CONSTRAINT_COMMENT,
         "table": "the referenced table, optionally schema-qualified",
         "column": "the referenced column; default: the referenced table's primary key",
         "on_delete": f"ON DELETE action: {_FK_ACTION}",
@@ -200,6 +224,8 @@ FIELDS: dict[str, dict[str, str]] = {
     },
     "CheckSpec": {
         "expression": "a SQL boolean expression",
+        "valid": _VALID,
+        "description": _CONSTRAINT_COMMENT,
         "renamed_from": f"the constraint's {_RENAMED}",
     },
     "ForeignKeySpec": {
@@ -210,6 +236,21 @@ FIELDS: dict[str, dict[str, str]] = {
         "deferrable": _DEFERRABLE,
         "name": "the constraint's name instead of `fk_{table}_{cols}`",
         "renamed_from": f"the constraint's {_RENAMED}",
+        "valid": _VALID,
+        "description": _CONSTRAINT_COMMENT,
+    },
+    "PrimaryKeySpec": {
+        "columns": "the key's columns, in order",
+        "name": "the constraint's name when it is not `{table}_pkey` (import writes it then)",
+        "renamed_from": f"the constraint's {_RENAMED} (RENAME CONSTRAINT)",
+        "description": _CONSTRAINT_COMMENT,
+    },
+    "UniqueSpec": {
+        "columns": "the constraint's columns, in order",
+        "name": "the constraint's name when it is not `uq_{table}_{cols}`",
+        "deferrable": _DEFERRABLE,
+        "renamed_from": f"the constraint's {_RENAMED} (RENAME CONSTRAINT)",
+        "description": _CONSTRAINT_COMMENT,
     },
     "ForeignKeyTargetSpec": {
         "table": "the referenced table, optionally schema-qualified",
@@ -227,6 +268,15 @@ FIELDS: dict[str, dict[str, str]] = {
         "include": "non-key columns stored in the index (INCLUDE)",
         "opclass": "one operator class for every key, or a mapping key -> operator class",
         "renamed_from": f"the index's {_RENAMED} (ALTER INDEX ... RENAME)",
+        "with": (
+            "storage parameters of the access method (btree: fillfactor, deduplicate_items; "
+            "brin: pages_per_range, autosummarize; gin: fastupdate, gin_pending_list_limit...); "
+            "a change rebuilds the index concurrently"
+        ),
+        "statistics": (
+            "`{key position: target}` for expression keys: ALTER INDEX ... ALTER COLUMN n SET "
+            "STATISTICS target"
+        ),
         "lint": _LINT,
     },
     "PartitionBySpec": {
@@ -243,6 +293,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "modulus": "hash bound: the modulus",
         "remainder": "hash bound: the remainder (0 .. modulus-1)",
         "default": "the DEFAULT partition, for rows no other partition takes",
+        "foreign_keys": "foreign keys declared on this partition alone (not on the parent)",
+        "indexes": "indexes declared on this partition alone (not attached to a parent index)",
     },
     "GeneratedPartitionsSpec": {
         "generate": "the generator's settings",
