@@ -32,11 +32,6 @@ class Context:
     sequences: dict[str, SequenceInfo] = field(default_factory=dict)
     #: domain -> the columns written with its base type
     domain_columns: dict[str, list[str]] = field(default_factory=dict)
-    #: qualified sequence name -> the column written as serial in its place, and the options
-    #: of the sequence serial's own does not have
-    adopted: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
-    #: qualified sequence name -> the columns whose defaults call it
-    sequence_users: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, catalog: Catalog) -> Context:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from schemac.importer import emit, objects
 from schemac.importer.catalog import Catalog, Gap
-from schemac.importer.context import Context, regclass_text
+from schemac.importer.context import Context
 from schemac.importer.emit import Flow
 from schemac.importer.tables import table_spec
 from schemac.model.schema import Function, Schema, Trigger
@@ -101,6 +101,9 @@ def _document(
     }
     if matviews:
         doc["materialized_views"] = dict(sorted(matviews.items()))
+    sequences = {s.name: objects.sequence_spec(s) for s in schema.sequences if s.schema_name == ns}
+    if sequences:
+        doc["sequences"] = dict(sorted(sequences.items()))
     return doc
 
 
@@ -130,34 +133,11 @@ def _text(doc: dict[str, Any], ns: str, fmt: Format) -> str:
 
 
 def _sequence_gaps(ctx: Context) -> None:
-    accounted = {
-        (s.schema, s.name)
-        for s in ctx.catalog.sequences
-        if s.owner_kind == "i" or (s.owner_kind == "a" and s.used_by_default)
-    }
+    # sequences of their own are written (`sequences:`), serial and identity ones with their
+    # columns; what neither says is an UNLOGGED sequence
     for seq in ctx.catalog.sequences:
-        qualified = regclass_text(seq.schema, seq.name)
-        adopted = ctx.adopted.get(qualified)
-        if adopted is not None:
-            column, differences = adopted
-            without = f", without {', '.join(differences)}" if differences else ""
-            ctx.gap(
-                "sequence",
-                seq.schema,
-                seq.name,
-                f"as the sequence of the serial column {column}, which now owns it (the spec "
-                f"format has no sequences of their own yet){without}",
-            )
-        elif (seq.schema, seq.name) not in accounted:
-            users = ctx.sequence_users.get(qualified, [])
-            called = f"; the defaults of {', '.join(users)} call it" if users else ""
-            ctx.gap(
-                "sequence",
-                seq.schema,
-                seq.name,
-                f"the spec format has no sequences of their own yet{called}",
-                whole=True,
-            )
+        if seq.unlogged:
+            ctx.gap("sequence", seq.schema, seq.name, "UNLOGGED")
 
 
 def _domain_gaps(ctx: Context) -> None:
@@ -223,4 +203,5 @@ def _counts(schema: Schema) -> dict[str, int]:
         "triggers": len(schema.triggers),
         "enums": len(schema.enums),
         "extensions": len(schema.extensions),
+        "sequences": len(schema.sequences),
     }

@@ -197,6 +197,29 @@ class Enum(Node):
         return f"{self.schema_name}.{self.name}"
 
 
+class Sequence(Node):
+    """A sequence of its own (not the one a serial or identity column implies). Every option
+    is concrete: the resolver fills in PostgreSQL's defaults, the catalog holds them."""
+
+    schema_name: str = "public"
+    name: str
+    data_type: Literal["smallint", "integer", "bigint"] = "bigint"
+    start: int = 1
+    increment: int = 1
+    min_value: int = 1
+    max_value: int = 2**63 - 1
+    cache: int = 1
+    cycle: bool = False
+    #: (table, column) of the sequence's schema whose column owns it (OWNED BY)
+    owned_by: tuple[str, str] | None = None
+    description: str | None = None
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+
 class Extension(Node):
     name: str
     schema_name: str | None = None
@@ -327,6 +350,8 @@ class Schema(Node):
     materialized_views: tuple[MaterializedView, ...] = ()
     triggers: tuple[Trigger, ...] = ()
     seeds: tuple[SeedTable, ...] = ()
+    #: left out of snapshots when empty, so that snapshots written before the field read the same
+    sequences: tuple[Sequence, ...] = Field(default=(), exclude_if=lambda value: not value)
 
     def table(self, qualified_or_name: str) -> Table | None:
         return _lookup(self, "tables", self.tables).get(qualified_or_name)

@@ -29,6 +29,7 @@ from schemac.model.schema import (
     Policy,
     PrimaryKey,
     SeedTable,
+    Sequence,
     Table,
     Trigger,
     Unique,
@@ -956,7 +957,15 @@ class SetSchema(Change):
 
 
 CommentTarget = Literal[
-    "table", "column", "view", "materialized view", "type", "function", "trigger", "index"
+    "table",
+    "column",
+    "view",
+    "materialized view",
+    "type",
+    "function",
+    "trigger",
+    "index",
+    "sequence",
 ]
 
 
@@ -1046,6 +1055,7 @@ DropTarget = Literal[
     "materialized view",
     "trigger",
     "policy",
+    "sequence",
 ]
 #: drops whose object holds data: undoing them cannot bring the data back
 _HOLDS_DATA = frozenset({"table", "type"})
@@ -1135,6 +1145,73 @@ class Irreversible(Change):
         return self.what
 
 
+# --- sequences of their own -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateSequence(Change):
+    kind: ClassVar[str] = "create_sequence"
+    sequence: Sequence
+
+    @property
+    def key(self) -> str:
+        return self.sequence.qualified_name
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (Drop("sequence", self.sequence.schema_name, self.sequence.name),)
+
+
+@dataclass(frozen=True)
+class AlterSequence(Change):
+    """ALTER SEQUENCE ... with the options that changed: a catalog update under a brief SHARE
+    ROW EXCLUSIVE lock on the sequence (START WITH records the start, it restarts nothing)."""
+
+    kind: ClassVar[str] = "alter_sequence"
+    sequence: Sequence
+    previous: Sequence
+
+    @property
+    def key(self) -> str:
+        return self.sequence.qualified_name
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live:
+            return ()
+        return (Lock("SHARE ROW EXCLUSIVE", self.sequence.qualified_name),)
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (AlterSequence(self.previous, self.sequence, live=self.live),)
+
+
+@dataclass(frozen=True)
+class SetSequenceOwner(Change):
+    """ALTER SEQUENCE ... OWNED BY table.column | NONE (`sequence.owned_by`)."""
+
+    kind: ClassVar[str] = "set_sequence_owner"
+    sequence: Sequence
+    #: the owner before (for the down migration)
+    previous: tuple[str, str] | None = None
+
+    @property
+    def key(self) -> str:
+        return self.sequence.qualified_name
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live:
+            return ()
+        return (Lock("SHARE ROW EXCLUSIVE", self.sequence.qualified_name),)
+
+    def inverse(self) -> tuple[Change, ...]:
+        before = self.sequence.model_copy(update={"owned_by": self.previous})
+        return (SetSequenceOwner(before, self.sequence.owned_by, live=self.live),)
+
+    def describe(self) -> str:
+        owner = self.sequence.owned_by
+        return f"sequence {self.key} owned by {'.'.join(owner) if owner else 'none'}"
+
+
 ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     CreateSchema,
     CreateExtension,
@@ -1171,6 +1248,9 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     Drop,
     DisableRls,
     Irreversible,
+    CreateSequence,
+    AlterSequence,
+    SetSequenceOwner,
 )
 
 

@@ -26,7 +26,7 @@ from schemac.model.schema import (
     Trigger,
     View,
 )
-from schemac.resolve import checks, identifiers, objects, traits
+from schemac.resolve import checks, identifiers, objects, sequences, traits
 from schemac.resolve.check_objects import check as check_resolved_objects
 from schemac.resolve.context import Context, Located, TableDraft
 from schemac.resolve.tables import build_table, draft_table
@@ -96,6 +96,7 @@ def resolve(
                 if other and other != "public" and other not in schemas:
                     schemas.append(other)
     enums = _enums(ctx, documents)
+    sequences.register_sequences(ctx, documents, schemas)
     drafts: list[TableDraft] = []
     for raw, spec in documents:
         for name, table in spec.tables.items():
@@ -149,6 +150,7 @@ def resolve(
             if resolved is not None:
                 seeds.append(resolved)
     check_resolved_objects(ctx, documents, tables, functions, views, matviews)
+    own_sequences = sequences.resolve_sequences(ctx, documents, tables)
     checks.check_schema(ctx, documents, drafts, tables, matviews, triggers, database.version)
     if has_errors(ctx.diagnostics):
         return None, ctx.diagnostics
@@ -165,6 +167,7 @@ def resolve(
         materialized_views=tuple(matviews),
         triggers=tuple(triggers),
         seeds=tuple(seeds),
+        sequences=tuple(own_sequences),
     ), ctx.diagnostics
 
 

@@ -308,6 +308,23 @@ class DatabaseSpec(SpecModel):
     encoding: str | None = None
 
 
+class SequenceSpec(SpecModel):
+    """A sequence of its own (`CREATE SEQUENCE`): options left out take PostgreSQL's defaults
+    for the type and the direction of `increment`."""
+
+    as_: Literal["smallint", "integer", "bigint"] = Field(default="bigint", alias="as")
+    start: int | None = None
+    increment: int = 1
+    min: int | None = None
+    max: int | None = None
+    cache: int = Field(default=1, ge=1)
+    cycle: StrictBool = False
+    #: `table.column`: the column owns the sequence (dropped with it), as serial's does
+    owned_by: str | None = None
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+
 class DocumentSpec(SpecModel):
     """One spec file's front-matter."""
 
@@ -334,3 +351,4 @@ class DocumentSpec(SpecModel):
     functions: dict[str, FunctionSpec] = {}
     triggers: dict[str, TriggerSpec] = {}
     seed: dict[str, SeedSpec] = {}
+    sequences: dict[str, SequenceSpec] = {}

@@ -52,6 +52,7 @@ from schemac.model.schema import (
     View,
 )
 from schemac.model.types import TypeSyntaxError, canonical_type
+from schemac.verify.introspect_objects import sequences
 
 if TYPE_CHECKING:
     import psycopg
@@ -132,6 +133,7 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
         views, matviews = _views(rows("views", params), indexes)
         functions = tuple(_function(r) for r in rows("functions", params))
         triggers = tuple(_trigger(r) for r in rows("triggers", params))
+        tables, own_sequences = sequences(rows("sequences", params), tables)
     return Schema(
         schemas=tuple(s for s in selected if s != "public"),
         extensions=extensions,
@@ -141,6 +143,7 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
         views=views,
         materialized_views=matviews,
         triggers=triggers,
+        sequences=own_sequences,
     )
 
 

@@ -1,0 +1,82 @@
+"""Context builders for sequences of their own (and, like them, top-level object kinds that
+are not tables): the same rules as render/sql.py, every name through qualify/quote_ident."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from schemac.model.names import qualify, quote_ident
+from schemac.model.schema import Sequence
+from schemac.plan import changes as c
+
+Context = dict[str, str]
+
+
+def _name(seq: Sequence) -> str:
+    return qualify(seq.schema_name, seq.name)
+
+
+def sequence_options(seq: Sequence, before: Sequence | None) -> str:
+    """The clauses of CREATE SEQUENCE (before None: every one that is not PostgreSQL's default
+    for the type and direction) or of ALTER SEQUENCE (those that differ from `before`)."""
+    if before is None:
+        ascending = seq.increment > 0
+        low, high = _range(seq.data_type)
+        before = Sequence(
+            name=seq.name,
+            data_type=seq.data_type,
+            increment=seq.increment,
+            min_value=1 if ascending else low,
+            max_value=high if ascending else -1,
+            start=seq.min_value if ascending else seq.max_value,
+        )
+        clauses = [f"AS {seq.data_type}"]
+        if seq.increment != 1:
+            clauses.append(f"INCREMENT BY {seq.increment}")
+    else:
+        clauses = [f"AS {seq.data_type}"] if seq.data_type != before.data_type else []
+    if seq.increment != before.increment:
+        clauses.append(f"INCREMENT BY {seq.increment}")
+    # a new type moves bounds that were the old type's own: both are always said
+    retyped = seq.data_type != before.data_type
+    if seq.min_value != before.min_value or retyped:
+        clauses.append(f"MINVALUE {seq.min_value}")
+    if seq.max_value != before.max_value or retyped:
+        clauses.append(f"MAXVALUE {seq.max_value}")
+    if seq.start != before.start:
+        clauses.append(f"START WITH {seq.start}")
+    if seq.cache != before.cache:
+        clauses.append(f"CACHE {seq.cache}")
+    if seq.cycle != before.cycle:
+        clauses.append("CYCLE" if seq.cycle else "NO CYCLE")
+    return "".join(f" {clause}" for clause in clauses)
+
+
+def _range(data_type: str) -> tuple[int, int]:
+    bits = {"smallint": 15, "integer": 31, "bigint": 63}[data_type]
+    return -(2**bits), 2**bits - 1
+
+
+def _create_sequence(ch: c.CreateSequence) -> Context:
+    return {"name": _name(ch.sequence), "options": sequence_options(ch.sequence, None)}
+
+
+def _alter_sequence(ch: c.AlterSequence) -> Context:
+    return {"name": _name(ch.sequence), "options": sequence_options(ch.sequence, ch.previous)}
+
+
+def _set_sequence_owner(ch: c.SetSequenceOwner) -> Context:
+    seq = ch.sequence
+    owner = "NONE"
+    if seq.owned_by is not None:
+        table, column = seq.owned_by
+        owner = f"{qualify(seq.schema_name, table)}.{quote_ident(column)}"
+    return {"name": _name(seq), "owner": owner}
+
+
+OBJECT_BUILDERS: dict[str, Callable[[Any], Context]] = {
+    c.CreateSequence.kind: _create_sequence,
+    c.AlterSequence.kind: _alter_sequence,
+    c.SetSequenceOwner.kind: _set_sequence_owner,
+}
