@@ -1058,7 +1058,7 @@ DropTarget = Literal[
     "sequence",
 ]
 #: drops whose object holds data: undoing them cannot bring the data back
-_HOLDS_DATA = frozenset({"table", "type"})
+_HOLDS_DATA = frozenset({"table", "type", "sequence"})
 
 
 @dataclass(frozen=True)
@@ -1179,6 +1179,11 @@ class AlterSequence(Change):
         if not self.live:
             return ()
         return (Lock("SHARE ROW EXCLUSIVE", self.sequence.qualified_name),)
+
+    @property
+    def reason(self) -> str | None:
+        # measured on PostgreSQL 15: every option gives the sequence a new relfilenode
+        return "PostgreSQL rewrites the sequence's one page (constant time; no table is touched)"
 
     def inverse(self) -> tuple[Change, ...]:
         return (AlterSequence(self.previous, self.sequence, live=self.live),)

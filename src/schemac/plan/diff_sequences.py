@@ -2,8 +2,9 @@
 owned once their tables exist, altered in place, dropped after the tables.
 
 A sequence owned by a column is dropped with that column or table (PostgreSQL's auto
-dependency), so a sequence whose owner goes away loses its owner first; the drop of a removed
-sequence (IF EXISTS) runs after the tables' drops, when no default calls it any more.
+dependency), so a sequence whose owner goes away loses its owner first (OWNED BY NONE, whose
+inverse owns it again after the down re-created the owner); the drop of a removed sequence runs
+after the tables' drops, when no default calls it any more.
 """
 
 from __future__ import annotations
@@ -45,11 +46,26 @@ def diff_sequences(d: Diff) -> None:
         if seq.qualified_name in new_names:
             continue
         restore: tuple[c.Change, ...] = (c.CreateSequence(seq),)
-        if seq.owned_by is not None and not _owner_goes(d, seq):
+        if _owner_goes(d, seq):
+            # freed first, so that dropping its owner leaves it to its own drop (and the down
+            # owns it again once the owner is back)
+            free = seq.model_copy(update={"owned_by": None})
+            d.add(DROP_DEPENDENTS, c.SetSequenceOwner(free, seq.owned_by, live=True))
+        elif seq.owned_by is not None:
             restore += (c.SetSequenceOwner(seq, None),)
         if seq.description is not None:
             restore += (_comment(seq, None),)
-        d.add(DROPS, c.Drop("sequence", seq.schema_name, seq.name, restore=restore, live=True))
+        d.add(
+            DROPS,
+            c.Drop(
+                "sequence",
+                seq.schema_name,
+                seq.name,
+                restore=restore,
+                destructive=True,
+                live=True,
+            ),
+        )
 
 
 def _owner_goes(d: Diff, seq: Sequence) -> bool:
