@@ -155,3 +155,20 @@ def test_import_round_trips_sequences_of_their_own(
     again = run_import(pg_conninfo, tmp_path / "again")
     assert again.code == 0
     assert (tmp_path / "again" / "public.yaml").read_text() == text
+
+
+def test_the_json_schema_knows_sequences() -> None:
+    import jsonschema
+
+    from schemac.spec.jsonschema import spec_json_schema
+
+    validator = jsonschema.Draft202012Validator(spec_json_schema())
+    good = {
+        "spec_type": "database-schema",
+        "title": "x",
+        "sequences": {"s": {"as": "integer", "start": 5, "owned_by": "t.id", "cycle": True}},
+    }
+    assert list(validator.iter_errors(good)) == []
+    bad = {**good, "sequences": {"s": {"as": "numeric", "cach": 1}}}
+    messages = sorted(e.message for e in validator.iter_errors(bad))
+    assert any("numeric" in m for m in messages) and any("cach" in m for m in messages)
