@@ -1,8 +1,8 @@
-"""Render examples of the sequence changes (one golden each, see test_render.py)."""
+"""Render examples of the sequence and domain changes (one golden each, see test_render.py)."""
 
 from __future__ import annotations
 
-from schemac.model.schema import Sequence
+from schemac.model.schema import Domain, DomainCheck, Sequence
 from schemac.plan import changes as c
 
 ORDER_NO = Sequence(
@@ -43,4 +43,42 @@ def object_examples() -> dict[str, list[c.Change]]:
             c.SetSequenceOwner(COUNTDOWN, None),
             c.SetSequenceOwner(COUNTDOWN.model_copy(update={"owned_by": None}), ("Invoices", "no")),
         ],
+    }
+
+
+YEAR = Domain(
+    name="year",
+    type="integer",
+    checks=(DomainCheck(name="year_check", expression="VALUE >= 1901 AND VALUE <= 2155"),),
+)
+#: a name with non-ASCII letters (quoted), NOT NULL, a default and a collation
+WIDE = Domain(
+    schema_name="billing",
+    name="bıgınt",
+    type="text",
+    not_null=True,
+    default="'it''s'",
+    collation="C",
+    checks=(DomainCheck(name="Not Empty", expression="VALUE <> ''"),),
+)
+
+
+def domain_examples() -> dict[str, list[c.Change]]:
+    later = DomainCheck(name="year_recent", expression="VALUE >= 1950")
+    return {
+        "create_domain": [c.CreateDomain(YEAR), c.CreateDomain(WIDE)],
+        "alter_domain": [
+            c.AlterDomain(YEAR.model_copy(update={"default": "2000"}), "set default", live=True),
+            c.AlterDomain(YEAR, "drop default", "2000", live=True),
+            c.AlterDomain(YEAR, "set not null", tables=("public.films",), live=True),
+            c.AlterDomain(YEAR, "drop not null", live=True),
+        ],
+        "add_domain_check": [
+            c.AddDomainCheck(YEAR, later, not_valid=True, live=True),
+            c.AddDomainCheck(WIDE, DomainCheck(name="short", expression="length(VALUE) < 9")),
+        ],
+        "validate_domain_check": [
+            c.ValidateDomainCheck(YEAR, "year_recent", tables=("public.films",), live=True)
+        ],
+        "drop_domain_check": [c.DropDomainCheck(WIDE, "Not Empty")],
     }

@@ -30,8 +30,6 @@ class Context:
     owned: dict[tuple[str, str, str], SequenceInfo] = field(default_factory=dict)
     #: qualified sequence name (as regclass prints it) -> the sequence
     sequences: dict[str, SequenceInfo] = field(default_factory=dict)
-    #: domain -> the columns written with its base type
-    domain_columns: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, catalog: Catalog) -> Context:
@@ -40,7 +38,7 @@ class Context:
         ctx.tables = {t.qualified_name for t in schema.tables}
         ctx.enums = {e.qualified_name for e in schema.enums}
         ctx.extensions = {e.name for e in schema.extensions}
-        ctx.domains = {d.spelled: d for d in catalog.domains}
+        ctx.domains = {_canonical(d.spelled): d for d in catalog.domains}
         for seq in catalog.sequences:
             ctx.sequences[regclass_text(seq.schema, seq.name)] = seq
             if seq.owner_kind is not None and seq.table is not None and seq.column is not None:
@@ -88,3 +86,13 @@ def object_name(name1: str, name2: str | None, label: str) -> str:
 def _clip(data: bytes, length: int) -> str:
     """The longest prefix of at most `length` bytes that ends on a character boundary."""
     return data[:length].decode("utf-8", errors="ignore")
+
+
+def _canonical(type_text: str) -> str:
+    """A type as the model holds it (model/types.py), or as PostgreSQL spells it."""
+    from schemac.model.types import TypeSyntaxError, canonical_type
+
+    try:
+        return canonical_type(type_text)
+    except TypeSyntaxError:
+        return type_text

@@ -8,6 +8,7 @@ from schemac.importer.context import Context
 from schemac.importer.emit import Flow
 from schemac.importer.tables import index_spec
 from schemac.model.schema import (
+    Domain,
     Enum,
     Extension,
     Function,
@@ -186,3 +187,18 @@ def sequence_spec(seq: Sequence) -> Flow:
     if seq.description is not None:
         spec["description"] = seq.description
     return Flow(spec)
+
+
+def domain_spec(domain: Domain) -> Flow | dict[str, Any]:
+    spec: dict[str, Any] = {"type": domain.type}
+    if domain.not_null:
+        spec["not_null"] = True
+    if domain.default is not None:
+        spec["default"] = domain.default
+    if domain.collation is not None:
+        spec["collation"] = domain.collation
+    if domain.checks:
+        spec["checks"] = {check.name: check.expression for check in domain.checks}
+    if domain.description is not None:
+        spec["description"] = domain.description
+    return Flow(spec) if "checks" not in spec and "description" not in spec else spec

@@ -15,7 +15,7 @@ from schemac.importer.context import INTEGER_MAX, SERIALS, Context, fits, object
 from schemac.importer.emit import Flow
 from schemac.model.names import quote_ident
 from schemac.model.schema import Column, ForeignKey, Index, IndexPart, Partition, Table
-from schemac.model.types import EXTENSION_TYPES, TypeSyntaxError, canonical_type, parse_type
+from schemac.model.types import EXTENSION_TYPES, TypeSyntaxError, parse_type
 from schemac.resolve.expressions import BARE_DEFAULTS, referenced_columns
 
 #: a key the resolver reads as a column name (anything else is an expression)
@@ -120,15 +120,8 @@ def _type(ctx: Context, table: Table, col: Column) -> str:
         return type_
     dims = _ARRAY.search(type_)
     suffix = dims.group(1) if dims else ""
-    domain = ctx.domains.get(type_[: len(type_) - len(suffix)])
-    if domain is not None:
-        ctx.domain_columns.setdefault(f"{domain.schema}.{domain.name}", []).append(
-            f"{table.name}.{col.name}"
-        )
-        try:
-            return canonical_type(domain.base_type + suffix)
-        except TypeSyntaxError:
-            return domain.base_type + suffix
+    if type_[: len(type_) - len(suffix)] in ctx.domains:
+        return type_  # a domain of the specs (`domains:`), named as format_type names it
     if not _known_type(ctx, type_):
         ctx.gap(
             "column",

@@ -220,6 +220,49 @@ class Sequence(Node):
         return f"{self.schema_name}.{self.name}"
 
 
+def domain_type_name(schema: str, name: str) -> str:
+    """The canonical type of a column typed with the domain `schema.name`."""
+    from schemac.model.names import qualify
+    from schemac.model.types import TypeSyntaxError, canonical_type
+
+    spelled = qualify(schema, name)
+    try:
+        return canonical_type(spelled)
+    except TypeSyntaxError:
+        return spelled
+
+
+class DomainCheck(Node):
+    name: str
+    #: boolean expression over VALUE, as emitted inside CHECK (...)
+    expression: str
+
+
+class Domain(Node):
+    """A domain: columns whose type is it hold `type` values that pass its checks."""
+
+    schema_name: str = "public"
+    name: str
+    #: the base type, canonical (model/types.py)
+    type: str
+    not_null: bool = False
+    default: str | None = None
+    checks: tuple[DomainCheck, ...] = ()
+    collation: str | None = None
+    description: str | None = None
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+    @property
+    def spelled(self) -> str:
+        """How a column's type names it: format_type's spelling (search_path = public), in
+        the canonical form of model/types.py."""
+        return domain_type_name(self.schema_name, self.name)
+
+
 class Extension(Node):
     name: str
     schema_name: str | None = None
@@ -352,6 +395,7 @@ class Schema(Node):
     seeds: tuple[SeedTable, ...] = ()
     #: left out of snapshots when empty, so that snapshots written before the field read the same
     sequences: tuple[Sequence, ...] = Field(default=(), exclude_if=lambda value: not value)
+    domains: tuple[Domain, ...] = Field(default=(), exclude_if=lambda value: not value)
 
     def table(self, qualified_or_name: str) -> Table | None:
         return _lookup(self, "tables", self.tables).get(qualified_or_name)

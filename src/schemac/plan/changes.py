@@ -19,6 +19,8 @@ from typing import ClassVar, Literal
 from schemac.model.schema import (
     Check,
     Column,
+    Domain,
+    DomainCheck,
     Enum,
     Extension,
     ForeignKey,
@@ -966,6 +968,7 @@ CommentTarget = Literal[
     "trigger",
     "index",
     "sequence",
+    "domain",
 ]
 
 
@@ -1056,6 +1059,7 @@ DropTarget = Literal[
     "trigger",
     "policy",
     "sequence",
+    "domain",
 ]
 #: drops whose object holds data: undoing them cannot bring the data back
 _HOLDS_DATA = frozenset({"table", "type", "sequence"})
@@ -1217,6 +1221,145 @@ class SetSequenceOwner(Change):
         return f"sequence {self.key} owned by {'.'.join(owner) if owner else 'none'}"
 
 
+# --- domains ----------------------------------------------------------------------------------
+
+
+def _share_scans(tables: tuple[str, ...]) -> tuple[Lock, ...]:
+    # PostgreSQL checks the values of every column using the domain under SHARE on its table
+    return tuple(Lock("SHARE", table, brief=False) for table in tables)
+
+
+@dataclass(frozen=True)
+class CreateDomain(Change):
+    kind: ClassVar[str] = "create_domain"
+    domain: Domain
+
+    @property
+    def key(self) -> str:
+        return self.domain.qualified_name
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (Drop("domain", self.domain.schema_name, self.domain.name),)
+
+
+@dataclass(frozen=True)
+class AlterDomain(Change):
+    """ALTER DOMAIN ... SET DEFAULT / DROP DEFAULT / SET NOT NULL / DROP NOT NULL.
+
+    SET NOT NULL checks every column using the domain (`tables`) under SHARE on its table."""
+
+    kind: ClassVar[str] = "alter_domain"
+    domain: Domain
+    action: Literal["set default", "drop default", "set not null", "drop not null"]
+    #: the default before (the down migration sets it back)
+    previous_default: str | None = None
+    #: qualified tables with a column of the domain (for the scan's locks)
+    tables: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.domain.qualified_name}:{self.action}"
+
+    @property
+    def safety(self) -> Safety:
+        return "locking" if self.live and self.action == "set not null" and self.tables else "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live or self.action != "set not null":
+            return ()
+        return _share_scans(self.tables)
+
+    @property
+    def reason(self) -> str | None:
+        if self.safety == "locking":
+            return "every column of the domain is checked for NULLs under SHARE on its table"
+        return None
+
+    def inverse(self) -> tuple[Change, ...]:
+        if self.action in ("set default", "drop default"):
+            back = self.domain.model_copy(update={"default": self.previous_default})
+            action: Literal["set default", "drop default"] = (
+                "drop default" if self.previous_default is None else "set default"
+            )
+            return (AlterDomain(back, action, self.domain.default, live=self.live),)
+        opposite: Literal["set not null", "drop not null"] = (
+            "drop not null" if self.action == "set not null" else "set not null"
+        )
+        return (AlterDomain(self.domain, opposite, tables=self.tables, live=self.live),)
+
+
+@dataclass(frozen=True)
+class AddDomainCheck(Change):
+    """ALTER DOMAIN ... ADD CONSTRAINT ... CHECK: NOT VALID on a live database (new values are
+    checked at once; ValidateDomainCheck checks the stored ones in a later transaction)."""
+
+    kind: ClassVar[str] = "add_domain_check"
+    domain: Domain
+    check: DomainCheck
+    not_valid: bool = False
+    tables: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.domain.qualified_name}.{self.check.name}"
+
+    @property
+    def safety(self) -> Safety:
+        return "locking" if self.live and not self.not_valid and self.tables else "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return () if not self.live or self.not_valid else _share_scans(self.tables)
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (DropDomainCheck(self.domain, self.check.name, live=self.live),)
+
+
+@dataclass(frozen=True)
+class ValidateDomainCheck(Change):
+    """ALTER DOMAIN ... VALIDATE CONSTRAINT: scans the columns of the domain under SHARE on
+    their tables (writes wait for the scan; PostgreSQL has no weaker lock for it)."""
+
+    kind: ClassVar[str] = "validate_domain_check"
+    domain: Domain
+    name: str
+    tables: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.domain.qualified_name}.{self.name}"
+
+    @property
+    def safety(self) -> Safety:
+        return "locking" if self.tables else "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return _share_scans(self.tables)
+
+    @property
+    def reason(self) -> str | None:
+        if self.tables:
+            return "the stored values are checked under SHARE on each table using the domain"
+        return None
+
+
+@dataclass(frozen=True)
+class DropDomainCheck(Change):
+    kind: ClassVar[str] = "drop_domain_check"
+    domain: Domain
+    name: str
+    restore: tuple[Change, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.domain.qualified_name}.{self.name}"
+
+    def inverse(self) -> tuple[Change, ...]:
+        return self.restore
+
+
 ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     CreateSchema,
     CreateExtension,
@@ -1256,6 +1399,11 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     CreateSequence,
     AlterSequence,
     SetSequenceOwner,
+    CreateDomain,
+    AlterDomain,
+    AddDomainCheck,
+    ValidateDomainCheck,
+    DropDomainCheck,
 )
 
 

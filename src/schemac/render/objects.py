@@ -1,5 +1,5 @@
-"""Context builders for sequences of their own (and, like them, top-level object kinds that
-are not tables): the same rules as render/sql.py, every name through qualify/quote_ident."""
+"""Context builders for sequences of their own and domains (object kinds that are not tables):
+the same rules as render/sql.py, every name through qualify/quote_ident."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from schemac.model.names import qualify, quote_ident
-from schemac.model.schema import Sequence
+from schemac.model.schema import Domain, DomainCheck, Sequence
+from schemac.model.types import sql_type
 from schemac.plan import changes as c
+from schemac.render import clauses as cl
 
 Context = dict[str, str]
 
@@ -75,7 +77,58 @@ def _set_sequence_owner(ch: c.SetSequenceOwner) -> Context:
     return {"name": _name(seq), "owner": owner}
 
 
+# --- domains ----------------------------------------------------------------------------------
+
+
+def _domain(domain: Domain) -> str:
+    return qualify(domain.schema_name, domain.name)
+
+
+def _check(check: DomainCheck) -> str:
+    return f"CONSTRAINT {quote_ident(check.name)} CHECK ({cl.fragment(check.expression)})"
+
+
+def _create_domain(ch: c.CreateDomain) -> Context:
+    d = ch.domain
+    return {
+        "name": _domain(d),
+        "type": sql_type(d.type),
+        "collation": f" COLLATE {cl.dotted(d.collation)}" if d.collation is not None else "",
+        "default": f" DEFAULT {cl.fragment(d.default)}" if d.default is not None else "",
+        "not_null": " NOT NULL" if d.not_null else "",
+        "checks": "".join(f" {_check(check)}" for check in d.checks),
+    }
+
+
+def _alter_domain(ch: c.AlterDomain) -> Context:
+    action = ch.action.upper()
+    if ch.action == "set default":
+        action += f" {cl.fragment(ch.domain.default or 'NULL')}"
+    return {"name": _domain(ch.domain), "action": action}
+
+
+def _add_domain_check(ch: c.AddDomainCheck) -> Context:
+    return {
+        "name": _domain(ch.domain),
+        "check": _check(ch.check),
+        "not_valid": " NOT VALID" if ch.not_valid else "",
+    }
+
+
+def _validate_domain_check(ch: c.ValidateDomainCheck) -> Context:
+    return {"name": _domain(ch.domain), "check": quote_ident(ch.name)}
+
+
+def _drop_domain_check(ch: c.DropDomainCheck) -> Context:
+    return {"name": _domain(ch.domain), "check": quote_ident(ch.name)}
+
+
 OBJECT_BUILDERS: dict[str, Callable[[Any], Context]] = {
+    c.CreateDomain.kind: _create_domain,
+    c.AlterDomain.kind: _alter_domain,
+    c.AddDomainCheck.kind: _add_domain_check,
+    c.ValidateDomainCheck.kind: _validate_domain_check,
+    c.DropDomainCheck.kind: _drop_domain_check,
     c.CreateSequence.kind: _create_sequence,
     c.AlterSequence.kind: _alter_sequence,
     c.SetSequenceOwner.kind: _set_sequence_owner,

@@ -26,7 +26,7 @@ from schemac.model.schema import (
     Trigger,
     View,
 )
-from schemac.resolve import checks, identifiers, objects, sequences, traits
+from schemac.resolve import checks, domains, identifiers, objects, sequences, traits
 from schemac.resolve.check_objects import check as check_resolved_objects
 from schemac.resolve.context import Context, Located, TableDraft
 from schemac.resolve.tables import build_table, draft_table
@@ -97,6 +97,8 @@ def resolve(
                     schemas.append(other)
     enums = _enums(ctx, documents)
     sequences.register_sequences(ctx, documents, schemas)
+    domains.register_domains(ctx, documents, schemas)
+    own_domains = domains.resolve_domains(ctx, documents)
     drafts: list[TableDraft] = []
     for raw, spec in documents:
         for name, table in spec.tables.items():
@@ -168,6 +170,7 @@ def resolve(
         triggers=tuple(triggers),
         seeds=tuple(seeds),
         sequences=tuple(own_sequences),
+        domains=tuple(own_domains),
     ), ctx.diagnostics
 
 

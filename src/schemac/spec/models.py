@@ -325,6 +325,20 @@ class SequenceSpec(SpecModel):
     schema_: str | None = Field(default=None, alias="schema")
 
 
+class DomainSpec(SpecModel):
+    """A domain (`CREATE DOMAIN`): a base type with NOT NULL, a default and named checks that
+    read the value as VALUE; columns name it as their type."""
+
+    type: str
+    not_null: StrictBool = False
+    default: Scalar = None
+    #: constraint name -> boolean expression over VALUE
+    checks: dict[str, str] = {}
+    collation: str | None = None
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+
 class DocumentSpec(SpecModel):
     """One spec file's front-matter."""
 
@@ -352,3 +366,4 @@ class DocumentSpec(SpecModel):
     triggers: dict[str, TriggerSpec] = {}
     seed: dict[str, SeedSpec] = {}
     sequences: dict[str, SequenceSpec] = {}
+    domains: dict[str, DomainSpec] = {}

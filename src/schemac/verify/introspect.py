@@ -52,7 +52,7 @@ from schemac.model.schema import (
     View,
 )
 from schemac.model.types import TypeSyntaxError, canonical_type
-from schemac.verify.introspect_objects import sequences
+from schemac.verify.introspect_objects import domains, sequences
 
 if TYPE_CHECKING:
     import psycopg
@@ -134,6 +134,7 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
         functions = tuple(_function(r) for r in rows("functions", params))
         triggers = tuple(_trigger(r) for r in rows("triggers", params))
         tables, own_sequences = sequences(rows("sequences", params), tables)
+        own_domains = domains(rows("domains", params))
     return Schema(
         schemas=tuple(s for s in selected if s != "public"),
         extensions=extensions,
@@ -144,6 +145,7 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
         materialized_views=matviews,
         triggers=triggers,
         sequences=own_sequences,
+        domains=own_domains,
     )
 
 

@@ -1,5 +1,5 @@
-"""Sequences of their own from the catalog (the part of introspect.py for object kinds that are
-not tables).
+"""Sequences of their own and domains from the catalog (the part of introspect.py for object
+kinds that are not tables).
 
 A serial column is what `serial` would make, exactly: its sequence has the name PostgreSQL
 derives (`{table}_{column}_seq`), the column's own type, and every other option at its
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, cast
 
-from schemac.model.schema import Column, Sequence, Table
+from schemac.model.schema import Column, Domain, DomainCheck, Sequence, Table
 
 Row = dict[str, Any]
 
@@ -80,3 +80,30 @@ def _retyped(table: Table, columns: dict[str, Column] | None) -> Table:
     return table.model_copy(
         update={"columns": tuple(columns.get(col.name, col) for col in table.columns)}
     )
+
+
+def domains(rows: list[Row]) -> tuple[Domain, ...]:
+    """Domains with their checks; a check's expression is what CHECK (...) holds (a NOT VALID
+    check is read as a check: the format writes none)."""
+    from schemac.verify.introspect import _column_type
+
+    out = []
+    for r in rows:
+        checks = []
+        for item in r["checks"]:
+            definition = item["definition"].removesuffix(" NOT VALID")
+            inner = definition[definition.index("(") + 1 : definition.rindex(")")]
+            checks.append(DomainCheck(name=item["name"], expression=inner))
+        out.append(
+            Domain(
+                schema_name=r["schema_name"],
+                name=r["name"],
+                type=_column_type(r["base_type"]),
+                not_null=r["not_null"],
+                default=r["default"],
+                checks=tuple(checks),
+                collation=r["collation"],
+                description=r["description"],
+            )
+        )
+    return tuple(out)
