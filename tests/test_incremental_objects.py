@@ -42,6 +42,18 @@ DO $$ BEGIN
 END $$;
 """
 
+FILMS = """
+domains:
+  year: {type: integer, checks: {year_check: VALUE >= 1901}}
+tables:
+  films:
+    columns:
+      id: {type: integer, primary_key: true}
+      released: {type: year, nullable: true}
+"""
+FILMS_ROWS = "INSERT INTO films VALUES (1, 1999), (2, 2005);"
+FILMS_PROBE = "INSERT INTO films (id, released) VALUES (3, 2010);"
+
 CASES: dict[str, Case] = {
     # a sequence of its own, called by an existing column's default and owned by it
     "sequence_created_and_owned": Case(ORDERS, ORDERS_NUMBERED, ROWS, probe=PROBE),
@@ -73,6 +85,55 @@ CASES: dict[str, Case] = {
     "sequence_dropped": Case(ORDERS_NUMBERED, ORDERS, ROWS, destructive=True),
     # the table that owns it goes too: DROP TABLE takes the sequence with it
     "sequence_dropped_with_its_table": Case(ORDERS_NUMBERED, SHIPMENTS, ROWS, destructive=True),
+    # a domain, and a new column of an existing table typed with it
+    "domain_created_and_used": Case(
+        SHIPMENTS,
+        FILMS.split("tables:")[0]
+        + SHIPMENTS.replace(
+            "      id: {type: integer, primary_key: true}",
+            "      id: {type: integer, primary_key: true}\n      made: {type: year, nullable: true}",
+        ),
+        "INSERT INTO shipments VALUES (1);",
+        probe="INSERT INTO shipments VALUES (2, 1999);",
+    ),
+    # a new check: NOT VALID, then VALIDATE in a later transaction
+    "domain_check_added": Case(
+        FILMS,
+        FILMS.replace(
+            "{year_check: VALUE >= 1901}", "{year_check: VALUE >= 1901, recent: VALUE < 2100}"
+        ),
+        FILMS_ROWS,
+        probe=FILMS_PROBE,
+    ),
+    # a changed check is dropped and added again (NOT VALID, VALIDATE)
+    "domain_check_changed": Case(
+        FILMS, FILMS.replace("VALUE >= 1901", "VALUE >= 1900"), FILMS_ROWS, probe=FILMS_PROBE
+    ),
+    "domain_default_and_not_null_set": Case(
+        FILMS,
+        FILMS.replace(
+            "year: {type: integer,", "year: {type: integer, not_null: true, default: 2000,"
+        ),
+        FILMS_ROWS,
+        probe="INSERT INTO films (id) VALUES (3);",
+    ),
+    "domain_relaxed": Case(
+        FILMS.replace(
+            "year: {type: integer,", "year: {type: integer, not_null: true, default: 2000,"
+        ),
+        FILMS.replace(", checks: {year_check: VALUE >= 1901}", ", description: A year"),
+        FILMS_ROWS,
+        probe="INSERT INTO films (id, released) VALUES (3, NULL), (4, 12);",
+    ),
+    "domain_dropped": Case(
+        FILMS,
+        FILMS.split("domains:")[0]
+        + FILMS.split("\n", 3)[3].replace(
+            "{type: year, nullable: true}", "{type: integer, nullable: true}"
+        ),
+        FILMS_ROWS,
+        destructive=True,
+    ),
 }
 
 

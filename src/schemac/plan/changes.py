@@ -243,6 +243,8 @@ class AddColumn(Change):
     kind: ClassVar[str] = "add_column"
     table: Table
     column: Column
+    #: the column's type is a domain with a check or NOT NULL (set by plan/diff_domains.py)
+    constrained_domain: bool = False
 
     @property
     def key(self) -> str:
@@ -251,10 +253,12 @@ class AddColumn(Change):
     @property
     def rewrites(self) -> bool:
         # PostgreSQL 11+ stores a non-volatile default in the catalog; a volatile one, an
-        # identity or a stored generated column is computed for every existing row
+        # identity or a stored generated column is computed for every existing row, and so is
+        # a column of a domain with constraints (measured: the table gets a new file)
         col = self.column
         return bool(
-            col.identity is not None
+            self.constrained_domain
+            or col.identity is not None
             or col.generated is not None
             or (col.default is not None and is_volatile(col.default))
         )

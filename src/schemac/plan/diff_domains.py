@@ -8,13 +8,24 @@ an expand/contract of the columns is the way, as the problem's help says).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from schemac.model.canonical import same_expr
 from schemac.model.schema import Domain
 from schemac.plan import changes as c
-from schemac.plan.diff import COMMENTS, CONSTRAINTS, DROP_DEPENDENTS, DROPS, TYPES, Diff
+from schemac.plan.diff import (
+    COMMENTS,
+    CONSTRAINTS,
+    DROP_DEPENDENTS,
+    DROPS,
+    TABLES,
+    TYPES,
+    Diff,
+)
 
 
 def diff_domains(d: Diff) -> None:
+    _constrained_columns(d)
     old = {x.qualified_name: x for x in d.old.domains}
     for domain in d.new.domains:
         before = old.get(domain.qualified_name)
@@ -110,6 +121,16 @@ def _changed(d: Diff, before: Domain, domain: Domain) -> None:
         )
     if before.description != domain.description:
         d.add(COMMENTS, _comment(domain, before.description))
+
+
+def _constrained_columns(d: Diff) -> None:
+    """Columns added to live tables with a domain that has a check or NOT NULL: PostgreSQL
+    rewrites the table to check every row's (NULL or default) value, so the change says so."""
+    constrained = {x.spelled for x in d.new.domains if x.checks or x.not_null}
+    changes = d.buckets.get(TABLES, [])
+    for i, ch in enumerate(changes):
+        if isinstance(ch, c.AddColumn) and ch.column.type.rstrip("[]") in constrained:
+            changes[i] = replace(ch, constrained_domain=True)
 
 
 def _tables_using(d: Diff, domain: Domain) -> tuple[str, ...]:
