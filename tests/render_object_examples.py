@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemac.model.schema import Domain, DomainCheck, Sequence
+from schemac.model.schema import Attribute, Composite, Domain, DomainCheck, Sequence
 from schemac.plan import changes as c
 
 ORDER_NO = Sequence(
@@ -81,4 +81,23 @@ def domain_examples() -> dict[str, list[c.Change]]:
             c.ValidateDomainCheck(YEAR, "year_recent", tables=("public.films",), live=True)
         ],
         "drop_domain_check": [c.DropDomainCheck(WIDE, "Not Empty")],
+    }
+
+
+SEMVER = Composite(
+    name="semver_triple",
+    attributes=(
+        Attribute(name="major", type="numeric"),
+        Attribute(name="minor", type="numeric"),
+        Attribute(name="Label", type="text", collation="C"),
+    ),
+)
+
+
+def composite_examples() -> dict[str, list[c.Change]]:
+    teeny = Attribute(name="teeny", type="numeric")
+    return {
+        "create_composite": [c.CreateComposite(SEMVER)],
+        "add_attribute": [c.AddAttribute(SEMVER, teeny, live=True)],
+        "drop_attribute": [c.DropAttribute(SEMVER, SEMVER.attributes[2], destructive=True)],
     }

@@ -26,6 +26,8 @@ class Context:
     extensions: set[str] = field(default_factory=set)
     #: domain as columns spell it -> the domain
     domains: dict[str, Domain] = field(default_factory=dict)
+    #: composite types as columns spell them (canonical)
+    composites: set[str] = field(default_factory=set)
     #: (schema, table, column) -> the sequence the column owns
     owned: dict[tuple[str, str, str], SequenceInfo] = field(default_factory=dict)
     #: qualified sequence name (as regclass prints it) -> the sequence
@@ -39,6 +41,7 @@ class Context:
         ctx.enums = {e.qualified_name for e in schema.enums}
         ctx.extensions = {e.name for e in schema.extensions}
         ctx.domains = {_canonical(d.spelled): d for d in catalog.domains}
+        ctx.composites = {c.spelled for c in schema.composites}
         for seq in catalog.sequences:
             ctx.sequences[regclass_text(seq.schema, seq.name)] = seq
             if seq.owner_kind is not None and seq.table is not None and seq.column is not None:

@@ -8,6 +8,7 @@ from schemac.importer.context import Context
 from schemac.importer.emit import Flow
 from schemac.importer.tables import index_spec
 from schemac.model.schema import (
+    Composite,
     Domain,
     Enum,
     Extension,
@@ -202,3 +203,14 @@ def domain_spec(domain: Domain) -> Flow | dict[str, Any]:
     if domain.description is not None:
         spec["description"] = domain.description
     return Flow(spec) if "checks" not in spec and "description" not in spec else spec
+
+
+def composite_spec(comp: Composite) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
+    if comp.description is not None:
+        spec["description"] = comp.description
+    spec["attributes"] = {
+        a.name: a.type if a.collation is None else Flow({"type": a.type, "collation": a.collation})
+        for a in comp.attributes
+    }
+    return spec

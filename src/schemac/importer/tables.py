@@ -120,7 +120,10 @@ def _type(ctx: Context, table: Table, col: Column) -> str:
         return type_
     dims = _ARRAY.search(type_)
     suffix = dims.group(1) if dims else ""
-    if type_[: len(type_) - len(suffix)] in ctx.domains:
+    if (
+        type_[: len(type_) - len(suffix)] in ctx.domains
+        or type_[: len(type_) - len(suffix)] in ctx.composites
+    ):
         return type_  # a domain of the specs (`domains:`), named as format_type names it
     if not _known_type(ctx, type_):
         ctx.gap(

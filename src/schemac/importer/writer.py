@@ -101,6 +101,11 @@ def _document(
     }
     if matviews:
         doc["materialized_views"] = dict(sorted(matviews.items()))
+    composites = {
+        x.name: objects.composite_spec(x) for x in schema.composites if x.schema_name == ns
+    }
+    if composites:
+        doc["composites"] = dict(sorted(composites.items()))
     domains = {x.name: objects.domain_spec(x) for x in schema.domains if x.schema_name == ns}
     if domains:
         doc["domains"] = dict(sorted(domains.items()))
@@ -195,4 +200,5 @@ def _counts(schema: Schema) -> dict[str, int]:
         "extensions": len(schema.extensions),
         "sequences": len(schema.sequences),
         "domains": len(schema.domains),
+        "composite types": len(schema.composites),
     }

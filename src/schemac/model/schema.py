@@ -263,6 +263,31 @@ class Domain(Node):
         return domain_type_name(self.schema_name, self.name)
 
 
+class Attribute(Node):
+    name: str
+    #: canonical (model/types.py)
+    type: str
+    collation: str | None = None
+
+
+class Composite(Node):
+    """A composite type: a row of named attributes (also a pg_class entry, like a table's)."""
+
+    schema_name: str = "public"
+    name: str
+    attributes: tuple[Attribute, ...]
+    description: str | None = None
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+    @property
+    def spelled(self) -> str:
+        return domain_type_name(self.schema_name, self.name)
+
+
 class Extension(Node):
     name: str
     schema_name: str | None = None
@@ -396,6 +421,7 @@ class Schema(Node):
     #: left out of snapshots when empty, so that snapshots written before the field read the same
     sequences: tuple[Sequence, ...] = Field(default=(), exclude_if=lambda value: not value)
     domains: tuple[Domain, ...] = Field(default=(), exclude_if=lambda value: not value)
+    composites: tuple[Composite, ...] = Field(default=(), exclude_if=lambda value: not value)
 
     def table(self, qualified_or_name: str) -> Table | None:
         return _lookup(self, "tables", self.tables).get(qualified_or_name)

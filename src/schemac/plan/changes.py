@@ -17,8 +17,10 @@ from dataclasses import KW_ONLY, dataclass, field
 from typing import ClassVar, Literal
 
 from schemac.model.schema import (
+    Attribute,
     Check,
     Column,
+    Composite,
     Domain,
     DomainCheck,
     Enum,
@@ -1364,6 +1366,59 @@ class DropDomainCheck(Change):
         return self.restore
 
 
+# --- composite types --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateComposite(Change):
+    kind: ClassVar[str] = "create_composite"
+    composite: Composite
+
+    @property
+    def key(self) -> str:
+        return self.composite.qualified_name
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (Drop("type", self.composite.schema_name, self.composite.name),)
+
+
+@dataclass(frozen=True)
+class AddAttribute(Change):
+    """ALTER TYPE ... ADD ATTRIBUTE: a catalog update (no column may use the type, see
+    plan/diff_composites.py)."""
+
+    kind: ClassVar[str] = "add_attribute"
+    composite: Composite
+    attribute: Attribute
+
+    @property
+    def key(self) -> str:
+        return f"{self.composite.qualified_name}.{self.attribute.name}"
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (DropAttribute(self.composite, self.attribute, live=self.live),)
+
+
+@dataclass(frozen=True)
+class DropAttribute(Change):
+    kind: ClassVar[str] = "drop_attribute"
+    composite: Composite
+    attribute: Attribute
+    #: an attribute the specs removed (the down adds it back empty)
+    destructive: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.composite.qualified_name}.{self.attribute.name}"
+
+    @property
+    def safety(self) -> Safety:
+        return "destructive" if self.destructive else "safe"
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (AddAttribute(self.composite, self.attribute, live=self.live),)
+
+
 ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     CreateSchema,
     CreateExtension,
@@ -1408,6 +1463,9 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     AddDomainCheck,
     ValidateDomainCheck,
     DropDomainCheck,
+    CreateComposite,
+    AddAttribute,
+    DropAttribute,
 )
 
 

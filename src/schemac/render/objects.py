@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from schemac.model.names import qualify, quote_ident
-from schemac.model.schema import Domain, DomainCheck, Sequence
+from schemac.model.schema import Attribute, Domain, DomainCheck, Sequence
 from schemac.model.types import sql_type
 from schemac.plan import changes as c
 from schemac.render import clauses as cl
@@ -123,7 +123,41 @@ def _drop_domain_check(ch: c.DropDomainCheck) -> Context:
     return {"name": _domain(ch.domain), "check": quote_ident(ch.name)}
 
 
+# --- composite types --------------------------------------------------------------------------
+
+
+def _attribute(attr: Attribute) -> str:
+    text = f"{quote_ident(attr.name)} {sql_type(attr.type)}"
+    if attr.collation is not None:
+        text += f" COLLATE {cl.dotted(attr.collation)}"
+    return text
+
+
+def _create_composite(ch: c.CreateComposite) -> Context:
+    comp = ch.composite
+    return {
+        "name": qualify(comp.schema_name, comp.name),
+        "attributes": ",\n".join(f"    {_attribute(a)}" for a in comp.attributes),
+    }
+
+
+def _add_attribute(ch: c.AddAttribute) -> Context:
+    comp = ch.composite
+    return {"name": qualify(comp.schema_name, comp.name), "attribute": _attribute(ch.attribute)}
+
+
+def _drop_attribute(ch: c.DropAttribute) -> Context:
+    comp = ch.composite
+    return {
+        "name": qualify(comp.schema_name, comp.name),
+        "attribute": quote_ident(ch.attribute.name),
+    }
+
+
 OBJECT_BUILDERS: dict[str, Callable[[Any], Context]] = {
+    c.CreateComposite.kind: _create_composite,
+    c.AddAttribute.kind: _add_attribute,
+    c.DropAttribute.kind: _drop_attribute,
     c.CreateDomain.kind: _create_domain,
     c.AlterDomain.kind: _alter_domain,
     c.AddDomainCheck.kind: _add_domain_check,

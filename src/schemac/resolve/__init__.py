@@ -26,7 +26,7 @@ from schemac.model.schema import (
     Trigger,
     View,
 )
-from schemac.resolve import checks, domains, identifiers, objects, sequences, traits
+from schemac.resolve import checks, composites, domains, identifiers, objects, sequences, traits
 from schemac.resolve.check_objects import check as check_resolved_objects
 from schemac.resolve.context import Context, Located, TableDraft
 from schemac.resolve.tables import build_table, draft_table
@@ -98,7 +98,9 @@ def resolve(
     enums = _enums(ctx, documents)
     sequences.register_sequences(ctx, documents, schemas)
     domains.register_domains(ctx, documents, schemas)
+    composites.register_composites(ctx, documents, schemas)
     own_domains = domains.resolve_domains(ctx, documents)
+    own_composites = composites.resolve_composites(ctx, documents)
     drafts: list[TableDraft] = []
     for raw, spec in documents:
         for name, table in spec.tables.items():
@@ -171,6 +173,7 @@ def resolve(
         seeds=tuple(seeds),
         sequences=tuple(own_sequences),
         domains=tuple(own_domains),
+        composites=tuple(own_composites),
     ), ctx.diagnostics
 
 

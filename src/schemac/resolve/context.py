@@ -76,7 +76,7 @@ class Context:
     tables: dict[str, TableDraft] = field(default_factory=dict)
     #: views and materialized views by qualified name (for view dependencies)
     views: set[str] = field(default_factory=set)
-    #: domains by qualified name -> how column types spell them (canonical)
+    #: domains and composite types by qualified name -> how column types spell them (canonical)
     domains: dict[str, str] = field(default_factory=dict)
     #: (written type, schema) -> canonical builtin type: most columns repeat a few spellings
     _type_cache: dict[tuple[str, str], str] = field(default_factory=dict)

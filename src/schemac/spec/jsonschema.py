@@ -19,6 +19,7 @@ SHORT_FORMS: dict[str, dict[str, Any]] = {
     "ReferenceSpec": {"type": "string", "description": "short form: table, or table.column"},
     "ExtensionSpec": {"type": "string", "description": "short form: the extension name"},
     "CheckSpec": {"type": "string", "description": "short form: the boolean expression"},
+    "AttributeSpec": {"type": "string", "description": "short form: the attribute type"},
 }
 
 

@@ -339,6 +339,27 @@ class DomainSpec(SpecModel):
     schema_: str | None = Field(default=None, alias="schema")
 
 
+class AttributeSpec(SpecModel):
+    """An attribute of a composite type: `name: type`, or the long form."""
+
+    type: str
+    collation: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"type": value} if isinstance(value, str) else value
+
+
+class CompositeSpec(SpecModel):
+    """A composite type (`CREATE TYPE ... AS (...)`): attributes in order, usable as the type
+    of columns and of function arguments and results."""
+
+    attributes: dict[str, AttributeSpec] = Field(min_length=1)
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+
 class DocumentSpec(SpecModel):
     """One spec file's front-matter."""
 
@@ -367,3 +388,4 @@ class DocumentSpec(SpecModel):
     seed: dict[str, SeedSpec] = {}
     sequences: dict[str, SequenceSpec] = {}
     domains: dict[str, DomainSpec] = {}
+    composites: dict[str, CompositeSpec] = {}

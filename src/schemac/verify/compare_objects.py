@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence as Items
 
 from schemac.model.canonical import same_expr
-from schemac.model.schema import Domain, Sequence
+from schemac.model.schema import Composite, Domain, Sequence
 from schemac.verify.compare import Report, display_name, match
 
 #: option fields of a sequence and how messages name them
@@ -59,3 +59,21 @@ def compare_domains(report: Report, spec: Items[Domain], db: Items[Domain]) -> N
                 s.span,
                 same_expr(s_checks[name], d_checks[name]),
             )
+
+
+def compare_composites(report: Report, spec: Items[Composite], db: Items[Composite]) -> None:
+    pairs, missing, extra = match(spec, db, lambda x: (x.schema_name, x.name))
+    for comp in missing:
+        report.missing(f"composite type {display_name(comp.schema_name, comp.name)}", comp.span)
+    for comp in extra:
+        report.extra(f"composite type {display_name(comp.schema_name, comp.name)}", None)
+    for s, d in pairs:
+        what = f"composite type {display_name(s.schema_name, s.name)}"
+        report.check(
+            what,
+            "attributes",
+            [(a.name, a.type, a.collation) for a in s.attributes],
+            [(a.name, a.type, a.collation) for a in d.attributes],
+            s.span,
+        )
+        report.check(what, "description", s.description, d.description, s.span)

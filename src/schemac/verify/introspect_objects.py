@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from typing import Any, Literal, cast
 
-from schemac.model.schema import Column, Domain, DomainCheck, Sequence, Table
+from schemac.model.schema import (
+    Attribute,
+    Column,
+    Composite,
+    Domain,
+    DomainCheck,
+    Sequence,
+    Table,
+)
 
 Row = dict[str, Any]
 
@@ -107,3 +115,20 @@ def domains(rows: list[Row]) -> tuple[Domain, ...]:
             )
         )
     return tuple(out)
+
+
+def composites(rows: list[Row]) -> tuple[Composite, ...]:
+    from schemac.verify.introspect import _column_type
+
+    return tuple(
+        Composite(
+            schema_name=r["schema_name"],
+            name=r["name"],
+            attributes=tuple(
+                Attribute(name=a["name"], type=_column_type(a["type"]), collation=a["collation"])
+                for a in r["attributes"]
+            ),
+            description=r["description"],
+        )
+        for r in rows
+    )
