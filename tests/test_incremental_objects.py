@@ -54,6 +54,41 @@ tables:
 FILMS_ROWS = "INSERT INTO films VALUES (1, 1999), (2, 2005);"
 FILMS_PROBE = "INSERT INTO films (id, released) VALUES (3, 2010);"
 
+SEMVER = """
+composites:
+  semver_triple:
+    attributes: {major: numeric, minor: numeric}
+tables:
+  crates:
+    columns:
+      id: {type: integer, primary_key: true}
+      v: text
+functions:
+  to_semver:
+    arguments: v text
+    returns: semver_triple
+    language: sql
+    body: SELECT (split_part(v, '.', 1)::numeric, split_part(v, '.', 2)::numeric)::semver_triple
+"""
+#: a PL/pgSQL body is not bound to the attributes when it is created (an SQL body is, and
+#: the down of an attribute change would re-create it before the type is back)
+SEMVER_PLPGSQL = (
+    SEMVER.split("functions:")[0]
+    + """functions:
+  to_semver:
+    arguments: v text
+    returns: semver_triple
+    body: |
+      DECLARE r semver_triple;
+      BEGIN
+        r.major := split_part(v, '.', 1)::numeric;
+        RETURN r;
+      END;
+"""
+)
+SEMVER_ROWS = "INSERT INTO crates VALUES (1, '1.2');"
+SEMVER_PROBE = "SELECT to_semver(v) FROM crates;"
+
 CASES: dict[str, Case] = {
     # a sequence of its own, called by an existing column's default and owned by it
     "sequence_created_and_owned": Case(ORDERS, ORDERS_NUMBERED, ROWS, probe=PROBE),
@@ -124,6 +159,27 @@ CASES: dict[str, Case] = {
         FILMS.replace(", checks: {year_check: VALUE >= 1901}", ", description: A year"),
         FILMS_ROWS,
         probe="INSERT INTO films (id, released) VALUES (3, NULL), (4, 12);",
+    ),
+    # a composite type, and a function returning it
+    "composite_created": Case(
+        SEMVER.split("functions:")[0].split("tables:")[1].join(["tables:", ""]),
+        SEMVER,
+        SEMVER_ROWS,
+        probe=SEMVER_PROBE,
+    ),
+    # an attribute appended, another dropped, while a function uses the type
+    "composite_attributes_changed": Case(
+        SEMVER_PLPGSQL.replace("minor: numeric}", "minor: numeric, patch: text}"),
+        SEMVER_PLPGSQL.replace("minor: numeric}", "minor: numeric, teeny: numeric}"),
+        SEMVER_ROWS,
+        probe=SEMVER_PROBE,
+        destructive=True,
+    ),
+    "composite_dropped": Case(
+        SEMVER,
+        SEMVER.split("functions:")[0].split("tables:")[1].join(["tables:", ""]),
+        SEMVER_ROWS,
+        destructive=True,
     ),
     "domain_dropped": Case(
         FILMS,

@@ -109,7 +109,7 @@ class Diff:
 def diff(old: Schema, new: Schema) -> tuple[list[c.Change], list[Problem]]:
     """Every change from `old` to `new`, in dependency order, and what cannot be planned."""
     from schemac.plan.diff_composites import diff_composites
-    from schemac.plan.diff_domains import diff_domains
+    from schemac.plan.diff_domains import diff_domains, extensions_last
     from schemac.plan.diff_sequences import diff_sequences
     from schemac.plan.diff_tables import diff_tables
 
@@ -122,6 +122,7 @@ def diff(old: Schema, new: Schema) -> tuple[list[c.Change], list[Problem]]:
     diff_sequences(d)
     diff_domains(d)
     diff_composites(d)
+    extensions_last(d)
     _views(d)
     _triggers(d)
     _seeds(d)

@@ -1,5 +1,6 @@
 """Composite types in the one differ: created with the types (before the tables and functions
-that use them), dropped after them; attributes added or dropped in place.
+that use them), dropped after them and after removed functions (before removed extensions);
+attributes added or dropped in place.
 
 An attribute whose type or collation changes, or a reordering, is not planned, and neither is
 any change of a composite type a table column uses (PostgreSQL refuses ALTER TYPE then, and
@@ -33,7 +34,7 @@ def diff_composites(d: Diff) -> None:
             if composite.description is not None:
                 restore += (_comment(composite, None),)
             d.add(
-                DROPS,
+                DROPS + 1,
                 c.Drop(
                     "type",
                     composite.schema_name,

@@ -2,6 +2,9 @@
 them), dropped after the tables; on a live database a new check is added NOT VALID and
 validated in a later transaction, a default or NOT NULL is altered in place.
 
+Removed domains are dropped after the tables and after the removed functions (which may
+take or return them), before removed extensions.
+
 A new base type or collation is not planned: PostgreSQL cannot alter either (a new domain and
 an expand/contract of the columns is the way, as the problem's help says).
 """
@@ -42,7 +45,7 @@ def diff_domains(d: Diff) -> None:
             if domain.description is not None:
                 restore += (_comment(domain, None),)
             d.add(
-                DROPS,
+                DROPS + 1,
                 c.Drop(
                     "domain",
                     domain.schema_name,
@@ -154,3 +157,11 @@ def _comment(domain: Domain, previous: str | None, *, covered: bool = False) -> 
         span=domain.span,
         covered=covered,
     )
+
+
+def extensions_last(d: Diff) -> None:
+    """The drops of removed functions, domains and composite types (bucket DROPS + 1) run
+    before those of removed extensions, whose types they may use (a domain over citext)."""
+    items = d.buckets.get(DROPS + 1, [])
+    extensions = [ch for ch in items if isinstance(ch, c.Drop) and ch.object_type == "extension"]
+    d.buckets[DROPS + 1] = [ch for ch in items if ch not in extensions] + extensions
