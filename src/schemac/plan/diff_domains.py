@@ -163,5 +163,7 @@ def extensions_last(d: Diff) -> None:
     """The drops of removed functions, domains and composite types (bucket DROPS + 1) run
     before those of removed extensions, whose types they may use (a domain over citext)."""
     items = d.buckets.get(DROPS + 1, [])
-    extensions = [ch for ch in items if isinstance(ch, c.Drop) and ch.object_type == "extension"]
+    extensions: list[c.Change] = [
+        ch for ch in items if isinstance(ch, c.Drop) and ch.object_type == "extension"
+    ]
     d.buckets[DROPS + 1] = [ch for ch in items if ch not in extensions] + extensions
