@@ -65,8 +65,8 @@ def test_columns_take_the_domain_as_their_type(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "code", "words"),
     [
-        (SPEC.replace("VALUE >= 1901 AND", "VALUE >= 1901;"), "E174", "not one SQL expression"),
-        (SPEC.replace("default: \"'x@y'\"", "default: VALUE"), "E174", "invalid default"),
+        (SPEC.replace("VALUE >= 1901 AND", "VALUE >= 1901;"), "E204", "not one SQL expression"),
+        (SPEC.replace("default: \"'x@y'\"", "default: VALUE"), "E204", "invalid default"),
         (SPEC.replace("type: integer,", "type: integr,"), "E030", "unknown type 'integr'"),
         ("enums:\n  year: [a, b]\n" + SPEC, "E032", "duplicate type name 'year'"),
     ],

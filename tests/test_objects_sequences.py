@@ -55,12 +55,12 @@ def test_options_take_postgresql_defaults_for_the_type_and_direction(tmp_path: P
 @pytest.mark.parametrize(
     ("options", "code", "words"),
     [
-        ("{increment: 0}", "E170", "increment 0"),
-        ("{as: smallint, max: 40000}", "E171", "out of range for smallint"),
-        ("{min: 5, max: 5}", "E171", "not below"),
-        ("{min: 10, start: 3}", "E172", "outside 10.."),
-        ("{owned_by: nowhere.id}", "E173", "not table.column"),
-        ("{owned_by: crates.nope}", "E173", "no column 'nope'"),
+        ("{increment: 0}", "E200", "increment 0"),
+        ("{as: smallint, max: 40000}", "E201", "out of range for smallint"),
+        ("{min: 5, max: 5}", "E201", "not below"),
+        ("{min: 10, start: 3}", "E202", "outside 10.."),
+        ("{owned_by: nowhere.id}", "E203", "not table.column"),
+        ("{owned_by: crates.nope}", "E203", "no column 'nope'"),
     ],
 )
 def test_options_postgresql_refuses_are_errors(
@@ -83,7 +83,7 @@ def test_bad_owned_by_is_located_and_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(tmp_path / "specs"), "-o", str(tmp_path / "m")])
     assert result.exit_code == 2
     assert "spec.yaml:6:44:" in result.output + result.stderr
-    assert "E173" in result.output + result.stderr
+    assert "E203" in result.output + result.stderr
     assert "Traceback" not in result.output + result.stderr
     assert not (tmp_path / "m").exists()
 

@@ -4,7 +4,7 @@ Their names are claimed with the enums' (one pg_type namespace), before any colu
 resolved, so a column may name a domain declared in any file. The default and every check are
 parsed with pglast as exactly one expression, as column defaults and checks are.
 
-Codes: E174 (a domain check that is not one expression, or a default that reads a column).
+Codes: E204 (a domain check that is not one expression, or a default that reads a column).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def resolve_domains(ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]]) 
                 problem = expressions.default_error(default)
                 if problem:
                     ctx.error(
-                        "E174",
+                        "E204",
                         f"domain {name}: invalid default '{default}': {problem}",
                         span("default"),
                         "write one SQL expression that reads no column",
@@ -60,7 +60,7 @@ def resolve_domains(ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]]) 
                 problem = expressions.syntax_error(text)
                 if problem:
                     ctx.error(
-                        "E174",
+                        "E204",
                         f"domain {name}: check {check_name} is not one SQL expression: {problem}",
                         span("checks", check_name),
                         "write one boolean expression over VALUE",

@@ -1,13 +1,13 @@
 """Sequences of their own (`sequences:`): PostgreSQL's defaults filled in, options checked.
 
-Codes (E170-E174):
+Codes (E200-E204):
 
 | code | what |
 |---|---|
-| E170 | sequence `increment` of 0 |
-| E171 | sequence `min`/`max` outside its type, or `min` not below `max` |
-| E172 | sequence `start` outside `min`..`max` |
-| E173 | sequence `owned_by` that is not `table.column` of a table of the sequence's schema |
+| E200 | sequence `increment` of 0 |
+| E201 | sequence `min`/`max` outside its type, or `min` not below `max` |
+| E202 | sequence `start` outside `min`..`max` |
+| E203 | sequence `owned_by` that is not `table.column` of a table of the sequence's schema |
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def _sequence(
     low, high = TYPE_RANGE[seq.as_]
     if seq.increment == 0:
         # PostgreSQL: INCREMENT must not be zero
-        ctx.error("E170", f"sequence {name}: increment 0", at("increment"), "use 1 or -1")
+        ctx.error("E200", f"sequence {name}: increment 0", at("increment"), "use 1 or -1")
         return None
     ascending = seq.increment > 0
     minimum = seq.min if seq.min is not None else (1 if ascending else low)
@@ -76,7 +76,7 @@ def _sequence(
         if not low <= value <= high:
             # PostgreSQL: MINVALUE (...) is out of range for sequence data type integer
             ctx.error(
-                "E171",
+                "E201",
                 f"sequence {name}: {field} {value} is out of range for {seq.as_}",
                 at(field),
                 f"use a value from {low} to {high}, or `as: bigint`",
@@ -85,7 +85,7 @@ def _sequence(
     if minimum >= maximum:
         # PostgreSQL: MINVALUE (5) must be less than MAXVALUE (5)
         ctx.error(
-            "E171",
+            "E201",
             f"sequence {name}: min {minimum} is not below max {maximum}",
             at("min" if seq.min is not None else "max"),
             "make min smaller than max",
@@ -95,7 +95,7 @@ def _sequence(
     if not minimum <= start <= maximum:
         # PostgreSQL: START value (0) cannot be less than MINVALUE (1)
         ctx.error(
-            "E172",
+            "E202",
             f"sequence {name}: start {start} is outside {minimum}..{maximum}",
             at("start"),
             "choose a start between min and max",
@@ -135,7 +135,7 @@ def _owner(
     if table is None:
         # PostgreSQL: sequence must be in same schema as table it is linked to
         ctx.error(
-            "E173",
+            "E203",
             f"sequence {name}: owned_by '{seq.owned_by}' is not table.column of a table in "
             f"schema {schema}",
             span,
@@ -144,7 +144,7 @@ def _owner(
         return None
     if table.column(column) is None:
         ctx.error(
-            "E173",
+            "E203",
             f"sequence {name}: table {table_name} has no column '{column}'",
             span,
             f"name a column of {table_name}",
