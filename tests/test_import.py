@@ -59,19 +59,21 @@ AWKWARD = [
 
 
 def _reads_back(value: str) -> None:
+    # the value as a key too, unless it is one of the other keys (hypothesis found "items")
+    key = value if value not in ("", "spec_type", "plain", "flow", "items") else "empty"
     data = {
         "spec_type": "x",
         "plain": value,
         "flow": Flow({"k": value, "l": Flow([value, "b"])}),
         "items": [value, Flow({"a": value})],
-        value or "empty": 1,
+        key: 1,
     }
     raw, diagnostics = parse_yaml(document(data), "t.yaml")
     assert raw is not None, (value, [d.message for d in diagnostics])
     assert raw.data["plain"] == value
     assert raw.data["flow"] == {"k": value, "l": [value, "b"]}
     assert raw.data["items"] == [value, {"a": value}]
-    assert raw.data[value or "empty"] == 1
+    assert raw.data[key] == 1
 
 
 @pytest.mark.parametrize("value", AWKWARD)
@@ -418,18 +420,12 @@ def test_what_the_format_cannot_say_is_one_warning_per_object(
     assert run.warnings == [
         "warning: aggregate public.total(integer): not imported (the spec format cannot say it "
         "yet)",
-        "warning: composite type public.pair: not imported (the spec format cannot say it yet)",
-        "warning: domain public.year: not imported (the spec format has no domains yet (base type "
-        "integer, CHECK (VALUE >= 1901)); the columns films.released are written with its base "
-        "type)",
         "warning: exclusion constraint public.films_during_excl on films: not imported (EXCLUDE "
         "USING gist (during WITH &&))",
         "warning: function public.half(x integer): imported without the exact line breaks around "
         "its body (a migration writes the body between two line breaks); without STRICT, SET "
         "search_path = pg_catalog",
         "warning: procedure public.noop(): not imported (the spec format cannot say it yet)",
-        "warning: sequence public.tickets: not imported (the spec format has no sequences of their "
-        "own yet; the defaults of films.n call it)",
         "warning: table public.films: imported without privileges "
         "postgres=arwdDxt/postgres, pg_read_all_data=r/postgres",
         "warning: trigger public.b_tg on films: not imported (the spec format keys triggers by "

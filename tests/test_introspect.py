@@ -454,7 +454,8 @@ def test_query_count_does_not_grow_with_tables(
     schema = introspect(conn)
     assert len(schema.tables) == 200
     # the count, not a wall clock, proves it set-based: a timing fails on a slow machine
-    assert len(executed) == one_table <= 15
+    # (15 before sequences, domains and composite types got a query each)
+    assert len(executed) == one_table <= 18
 
 
 def test_leftovers_lists_what_remains(conn: psycopg.Connection[tuple[object, ...]]) -> None:

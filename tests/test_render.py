@@ -34,6 +34,7 @@ from schemac.render.clauses import function_signature
 from schemac.render.environment import make_environment
 from schemac.render.sql import render_change, render_unit
 from tests.render_alter_examples import NOT_APPLIED, alter_examples
+from tests.render_object_examples import composite_examples, domain_examples, object_examples
 
 GOLDEN = Path(__file__).parent / "golden" / "render"
 
@@ -336,6 +337,9 @@ EXAMPLES: dict[str, list[c.Change]] = {
 
 
 EXAMPLES.update(alter_examples(USERS, AUDIT))
+EXAMPLES.update(object_examples())
+EXAMPLES.update(domain_examples())
+EXAMPLES.update(composite_examples())
 
 
 def update_golden(request: pytest.FixtureRequest) -> bool:

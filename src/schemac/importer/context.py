@@ -26,17 +26,12 @@ class Context:
     extensions: set[str] = field(default_factory=set)
     #: domain as columns spell it -> the domain
     domains: dict[str, Domain] = field(default_factory=dict)
+    #: composite types as columns spell them (canonical)
+    composites: set[str] = field(default_factory=set)
     #: (schema, table, column) -> the sequence the column owns
     owned: dict[tuple[str, str, str], SequenceInfo] = field(default_factory=dict)
     #: qualified sequence name (as regclass prints it) -> the sequence
     sequences: dict[str, SequenceInfo] = field(default_factory=dict)
-    #: domain -> the columns written with its base type
-    domain_columns: dict[str, list[str]] = field(default_factory=dict)
-    #: qualified sequence name -> the column written as serial in its place, and the options
-    #: of the sequence serial's own does not have
-    adopted: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
-    #: qualified sequence name -> the columns whose defaults call it
-    sequence_users: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, catalog: Catalog) -> Context:
@@ -45,7 +40,8 @@ class Context:
         ctx.tables = {t.qualified_name for t in schema.tables}
         ctx.enums = {e.qualified_name for e in schema.enums}
         ctx.extensions = {e.name for e in schema.extensions}
-        ctx.domains = {d.spelled: d for d in catalog.domains}
+        ctx.domains = {_canonical(d.spelled): d for d in catalog.domains}
+        ctx.composites = {c.spelled for c in schema.composites}
         for seq in catalog.sequences:
             ctx.sequences[regclass_text(seq.schema, seq.name)] = seq
             if seq.owner_kind is not None and seq.table is not None and seq.column is not None:
@@ -93,3 +89,13 @@ def object_name(name1: str, name2: str | None, label: str) -> str:
 def _clip(data: bytes, length: int) -> str:
     """The longest prefix of at most `length` bytes that ends on a character boundary."""
     return data[:length].decode("utf-8", errors="ignore")
+
+
+def _canonical(type_text: str) -> str:
+    """A type as the model holds it (model/types.py), or as PostgreSQL spells it."""
+    from schemac.model.types import TypeSyntaxError, canonical_type
+
+    try:
+        return canonical_type(type_text)
+    except TypeSyntaxError:
+        return type_text

@@ -7,7 +7,18 @@ from typing import Any
 from schemac.importer.context import Context
 from schemac.importer.emit import Flow
 from schemac.importer.tables import index_spec
-from schemac.model.schema import Enum, Extension, Function, MaterializedView, Trigger, View
+from schemac.model.schema import (
+    Composite,
+    Domain,
+    Enum,
+    Extension,
+    Function,
+    MaterializedView,
+    Sequence,
+    Trigger,
+    View,
+)
+from schemac.resolve.sequences import TYPE_RANGE
 
 #: languages whose functions are not a body in a dollar-quoted string (their gap says why)
 _NOT_WRITTEN_LANGUAGES = frozenset({"c", "internal"})
@@ -152,3 +163,54 @@ def trigger_spec(trig: Trigger) -> Flow:
     if trig.description is not None:
         spec["description"] = trig.description
     return Flow(spec)
+
+
+def sequence_spec(seq: Sequence) -> Flow:
+    """A sequence with the options that are not PostgreSQL's defaults for its type and
+    direction (what the resolver fills in again)."""
+    spec: dict[str, Any] = {"as": seq.data_type}
+    ascending = seq.increment > 0
+    low, high = TYPE_RANGE[seq.data_type]
+    if seq.increment != 1:
+        spec["increment"] = seq.increment
+    if seq.min_value != (1 if ascending else low):
+        spec["min"] = seq.min_value
+    if seq.max_value != (high if ascending else -1):
+        spec["max"] = seq.max_value
+    if seq.start != (seq.min_value if ascending else seq.max_value):
+        spec["start"] = seq.start
+    if seq.cache != 1:
+        spec["cache"] = seq.cache
+    if seq.cycle:
+        spec["cycle"] = True
+    if seq.owned_by is not None:
+        spec["owned_by"] = ".".join(seq.owned_by)
+    if seq.description is not None:
+        spec["description"] = seq.description
+    return Flow(spec)
+
+
+def domain_spec(domain: Domain) -> Flow | dict[str, Any]:
+    spec: dict[str, Any] = {"type": domain.type}
+    if domain.not_null:
+        spec["not_null"] = True
+    if domain.default is not None:
+        spec["default"] = domain.default
+    if domain.collation is not None:
+        spec["collation"] = domain.collation
+    if domain.checks:
+        spec["checks"] = {check.name: check.expression for check in domain.checks}
+    if domain.description is not None:
+        spec["description"] = domain.description
+    return Flow(spec) if "checks" not in spec and "description" not in spec else spec
+
+
+def composite_spec(comp: Composite) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
+    if comp.description is not None:
+        spec["description"] = comp.description
+    spec["attributes"] = {
+        a.name: a.type if a.collation is None else Flow({"type": a.type, "collation": a.collation})
+        for a in comp.attributes
+    }
+    return spec

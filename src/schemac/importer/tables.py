@@ -17,12 +17,11 @@ from schemac.importer.emit import YAML_FLOAT, Flow
 from schemac.model.names import quote_ident
 from schemac.model.schema import Check, Column, ForeignKey, Index, IndexPart, Partition, Table
 from schemac.model.storage import COLUMN_PARAMS, INDEX_PARAMS, TABLE_PARAMS, Param
-from schemac.model.types import EXTENSION_TYPES, TypeSyntaxError, canonical_type, parse_type
+from schemac.model.types import EXTENSION_TYPES, TypeSyntaxError, parse_type
 from schemac.resolve.expressions import BARE_DEFAULTS, referenced_columns
 
 #: a key the resolver reads as a column name (anything else is an expression)
 _PLAIN_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')*)'::regclass\)$")
 _ARRAY = re.compile(r"((?:\[\])*)$")
 
 
@@ -149,18 +148,14 @@ def _type_and_default(ctx: Context, table: Table, col: Column) -> tuple[str, str
     if type_ in SERIALS:
         _check_serial(ctx, table, col, type_)
         return type_, None
-    if default is not None:
-        match = _NEXTVAL.match(default)
-        if match is not None:
-            adopted = _adopt_sequence(ctx, table, col, type_, match.group(1).replace("''", "'"))
-            if adopted is not None:
-                return adopted, None
-        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", default) and default.lower() not in (
-            BARE_DEFAULTS
-        ):
-            # CURRENT_SCHEMA, CURRENT_ROLE, USER...: the resolver takes a bare word for a
-            # forgotten quote; in parentheses it is the same expression
-            default = f"({default})"
+    if (
+        default is not None
+        and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", default)
+        and default.lower() not in BARE_DEFAULTS
+    ):
+        # CURRENT_SCHEMA, CURRENT_ROLE, USER...: the resolver takes a bare word for a
+        # forgotten quote; in parentheses it is the same expression
+        default = f"({default})"
     return type_, default
 
 
@@ -170,15 +165,11 @@ def _type(ctx: Context, table: Table, col: Column) -> str:
         return type_
     dims = _ARRAY.search(type_)
     suffix = dims.group(1) if dims else ""
-    domain = ctx.domains.get(type_[: len(type_) - len(suffix)])
-    if domain is not None:
-        ctx.domain_columns.setdefault(f"{domain.schema}.{domain.name}", []).append(
-            f"{table.name}.{col.name}"
-        )
-        try:
-            return canonical_type(domain.base_type + suffix)
-        except TypeSyntaxError:
-            return domain.base_type + suffix
+    if (
+        type_[: len(type_) - len(suffix)] in ctx.domains
+        or type_[: len(type_) - len(suffix)] in ctx.composites
+    ):
+        return type_  # a domain of the specs (`domains:`), named as format_type names it
     if not _known_type(ctx, type_):
         ctx.gap(
             "column",
@@ -256,27 +247,6 @@ def _check_identity(ctx: Context, table: Table, col: Column) -> None:
             f"as the sequence of the identity column {table.name}.{col.name}, without "
             f"{', '.join(found)}",
         )
-
-
-def _adopt_sequence(
-    ctx: Context, table: Table, col: Column, type_: str, sequence: str
-) -> str | None:
-    """`serial` for an integer column whose default calls a sequence no column owns and that is
-    named as serial would name it (the closest the format comes to a sequence of its own); else
-    None, and the default is kept."""
-    seq = ctx.sequences.get(sequence)
-    ctx.sequence_users.setdefault(sequence, []).append(f"{table.name}.{col.name}")
-    if seq is None or seq.owner_kind is not None or sequence in ctx.adopted:
-        return None
-    serial = next((s for s, base in SERIALS.items() if base == type_), None)
-    expected = object_name(table.name, col.name, "seq")
-    if serial is None or seq.schema != table.schema_name or seq.name != expected:
-        return None
-    ctx.adopted[sequence] = (
-        f"{table.name}.{col.name}",
-        _sequence_differences(seq, type_, expected),
-    )
-    return serial
 
 
 # --- keys and indexes -------------------------------------------------------------------------

@@ -258,6 +258,97 @@ class Enum(Node):
         return f"{self.schema_name}.{self.name}"
 
 
+class Sequence(Node):
+    """A sequence of its own (not the one a serial or identity column implies). Every option
+    is concrete: the resolver fills in PostgreSQL's defaults, the catalog holds them."""
+
+    schema_name: str = "public"
+    name: str
+    data_type: Literal["smallint", "integer", "bigint"] = "bigint"
+    start: int = 1
+    increment: int = 1
+    min_value: int = 1
+    max_value: int = 2**63 - 1
+    cache: int = 1
+    cycle: bool = False
+    #: (table, column) of the sequence's schema whose column owns it (OWNED BY)
+    owned_by: tuple[str, str] | None = None
+    description: str | None = None
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+
+def domain_type_name(schema: str, name: str) -> str:
+    """The canonical type of a column typed with the domain `schema.name`."""
+    from schemac.model.names import qualify
+    from schemac.model.types import TypeSyntaxError, canonical_type
+
+    spelled = qualify(schema, name)
+    try:
+        return canonical_type(spelled)
+    except TypeSyntaxError:
+        return spelled
+
+
+class DomainCheck(Node):
+    name: str
+    #: boolean expression over VALUE, as emitted inside CHECK (...)
+    expression: str
+
+
+class Domain(Node):
+    """A domain: columns whose type is it hold `type` values that pass its checks."""
+
+    schema_name: str = "public"
+    name: str
+    #: the base type, canonical (model/types.py)
+    type: str
+    not_null: bool = False
+    default: str | None = None
+    checks: tuple[DomainCheck, ...] = ()
+    collation: str | None = None
+    description: str | None = None
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+    @property
+    def spelled(self) -> str:
+        """How a column's type names it: format_type's spelling (search_path = public), in
+        the canonical form of model/types.py."""
+        return domain_type_name(self.schema_name, self.name)
+
+
+class Attribute(Node):
+    name: str
+    #: canonical (model/types.py)
+    type: str
+    collation: str | None = None
+
+
+class Composite(Node):
+    """A composite type: a row of named attributes (also a pg_class entry, like a table's)."""
+
+    schema_name: str = "public"
+    name: str
+    attributes: tuple[Attribute, ...]
+    description: str | None = None
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+    @property
+    def spelled(self) -> str:
+        return domain_type_name(self.schema_name, self.name)
+
+
 class Extension(Node):
     name: str
     schema_name: str | None = None
@@ -397,6 +488,10 @@ class Schema(Node):
     materialized_views: tuple[MaterializedView, ...] = ()
     triggers: tuple[Trigger, ...] = ()
     seeds: tuple[SeedTable, ...] = ()
+    #: left out of snapshots when empty, so that snapshots written before the field read the same
+    sequences: tuple[Sequence, ...] = Field(default=(), exclude_if=lambda value: not value)
+    domains: tuple[Domain, ...] = Field(default=(), exclude_if=lambda value: not value)
+    composites: tuple[Composite, ...] = Field(default=(), exclude_if=lambda value: not value)
 
     def table(self, qualified_or_name: str) -> Table | None:
         return _lookup(self, "tables", self.tables).get(qualified_or_name)

@@ -153,7 +153,10 @@ class TypeRef:
     schema: str | None = None
 
     def __str__(self) -> str:
-        text = self.base if self.schema is None else f"{self.schema}.{self.base}"
+        base = self.base
+        if _NEEDS_QUOTES.search(base):  # a quoted name (a domain named bıgınt): kept quoted
+            base = '"' + base.replace('"', '""') + '"'
+        text = base if self.schema is None else f"{self.schema}.{base}"
         if self.modifiers:
             text += "(" + ",".join(self.modifiers) + ")"
         return text + "[]" * self.array_dims
@@ -167,10 +170,21 @@ class TypeSyntaxError(ValueError):
     pass
 
 
+#: a character no builtin or unquoted type name has (upper case, non-ASCII, punctuation)
+#: (the dot: an enum of another schema is held as one base, `billing.state`)
+_NEEDS_QUOTES = re.compile(r"[^a-z0-9_ .]")
+#: `"name"` or `schema."name"` with array brackets: a quoted name that is not plain lower case
+_QUOTED = re.compile(r'^(?:("?)([A-Za-z_][A-Za-z0-9_]*)\1\.)?"((?:[^"]|"")+)"\s*((?:\[\s*\]\s*)*)$')
+
+
 def parse_type(text: str) -> TypeRef:
     """Parse a type as a user or format_type() writes it into its canonical parts."""
     raw = text.strip()
     schema: str | None = None
+    quoted = _QUOTED.match(raw)
+    if quoted and _NEEDS_QUOTES.search(quoted.group(3).replace('""', '"')):
+        name = quoted.group(3).replace('""', '"')
+        return TypeRef(name, (), quoted.group(4).count("["), quoted.group(2))
     qualified = re.match(r'^("?)([A-Za-z_][A-Za-z0-9_]*)\1\.(.+)$', raw)
     if qualified and qualified.group(2).lower() != "pg_catalog":
         schema, raw = qualified.group(2), qualified.group(3)

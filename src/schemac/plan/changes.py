@@ -17,8 +17,12 @@ from dataclasses import KW_ONLY, dataclass, field
 from typing import ClassVar, Literal
 
 from schemac.model.schema import (
+    Attribute,
     Check,
     Column,
+    Composite,
+    Domain,
+    DomainCheck,
     Enum,
     Extension,
     ForeignKey,
@@ -29,6 +33,7 @@ from schemac.model.schema import (
     Policy,
     PrimaryKey,
     SeedTable,
+    Sequence,
     Table,
     Trigger,
     Unique,
@@ -240,6 +245,8 @@ class AddColumn(Change):
     kind: ClassVar[str] = "add_column"
     table: Table
     column: Column
+    #: the column's type is a domain with a check or NOT NULL (set by plan/diff_domains.py)
+    constrained_domain: bool = False
 
     @property
     def key(self) -> str:
@@ -248,10 +255,12 @@ class AddColumn(Change):
     @property
     def rewrites(self) -> bool:
         # PostgreSQL 11+ stores a non-volatile default in the catalog; a volatile one, an
-        # identity or a stored generated column is computed for every existing row
+        # identity or a stored generated column is computed for every existing row, and so is
+        # a column of a domain with constraints (measured: the table gets a new file)
         col = self.column
         return bool(
-            col.identity is not None
+            self.constrained_domain
+            or col.identity is not None
             or col.generated is not None
             or (col.default is not None and is_volatile(col.default))
         )
@@ -1248,6 +1257,8 @@ CommentTarget = Literal[
     "trigger",
     "index",
     "constraint",
+    "sequence",
+    "domain",
 ]
 
 
@@ -1337,9 +1348,11 @@ DropTarget = Literal[
     "materialized view",
     "trigger",
     "policy",
+    "sequence",
+    "domain",
 ]
 #: drops whose object holds data: undoing them cannot bring the data back
-_HOLDS_DATA = frozenset({"table", "type"})
+_HOLDS_DATA = frozenset({"table", "type", "sequence"})
 
 
 @dataclass(frozen=True)
@@ -1426,6 +1439,270 @@ class Irreversible(Change):
         return self.what
 
 
+# --- sequences of their own -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateSequence(Change):
+    kind: ClassVar[str] = "create_sequence"
+    sequence: Sequence
+
+    @property
+    def key(self) -> str:
+        return self.sequence.qualified_name
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (Drop("sequence", self.sequence.schema_name, self.sequence.name),)
+
+
+@dataclass(frozen=True)
+class AlterSequence(Change):
+    """ALTER SEQUENCE ... with the options that changed: a catalog update under a brief SHARE
+    ROW EXCLUSIVE lock on the sequence (START WITH records the start, it restarts nothing)."""
+
+    kind: ClassVar[str] = "alter_sequence"
+    sequence: Sequence
+    previous: Sequence
+
+    @property
+    def key(self) -> str:
+        return self.sequence.qualified_name
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live:
+            return ()
+        return (Lock("SHARE ROW EXCLUSIVE", self.sequence.qualified_name),)
+
+    @property
+    def reason(self) -> str | None:
+        # measured on PostgreSQL 15: every option gives the sequence a new relfilenode
+        return "PostgreSQL rewrites the sequence's one page (constant time; no table is touched)"
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (AlterSequence(self.previous, self.sequence, live=self.live),)
+
+
+@dataclass(frozen=True)
+class SetSequenceOwner(Change):
+    """ALTER SEQUENCE ... OWNED BY table.column | NONE (`sequence.owned_by`)."""
+
+    kind: ClassVar[str] = "set_sequence_owner"
+    sequence: Sequence
+    #: the owner before (for the down migration)
+    previous: tuple[str, str] | None = None
+
+    @property
+    def key(self) -> str:
+        return self.sequence.qualified_name
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live:
+            return ()
+        return (Lock("SHARE ROW EXCLUSIVE", self.sequence.qualified_name),)
+
+    def inverse(self) -> tuple[Change, ...]:
+        before = self.sequence.model_copy(update={"owned_by": self.previous})
+        return (SetSequenceOwner(before, self.sequence.owned_by, live=self.live),)
+
+    def describe(self) -> str:
+        owner = self.sequence.owned_by
+        return f"sequence {self.key} owned by {'.'.join(owner) if owner else 'none'}"
+
+
+# --- domains ----------------------------------------------------------------------------------
+
+
+def _share_scans(tables: tuple[str, ...]) -> tuple[Lock, ...]:
+    # PostgreSQL checks the values of every column using the domain under SHARE on its table
+    return tuple(Lock("SHARE", table, brief=False) for table in tables)
+
+
+@dataclass(frozen=True)
+class CreateDomain(Change):
+    kind: ClassVar[str] = "create_domain"
+    domain: Domain
+
+    @property
+    def key(self) -> str:
+        return self.domain.qualified_name
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (Drop("domain", self.domain.schema_name, self.domain.name),)
+
+
+@dataclass(frozen=True)
+class AlterDomain(Change):
+    """ALTER DOMAIN ... SET DEFAULT / DROP DEFAULT / SET NOT NULL / DROP NOT NULL.
+
+    SET NOT NULL checks every column using the domain (`tables`) under SHARE on its table."""
+
+    kind: ClassVar[str] = "alter_domain"
+    domain: Domain
+    action: Literal["set default", "drop default", "set not null", "drop not null"]
+    #: the default before (the down migration sets it back)
+    previous_default: str | None = None
+    #: qualified tables with a column of the domain (for the scan's locks)
+    tables: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.domain.qualified_name}:{self.action}"
+
+    @property
+    def safety(self) -> Safety:
+        return "locking" if self.live and self.action == "set not null" and self.tables else "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        if not self.live or self.action != "set not null":
+            return ()
+        return _share_scans(self.tables)
+
+    @property
+    def reason(self) -> str | None:
+        if self.safety == "locking":
+            return "every column of the domain is checked for NULLs under SHARE on its table"
+        return None
+
+    def inverse(self) -> tuple[Change, ...]:
+        if self.action in ("set default", "drop default"):
+            back = self.domain.model_copy(update={"default": self.previous_default})
+            action: Literal["set default", "drop default"] = (
+                "drop default" if self.previous_default is None else "set default"
+            )
+            return (AlterDomain(back, action, self.domain.default, live=self.live),)
+        opposite: Literal["set not null", "drop not null"] = (
+            "drop not null" if self.action == "set not null" else "set not null"
+        )
+        return (AlterDomain(self.domain, opposite, tables=self.tables, live=self.live),)
+
+
+@dataclass(frozen=True)
+class AddDomainCheck(Change):
+    """ALTER DOMAIN ... ADD CONSTRAINT ... CHECK: NOT VALID on a live database (new values are
+    checked at once; ValidateDomainCheck checks the stored ones in a later transaction)."""
+
+    kind: ClassVar[str] = "add_domain_check"
+    domain: Domain
+    check: DomainCheck
+    not_valid: bool = False
+    tables: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.domain.qualified_name}.{self.check.name}"
+
+    @property
+    def safety(self) -> Safety:
+        return "locking" if self.live and not self.not_valid and self.tables else "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return () if not self.live or self.not_valid else _share_scans(self.tables)
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (DropDomainCheck(self.domain, self.check.name, live=self.live),)
+
+
+@dataclass(frozen=True)
+class ValidateDomainCheck(Change):
+    """ALTER DOMAIN ... VALIDATE CONSTRAINT: scans the columns of the domain under SHARE on
+    their tables (writes wait for the scan; PostgreSQL has no weaker lock for it)."""
+
+    kind: ClassVar[str] = "validate_domain_check"
+    domain: Domain
+    name: str
+    tables: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.domain.qualified_name}.{self.name}"
+
+    @property
+    def safety(self) -> Safety:
+        return "locking" if self.tables else "safe"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return _share_scans(self.tables)
+
+    @property
+    def reason(self) -> str | None:
+        if self.tables:
+            return "the stored values are checked under SHARE on each table using the domain"
+        return None
+
+
+@dataclass(frozen=True)
+class DropDomainCheck(Change):
+    kind: ClassVar[str] = "drop_domain_check"
+    domain: Domain
+    name: str
+    restore: tuple[Change, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.domain.qualified_name}.{self.name}"
+
+    def inverse(self) -> tuple[Change, ...]:
+        return self.restore
+
+
+# --- composite types --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateComposite(Change):
+    kind: ClassVar[str] = "create_composite"
+    composite: Composite
+
+    @property
+    def key(self) -> str:
+        return self.composite.qualified_name
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (Drop("type", self.composite.schema_name, self.composite.name),)
+
+
+@dataclass(frozen=True)
+class AddAttribute(Change):
+    """ALTER TYPE ... ADD ATTRIBUTE: a catalog update (no column may use the type, see
+    plan/diff_composites.py)."""
+
+    kind: ClassVar[str] = "add_attribute"
+    composite: Composite
+    attribute: Attribute
+
+    @property
+    def key(self) -> str:
+        return f"{self.composite.qualified_name}.{self.attribute.name}"
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (DropAttribute(self.composite, self.attribute, live=self.live),)
+
+
+@dataclass(frozen=True)
+class DropAttribute(Change):
+    kind: ClassVar[str] = "drop_attribute"
+    composite: Composite
+    attribute: Attribute
+    #: an attribute the specs removed (the down adds it back empty)
+    destructive: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.composite.qualified_name}.{self.attribute.name}"
+
+    @property
+    def safety(self) -> Safety:
+        return "destructive" if self.destructive else "safe"
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (AddAttribute(self.composite, self.attribute, live=self.live),)
+
+
 ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     CreateSchema,
     CreateExtension,
@@ -1468,6 +1745,17 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     Drop,
     DisableRls,
     Irreversible,
+    CreateSequence,
+    AlterSequence,
+    SetSequenceOwner,
+    CreateDomain,
+    AlterDomain,
+    AddDomainCheck,
+    ValidateDomainCheck,
+    DropDomainCheck,
+    CreateComposite,
+    AddAttribute,
+    DropAttribute,
 )
 
 

@@ -111,6 +111,9 @@ class Diff:
 
 def diff(old: Schema, new: Schema) -> tuple[list[c.Change], list[Problem]]:
     """Every change from `old` to `new`, in dependency order, and what cannot be planned."""
+    from schemac.plan.diff_composites import diff_composites
+    from schemac.plan.diff_domains import diff_domains, extensions_last
+    from schemac.plan.diff_sequences import diff_sequences
     from schemac.plan.diff_tables import diff_tables
     from schemac.plan.refresh import refresh_jobs
 
@@ -120,6 +123,10 @@ def diff(old: Schema, new: Schema) -> tuple[list[c.Change], list[Problem]]:
     _enums(d)
     _functions(d)
     diff_tables(d)
+    diff_sequences(d)
+    diff_domains(d)
+    diff_composites(d)
+    extensions_last(d)
     _views(d)
     refresh_jobs(d, TRIGGERS)  # after the views and the functions the jobs run
     _triggers(d)

@@ -19,6 +19,7 @@ from schemac.render import clauses as cl
 from schemac.render.alter import ALTER_BUILDERS, role
 from schemac.render.check import Piece, UnsafeFragment, check_statements
 from schemac.render.environment import template_name
+from schemac.render.objects import OBJECT_BUILDERS
 from schemac.render.portable import portable_literals
 
 if TYPE_CHECKING:
@@ -316,6 +317,7 @@ BUILDERS: dict[str, Callable[[Any], Context]] = {
     c.DisableRls.kind: _disable_rls,
     c.DeleteSeed.kind: _delete_seed,
     **ALTER_BUILDERS,
+    **OBJECT_BUILDERS,
 }
 
 

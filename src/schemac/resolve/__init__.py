@@ -26,7 +26,7 @@ from schemac.model.schema import (
     Trigger,
     View,
 )
-from schemac.resolve import checks, identifiers, objects, traits
+from schemac.resolve import checks, composites, domains, identifiers, objects, sequences, traits
 from schemac.resolve.check_objects import check as check_resolved_objects
 from schemac.resolve.context import Context, Located, TableDraft
 from schemac.resolve.refresh import refresh_functions
@@ -97,6 +97,11 @@ def resolve(
                 if other and other != "public" and other not in schemas:
                     schemas.append(other)
     enums = _enums(ctx, documents)
+    sequences.register_sequences(ctx, documents, schemas)
+    domains.register_domains(ctx, documents, schemas)
+    composites.register_composites(ctx, documents, schemas)
+    own_domains = domains.resolve_domains(ctx, documents)
+    own_composites = composites.resolve_composites(ctx, documents)
     drafts: list[TableDraft] = []
     for raw, spec in documents:
         for name, table in spec.tables.items():
@@ -151,6 +156,7 @@ def resolve(
                 seeds.append(resolved)
     functions += refresh_functions(matviews, functions)
     check_resolved_objects(ctx, documents, tables, functions, views, matviews)
+    own_sequences = sequences.resolve_sequences(ctx, documents, tables)
     checks.check_schema(ctx, documents, drafts, tables, matviews, triggers, database.version)
     if has_errors(ctx.diagnostics):
         return None, ctx.diagnostics
@@ -167,6 +173,9 @@ def resolve(
         materialized_views=tuple(matviews),
         triggers=tuple(triggers),
         seeds=tuple(seeds),
+        sequences=tuple(own_sequences),
+        domains=tuple(own_domains),
+        composites=tuple(own_composites),
     ), ctx.diagnostics
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,12 @@ from schemac.model.types import (
 from schemac.resolve import expressions
 from schemac.source import Span
 from schemac.spec.models import ColumnSpec, DocumentSpec, TableSpec
+
+#: a type that may name a domain: [schema.]name, either part quoted, with array brackets
+_DOMAIN_REF = re.compile(
+    r'^(?:(?P<schema>"(?:[^"]|"")+"|[^\s."\[]+)\.)?'
+    r'(?P<name>"(?:[^"]|"")+"|[^\s."\[]+)\s*(?P<array>(?:\[\s*\]\s*)*)$'
+)
 
 
 @dataclass
@@ -69,6 +76,8 @@ class Context:
     tables: dict[str, TableDraft] = field(default_factory=dict)
     #: views and materialized views by qualified name (for view dependencies)
     views: set[str] = field(default_factory=set)
+    #: domains and composite types by qualified name -> how column types spell them (canonical)
+    domains: dict[str, str] = field(default_factory=dict)
     #: (written type, schema) -> canonical builtin type: most columns repeat a few spellings
     _type_cache: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -127,6 +136,10 @@ class Context:
         known = self._type_cache.get((text, schema))
         if known is not None:
             return known
+        domain = self.domain_type(text, schema)
+        if domain is not None:
+            self._type_cache[(text, schema)] = domain
+            return domain
         span = span_of()
         try:
             ref = parse_type(text)
@@ -151,6 +164,26 @@ class Context:
             return self._extension_type(ref, text, span)
         self._type_cache[(text, schema)] = resolved
         return resolved
+
+    def domain_type(self, text: str, schema: str) -> str | None:
+        """The canonical type of a column typed with a domain of the specs (its name as
+        written, quoted or not, with array brackets), else None."""
+        if not self.domains:
+            return None
+        match = _DOMAIN_REF.match(text.strip())
+        if match is None:
+            return None
+        name = match.group("name").strip('"').replace('""', '"')
+        ref_schema = match.group("schema")
+        candidates = (
+            [f"{ref_schema.strip(chr(34))}.{name}"]
+            if ref_schema
+            else [f"{schema}.{name}", f"public.{name}"]
+        )
+        found = next((self.domains[q] for q in candidates if q in self.domains), None)
+        if found is None:
+            return None
+        return found + "[]" * match.group("array").count("[")
 
     def _extension_type(self, ref: TypeRef, text: str, span: Span | None) -> str | None:
         extension = EXTENSION_TYPES.get(ref.base)

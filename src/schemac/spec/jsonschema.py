@@ -37,6 +37,7 @@ SHORT_FORMS: dict[str, dict[str, Any]] = {
         "minItems": 1,
         "description": "short form: the constraint's columns (name derived: uq_{table}_{cols})",
     },
+    "AttributeSpec": {"type": "string", "description": "short form: the attribute type"},
 }
 
 

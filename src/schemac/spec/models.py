@@ -387,6 +387,58 @@ class DatabaseSpec(SpecModel):
     encoding: str | None = None
 
 
+class SequenceSpec(SpecModel):
+    """A sequence of its own (`CREATE SEQUENCE`): options left out take PostgreSQL's defaults
+    for the type and the direction of `increment`."""
+
+    as_: Literal["smallint", "integer", "bigint"] = Field(default="bigint", alias="as")
+    start: int | None = None
+    increment: int = 1
+    min: int | None = None
+    max: int | None = None
+    cache: int = Field(default=1, ge=1)
+    cycle: StrictBool = False
+    #: `table.column`: the column owns the sequence (dropped with it), as serial's does
+    owned_by: str | None = None
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+
+class DomainSpec(SpecModel):
+    """A domain (`CREATE DOMAIN`): a base type with NOT NULL, a default and named checks that
+    read the value as VALUE; columns name it as their type."""
+
+    type: str
+    not_null: StrictBool = False
+    default: Scalar = None
+    #: constraint name -> boolean expression over VALUE
+    checks: dict[str, str] = {}
+    collation: str | None = None
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+
+class AttributeSpec(SpecModel):
+    """An attribute of a composite type: `name: type`, or the long form."""
+
+    type: str
+    collation: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"type": value} if isinstance(value, str) else value
+
+
+class CompositeSpec(SpecModel):
+    """A composite type (`CREATE TYPE ... AS (...)`): attributes in order, usable as the type
+    of columns and of function arguments and results."""
+
+    attributes: dict[str, AttributeSpec] = Field(min_length=1)
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+
 class DocumentSpec(SpecModel):
     """One spec file's front-matter."""
 
@@ -413,3 +465,6 @@ class DocumentSpec(SpecModel):
     functions: dict[str, FunctionSpec] = {}
     triggers: dict[str, TriggerSpec] = {}
     seed: dict[str, SeedSpec] = {}
+    sequences: dict[str, SequenceSpec] = {}
+    domains: dict[str, DomainSpec] = {}
+    composites: dict[str, CompositeSpec] = {}

@@ -192,6 +192,15 @@ def compare(
         compare_indexes(report, _name(s_mv), s_mv.indexes, d_mv.indexes, s_mv.span)
 
     _compare_triggers(report, spec.triggers, db.triggers)
+    from schemac.verify.compare_objects import (
+        compare_composites,
+        compare_domains,
+        compare_sequences,
+    )
+
+    compare_sequences(report, spec.sequences, db.sequences)
+    compare_domains(report, spec.domains, db.domains)
+    compare_composites(report, spec.composites, db.composites)
     return report.diagnostics
 
 

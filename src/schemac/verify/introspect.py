@@ -52,6 +52,7 @@ from schemac.model.schema import (
     View,
 )
 from schemac.model.types import TypeSyntaxError, canonical_type
+from schemac.verify.introspect_objects import composites, domains, sequences
 
 if TYPE_CHECKING:
     import psycopg
@@ -136,6 +137,9 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
         views, matviews = _views(rows("views", params), indexes)
         functions = tuple(_function(r) for r in rows("functions", params))
         triggers = tuple(_trigger(r) for r in rows("triggers", params))
+        tables, own_sequences = sequences(rows("sequences", params), tables)
+        own_domains = domains(rows("domains", params))
+        own_composites = composites(rows("composites", params))
     return Schema(
         schemas=tuple(s for s in selected if s != "public"),
         extensions=extensions,
@@ -145,6 +149,9 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
         views=views,
         materialized_views=matviews,
         triggers=triggers,
+        sequences=own_sequences,
+        domains=own_domains,
+        composites=own_composites,
     )
 
 

@@ -1,6 +1,6 @@
 -- Objects of the selected schemas the spec format has no key for yet, one row each:
--- (kind, schema_name, name, whole, detail). Domains and sequences are read apart (domains.sql,
--- sequences.sql): their columns are written another way. Extension members are left out.
+-- (kind, schema_name, name, whole, detail). Domains, sequences and composite types are
+-- written (domains:, sequences:, composites:). Extension members are left out.
 WITH ns AS (
   SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY(%(schemas)s)
 ),
@@ -13,9 +13,7 @@ SELECT CASE t.typtype WHEN 'c' THEN 'composite type' WHEN 'r' THEN 'range type'
 FROM pg_type t
 JOIN ns ON ns.oid = t.typnamespace
 WHERE (t.typtype IN ('r', 'p')
-       OR (t.typtype = 'b' AND NOT (t.typcategory = 'A' AND t.typelem <> 0))
-       OR (t.typtype = 'c'
-           AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))
+       OR (t.typtype = 'b' AND NOT (t.typcategory = 'A' AND t.typelem <> 0)))
   AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass AND ext.objid = t.oid)
 UNION ALL
 SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'p' THEN 'procedure'

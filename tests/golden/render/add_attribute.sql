@@ -1,0 +1,1 @@
+ALTER TYPE semver_triple ADD ATTRIBUTE teeny numeric;

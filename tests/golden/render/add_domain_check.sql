@@ -1,0 +1,3 @@
+ALTER DOMAIN year ADD CONSTRAINT year_recent CHECK (VALUE >= 1950) NOT VALID;
+
+ALTER DOMAIN billing."bıgınt" ADD CONSTRAINT short CHECK (length(VALUE) < 9);

@@ -1,0 +1,5 @@
+CREATE TYPE semver_triple AS (
+    major numeric,
+    minor numeric,
+    "Label" text COLLATE "C"
+);

@@ -1,0 +1,3 @@
+CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155);
+
+CREATE DOMAIN billing."bıgınt" AS text COLLATE "C" DEFAULT 'it''s' NOT NULL CONSTRAINT "Not Empty" CHECK (VALUE <> '');

@@ -1,0 +1,3 @@
+CREATE SEQUENCE order_no AS integer START WITH 1000 CACHE 5;
+
+CREATE SEQUENCE billing."Count Down" AS smallint INCREMENT BY -1 CYCLE;

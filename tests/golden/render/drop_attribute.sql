@@ -1,0 +1,1 @@
+ALTER TYPE semver_triple DROP ATTRIBUTE IF EXISTS "Label";

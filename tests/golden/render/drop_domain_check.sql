@@ -1,0 +1,1 @@
+ALTER DOMAIN billing."bıgınt" DROP CONSTRAINT IF EXISTS "Not Empty";

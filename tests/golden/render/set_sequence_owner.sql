@@ -1,0 +1,3 @@
+ALTER SEQUENCE billing."Count Down" OWNED BY billing."Invoices".no;
+
+ALTER SEQUENCE billing."Count Down" OWNED BY NONE;

@@ -1,0 +1,1 @@
+ALTER DOMAIN year VALIDATE CONSTRAINT year_recent;
