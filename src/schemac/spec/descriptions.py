@@ -20,6 +20,19 @@ MODELS: dict[str, str] = {
     ),
     "LintSpec": "Lint suppressions for this object and everything inside it.",
     "ExtensionSpec": "A PostgreSQL extension (CREATE EXTENSION IF NOT EXISTS).",
+    "SequenceSpec": (
+        "A sequence of its own (CREATE SEQUENCE): options left out take PostgreSQL's defaults "
+        "for the type and the direction of `increment`."
+    ),
+    "DomainSpec": (
+        "A domain (CREATE DOMAIN), usable as a column type: a base type with NOT NULL, a "
+        "default and named checks that read the value as VALUE."
+    ),
+    "CompositeSpec": (
+        "A composite type (CREATE TYPE ... AS (...)), usable as the type of columns and of "
+        "function arguments and results."
+    ),
+    "AttributeSpec": "One attribute of a composite type: `name: type`, or the long form.",
     "EnumSpec": "An enum type (CREATE TYPE ... AS ENUM), keyed by its name.",
     "TraitSpec": (
         "A reusable bundle of columns and indexes that tables list under `traits`; a user "
@@ -113,6 +126,9 @@ FIELDS: dict[str, dict[str, str]] = {
         "lint": f"{_LINT}, for every object of this file",
         "extensions": "extensions to create, as names or `{name, schema}`",
         "enums": "enum types by name; a list of values is the short form",
+        "sequences": "sequences of their own by name (a serial column needs none)",
+        "domains": "domains by name: a base type with NOT NULL, a default and checks",
+        "composites": "composite types by name: attributes in order",
         "traits": "user-defined traits by name (the built-in traits need no declaration)",
         "tables": "tables by name, in the order written",
         "views": "views by name",
@@ -136,6 +152,39 @@ FIELDS: dict[str, dict[str, str]] = {
     "ExtensionSpec": {
         "name": "the extension's name, e.g. `pgcrypto`, `citext`, `pg_trgm`",
         "schema": "the schema it is installed in (WITH SCHEMA), created when needed",
+    },
+    "SequenceSpec": {
+        "as": "`smallint`, `integer` or `bigint` (default): the sequence's type",
+        "start": "the first value; default: `min` ascending, `max` descending",
+        "increment": "step between values, negative for a descending sequence; not 0 (default 1)",
+        "min": "the smallest value; default: 1 ascending, the type's minimum descending",
+        "max": "the largest value; default: the type's maximum ascending, -1 descending",
+        "cache": "values handed out ahead to each session (default 1)",
+        "cycle": "wrap around after the last value instead of failing",
+        "owned_by": "`table.column` that owns the sequence (dropped with it, as serial's is)",
+        "description": "becomes COMMENT ON SEQUENCE",
+        "schema": _SCHEMA_OF_OBJECT,
+    },
+    "DomainSpec": {
+        "type": "the base type, as a column's `type`",
+        "not_null": "values may not be NULL (ALTER DOMAIN ... SET NOT NULL when it changes)",
+        "default": "a SQL expression: the default of every column of the domain",
+        "checks": (
+            "named CHECK constraints over VALUE (`positive: VALUE > 0`); an added one is "
+            "NOT VALID, then validated"
+        ),
+        "collation": "the domain's collation",
+        "description": "becomes COMMENT ON DOMAIN",
+        "schema": _SCHEMA_OF_OBJECT,
+    },
+    "CompositeSpec": {
+        "attributes": "attribute name -> type (or `{type, collation}`), in order",
+        "description": "becomes COMMENT ON TYPE",
+        "schema": _SCHEMA_OF_OBJECT,
+    },
+    "AttributeSpec": {
+        "type": "the attribute's type, as a column's `type`",
+        "collation": "the attribute's collation",
     },
     "EnumSpec": {
         "values": "the labels, in sort order; new labels are added with ALTER TYPE ... ADD VALUE",
