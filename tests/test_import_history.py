@@ -33,11 +33,7 @@ pytestmark = [
 ]
 
 #: the first checkpoint (1-based) that cannot round-trip yet -> what blocks it
-GAPS: dict[int, str] = {
-    1: "format gap: UNIQUE and PRIMARY KEY constraints whose names are not the derived ones "
-    "(packages_pkey, packages_name_key, users_email_key, unique_num: no name: for keys); the "
-    "serial sequence of crates.id keeps its old name packages_id_seq (no sequences)",
-}
+GAPS: dict[int, str] = {}
 
 
 def _order() -> list[tuple[str, bool]]:
@@ -56,9 +52,11 @@ def _apply(conninfo: str, name: str, transactional: bool) -> None:
     load_sql(conninfo, path, single_transaction=transactional)
 
 
-def _build(specs: Path, out: Path) -> str:
+def _build(specs: Path, out: Path, config: Path) -> str:
     result = CliRunner().invoke(
-        cli, ["build", str(specs), "-o", str(out), "--no-lint", "--allow-destructive"]
+        cli,
+        ["build", str(specs), "-o", str(out), "--no-lint", "--allow-destructive"]
+        + ["--config", str(config)],
     )
     assert result.exit_code == 0, result.output + result.stderr
     return result.stdout
@@ -80,6 +78,10 @@ def test_crates_io_history_replays_checkpoint_by_checkpoint(
     assert len(migrations) == 285
     size = -(-len(migrations) // CHECKPOINTS)
     specs, out = tmp_path / "specs", tmp_path / "migrations"
+    # crates.io added NOT NULL columns without a default to its (then empty) tables; the
+    # safety rule that refuses them on a live table is switched off as a team would for that
+    config = tmp_path / "schemac.toml"
+    config.write_text('[lint]\nignore = ["SC510"]\n', encoding="utf-8")
     reached = 0
     with pg_backend.database() as source:
         for number in range(1, CHECKPOINTS + 1):
@@ -93,7 +95,7 @@ def test_crates_io_history_replays_checkpoint_by_checkpoint(
             if run.code != 0:
                 problem = f"import exit {run.code}: {run.stderr[:2000]}"
             else:
-                built = _build(specs, out)
+                built = _build(specs, out, config)
                 failure, rebuilt = _replay(pg_backend, out)
                 if failure is not None:
                     problem = f"replay failed after build:\n{built}\n{failure}"
