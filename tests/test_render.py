@@ -152,6 +152,33 @@ EXAMPLES: dict[str, list[c.Change]] = {
                 security_definer=True,
             )
         ),
+        # every attribute, a list setting and a plain one, quoted as SET reads them
+        c.CreateFunction(
+            Function(
+                name="lookup",
+                arguments="key text",
+                returns="SETOF text",
+                language="sql",
+                body="SELECT key",
+                volatility="immutable",
+                strict=True,
+                leakproof=True,
+                parallel="safe",
+                cost=0.5,
+                rows=10,
+                settings=(("search_path", 'pg_catalog, "$user", public'), ("work_mem", "64MB")),
+            )
+        ),
+        # a verbatim body: no line break added, a tag that its end cannot close
+        c.CreateFunction(
+            Function(
+                name="one_line",
+                returns="text",
+                language="sql",
+                body=" SELECT 1 -- ends in $function",
+                verbatim=True,
+            )
+        ),
     ],
     "create_table": [
         c.CreateTable(USERS, inline_fks=(TENANT_FK,)),
@@ -243,6 +270,30 @@ EXAMPLES: dict[str, list[c.Change]] = {
                 function_schema="app",
                 function="log_change",
                 when="pg_trigger_depth() = 0",
+            )
+        ),
+        c.CreateTrigger(
+            Trigger(
+                name="search",
+                table="users",
+                timing="before",
+                events=("insert", "update"),
+                update_of=("email", "order"),
+                function_schema="app",
+                function="log_change",
+                arguments=("search", "pg_catalog.english", "it's"),
+            )
+        ),
+        c.CreateTrigger(
+            Trigger(
+                name="count_new",
+                table="users",
+                timing="after",
+                events=("insert",),
+                for_each="statement",
+                new_table="inserted rows",
+                function_schema="app",
+                function="log_change",
             )
         ),
     ],

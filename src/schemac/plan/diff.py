@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from schemac.model.canonical import argument_types, canonical_type_text, same_expr, squash
+from schemac.model.routines import same_attributes, same_options
 from schemac.model.schema import (
     Enum,
     Function,
@@ -292,10 +293,11 @@ def _signature(fn: Function) -> tuple[str, str, str]:
 
 def _same_function(a: Function, b: Function) -> bool:
     return (
-        a.body.strip() == b.body.strip()
+        a.source == b.source
         and a.language.lower() == b.language.lower()
         and a.volatility == b.volatility
         and a.security_definer == b.security_definer
+        and same_attributes(a, b)
         and canonical_type_text(a.returns) == canonical_type_text(b.returns)
         and squash(a.arguments) == squash(b.arguments)
     )
@@ -520,6 +522,7 @@ def _triggers(d: Diff) -> None:
         live = d.live_table(table) is not None
         changed = before is not None and (
             before.timing != trig.timing
+            or not same_options(before, trig)
             or sorted(before.events) != sorted(trig.events)
             or before.for_each != trig.for_each
             or (before.function_schema, before.function) != (trig.function_schema, trig.function)

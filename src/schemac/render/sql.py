@@ -16,6 +16,7 @@ from schemac.model.canonical import zoned_keys
 from schemac.model.names import qualify, quote_ident, quote_literal, search_path
 from schemac.plan import changes as c
 from schemac.render import clauses as cl
+from schemac.render import routines as rt
 from schemac.render.alter import ALTER_BUILDERS, role
 from schemac.render.check import Piece, UnsafeFragment, check_statements
 from schemac.render.environment import template_name
@@ -63,15 +64,6 @@ def _create_enum(ch: c.CreateEnum) -> Context:
     }
 
 
-def _dollar_tag(body: str) -> str:
-    # the body is emitted verbatim, so the quoting tag must be one that never occurs in it
-    tag, n = "$function$", 0
-    while tag in body:
-        n += 1
-        tag = f"$function_{n}$"
-    return tag
-
-
 def _returns_trigger(fn: Function) -> bool:
     """A trigger function is written CREATE OR REPLACE even where it is new, as the schema
     standard writes updated_at_trigger(): it holds no data, and running its definition again
@@ -81,13 +73,9 @@ def _returns_trigger(fn: Function) -> bool:
 
 def _create_function(ch: c.CreateFunction) -> Context:
     fn = ch.function
-    attributes = ""
-    if fn.volatility != "volatile":
-        attributes += f" {fn.volatility.upper()}"
-    if fn.security_definer:
-        attributes += " SECURITY DEFINER"
-    body = fn.body.strip("\n")
-    # the body cannot end its dollar quote (see _dollar_tag); the rest is checked as resolve does
+    attributes = rt.function_attributes(fn)
+    body = fn.source
+    # the body cannot end its dollar quote (see dollar_tag); the rest is checked as resolve does
     for what, text, problem in (
         ("argument list", fn.arguments, fragments.arguments_problem(fn.arguments)),
         ("return type", fn.returns, fragments.returns_problem(fn.returns)),
@@ -103,7 +91,7 @@ def _create_function(ch: c.CreateFunction) -> Context:
         "returns": fn.returns,
         "language": quote_ident(fn.language),
         "attributes": attributes,
-        "tag": _dollar_tag(body),
+        "tag": rt.dollar_tag(body),
         "body": body,
     }
 
@@ -170,11 +158,13 @@ def _create_trigger(ch: c.CreateTrigger) -> Context:
     return {
         "name": quote_ident(tr.name),
         "timing": tr.timing.upper(),
-        "events": " OR ".join(e.upper() for e in tr.events),
+        "events": rt.trigger_events(tr),
         "table": qualify(tr.table_schema, tr.table),
+        "referencing": rt.trigger_referencing(tr),
         "for_each": tr.for_each.upper(),
         "when": f" WHEN ({cl.fragment(tr.when)})" if tr.when is not None else "",
         "function": qualify(tr.function_schema, tr.function),
+        "arguments": rt.trigger_arguments(tr),
     }
 
 

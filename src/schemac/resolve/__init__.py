@@ -270,7 +270,7 @@ def _functions_and_triggers(
             if ctx.register("function", schema, name, where.key_span(), "function"):
                 ctx.check_length(name, f"function {name}", where.key_span(), derived=False)
                 objects.check_function(ctx, name, fn, where)
-                functions.append(objects.resolve_function(name, fn, where, schema))
+                functions.append(objects.resolve_function(ctx, name, fn, where, schema))
     declared = {f.qualified_name for f in functions}
     triggers: list[Trigger] = []
     for draft in drafts:
@@ -338,14 +338,23 @@ def _functions_and_triggers(
             if resolved is None:
                 continue
             clash = next(
-                (t for t in triggers if t.table == resolved.table and t.name == name), None
+                (
+                    t
+                    for t in triggers
+                    if (t.table_schema, t.table, t.name)
+                    == (resolved.table_schema, resolved.table, resolved.name)
+                ),
+                None,
             )
             if clash is not None:
+                # trigger names are unique per table (PostgreSQL: trigger "t" for relation
+                # "r" already exists), whatever file or key declared them
                 ctx.error(
                     "E032",
-                    f"duplicate trigger '{name}' on {resolved.table}",
+                    f"duplicate trigger '{resolved.name}' on {resolved.table}",
                     where.key_span(),
-                    "a trait already adds it; rename yours or drop the trait",
+                    "a trait or another trigger on the table already has this name; "
+                    "rename yours (name:) or drop the trait",
                 )
                 continue
             triggers.append(resolved)

@@ -232,16 +232,48 @@ class FunctionSpec(SpecModel):
     arguments: str | list[str] = ""
     volatility: Literal["volatile", "stable", "immutable"] = "volatile"
     security_definer: StrictBool = False
+    #: RETURNS NULL ON NULL INPUT
+    strict: StrictBool = False
+    leakproof: StrictBool = False
+    parallel: Literal["unsafe", "restricted", "safe"] = "unsafe"
+    #: the planner's cost estimate (COST); left out, PostgreSQL's default (100)
+    cost: float | None = Field(default=None, ge=0)
+    #: the rows a set-returning function is estimated to give (ROWS); default 1000
+    rows: float | None = Field(default=None, gt=0)
+    #: configuration settings the function runs with: SET name = value
+    set: dict[str, str | int | float | bool] = {}
+    #: the body is the function's source exactly, with no line break added around it
+    verbatim: StrictBool = False
     description: str | None = None
     schema_: str | None = Field(default=None, alias="schema")
 
+    @field_validator("parallel", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+
+class ReferencingSpec(SpecModel):
+    """The transition tables of an AFTER trigger: REFERENCING OLD TABLE AS .. NEW TABLE AS .."""
+
+    old_table: str | None = None
+    new_table: str | None = None
+
 
 class TriggerSpec(SpecModel):
+    #: the trigger's name when it differs from its key (names are unique per table, keys per
+    #: file: two tables may each have a trigger `last_updated`)
+    name: str | None = None
     table: str
     timing: Literal["before", "after", "instead of", "instead_of"]
     events: list[Literal["insert", "update", "delete", "truncate"]] = Field(min_length=1)
     for_each: Literal["row", "statement"] = "row"
     function: str
+    #: the strings passed to the function (TG_ARGV)
+    arguments: list[str | int | float] = []
+    #: UPDATE OF these columns (events must hold update)
+    update_of: list[str] = []
+    referencing: ReferencingSpec | None = None
     when: str | None = None
     description: str | None = None
 

@@ -302,16 +302,19 @@ def _compare_functions(report: Report, spec: Sequence[Function], db: Sequence[Fu
             what, "returns", canonical_type_text(s.returns), canonical_type_text(d.returns), s.span
         )
         report.check(what, "language", s.language.lower(), d.language.lower(), s.span)
-        report.check(
-            what,
-            "body",
-            squash(s.body),
-            squash(d.body),
-            s.span,
-            same=s.body.strip() == d.body.strip(),
-        )
+        shown = (squash(s.body), squash(d.body))
+        if shown[0] == shown[1]:
+            # only white space differs: show it
+            shown = (repr(s.source), repr(d.source))
+        report.check(what, "body", *shown, s.span, same=s.source == d.source)
         report.check(what, "volatility", s.volatility, d.volatility, s.span)
         report.check(what, "security definer", s.security_definer, d.security_definer, s.span)
+        report.check(what, "strict", s.strict, d.strict, s.span)
+        report.check(what, "leakproof", s.leakproof, d.leakproof, s.span)
+        report.check(what, "parallel", s.parallel, d.parallel, s.span)
+        report.check(what, "cost", s.cost, d.cost, s.span)
+        report.check(what, "rows", s.rows, d.rows, s.span)
+        report.check(what, "settings", dict(s.settings), dict(d.settings), s.span)
         report.check(what, "description", s.description, d.description, s.span)
 
 
@@ -331,6 +334,10 @@ def _compare_triggers(report: Report, spec: Sequence[Trigger], db: Sequence[Trig
         report.check(what, "timing", s.timing, d.timing, s.span)
         report.check(what, "events", tuple(sorted(s.events)), tuple(sorted(d.events)), s.span)
         report.check(what, "for each", s.for_each, d.for_each, s.span)
+        report.check(what, "arguments", s.arguments, d.arguments, s.span)
+        report.check(what, "update of", s.update_of, d.update_of, s.span)
+        report.check(what, "old table", s.old_table, d.old_table, s.span)
+        report.check(what, "new table", s.new_table, d.new_table, s.span)
         report.check(
             what,
             "function",

@@ -373,8 +373,33 @@ def _function(r: Row) -> Function:
         body=r["body"],
         volatility=r["volatility"],
         security_definer=r["security_definer"],
+        strict=r["strict"],
+        leakproof=r["leakproof"],
+        parallel=_PARALLEL[r["parallel"]],
+        cost=float(r["cost"]) if r["cost"] is not None else None,
+        rows=float(r["rows"]) if r["rows"] is not None else None,
+        settings=tuple(_setting(s) for s in r["settings"]),
+        verbatim=True,
         description=r["description"],
     )
+
+
+_PARALLEL: dict[str, Literal["unsafe", "restricted", "safe"]] = {
+    "u": "unsafe",
+    "r": "restricted",
+    "s": "safe",
+}
+
+
+def _setting(entry: str) -> tuple[str, str]:
+    name, _, value = entry.partition("=")
+    return name, value
+
+
+def _trigger_arguments(r: Row) -> tuple[str, ...]:
+    # tgargs holds each argument followed by a NUL byte
+    raw = bytes(r["args"] or b"")
+    return tuple(part.decode() for part in raw.split(b"\x00")[: r["nargs"]])
 
 
 def _trigger(r: Row) -> Trigger:
@@ -397,6 +422,10 @@ def _trigger(r: Row) -> Trigger:
         for_each="row" if tgtype & _TG_ROW else "statement",
         function_schema=r["function_schema"],
         function=r["function_name"],
+        arguments=_trigger_arguments(r),
+        update_of=tuple(r["update_of"]),
+        old_table=r["old_table"],
+        new_table=r["new_table"],
         when=when,
         description=r["description"],
     )
