@@ -303,6 +303,27 @@ def _same_function(a: Function, b: Function) -> bool:
     )
 
 
+def _declares_table_type(fn: Function, tables: list[str], schema: Schema) -> bool:
+    """A PL/pgSQL function whose DECLARE section names a table (`v app.users;`, `%ROWTYPE`):
+    CREATE FUNCTION resolves those types, so it comes after the tables, unless a column's
+    default, check or generated expression calls it."""
+    if fn.language.lower() != "plpgsql":
+        return False
+    head = re.split(r"(?<![\w$])begin(?![\w$])", fn.body, maxsplit=1, flags=re.IGNORECASE)[0]
+    if not re.search(r"(?<![\w$])declare(?![\w$])", head, re.IGNORECASE):
+        return False
+    if not mentions(head, tables):
+        return False
+    name = [fn.qualified_name]
+    return not any(
+        mentions(col.default, name) or mentions(col.generated, name)
+        for table in schema.tables
+        for col in table.columns
+    ) and not any(
+        mentions(check.expression, name) for table in schema.tables for check in table.checks
+    )
+
+
 def _functions(d: Diff) -> None:
     old = {_signature(f): f for f in d.old.functions}
     new_sigs = {_signature(f) for f in d.new.functions}
@@ -310,7 +331,11 @@ def _functions(d: Diff) -> None:
     for fn in d.new.functions:
         # an SQL body is checked against the tables when it is created, and a table's row type
         # in the signature must exist: such functions come after the tables
-        late = fn.language.lower() == "sql" or mentions(f"{fn.arguments} {fn.returns}", tables)
+        late = (
+            fn.language.lower() == "sql"
+            or mentions(f"{fn.arguments} {fn.returns}", tables)
+            or _declares_table_type(fn, tables, d.new)
+        )
         bucket = SQL_FUNCTIONS if late else FUNCTIONS
         if late:
             d.late_functions.add(fn.qualified_name)
