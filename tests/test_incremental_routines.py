@@ -1,0 +1,175 @@
+"""Incremental builds of function attributes, verbatim bodies and trigger options, judged as
+tests/test_incremental.py judges its cases: goldens, replay converging on the v2 specs (with
+bodies and attributes compared exactly), the same catalog as a fresh build, the lock proof on a
+database holding rows, the probe, and squawk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from schemac.verify.backends import Backend
+from tests.test_incremental import Case, _evolve, _golden, _judge
+
+ITEMS = """
+tables:
+  items:
+    columns:
+      id: {type: integer, primary_key: true}
+      qty: integer
+      note: {type: text, nullable: true}
+  orders:
+    columns:
+      id: {type: integer, primary_key: true}
+      touched: {type: integer, default: 0}
+"""
+PLAIN = (
+    ITEMS
+    + """
+functions:
+  double_it:
+    arguments: x integer
+    returns: integer
+    language: sql
+    body: SELECT x * 2
+"""
+)
+ATTRIBUTES = (
+    ITEMS
+    + """
+functions:
+  double_it:
+    arguments: x integer
+    returns: integer
+    language: sql
+    volatility: immutable
+    strict: true
+    parallel: safe
+    cost: 5
+    set: {search_path: "pg_catalog, public", work_mem: 64MB}
+    body: SELECT x * 2
+"""
+)
+VERBATIM = ATTRIBUTES.replace(
+    "    body: SELECT x * 2\n", '    verbatim: true\n    body: " SELECT x * 2 "\n'
+)
+TOUCH = """
+  touch:
+    returns: trigger
+    body: |
+      BEGIN
+        NEW.note = coalesce(TG_ARGV[0], '') || TG_NARGS::text;
+        RETURN NEW;
+      END;
+  count_new:
+    returns: trigger
+    body: |
+      BEGIN
+        UPDATE orders SET touched = touched + (SELECT count(*) FROM added);
+        RETURN NULL;
+      END;
+"""
+TRIGGERS_V1 = (
+    ITEMS
+    + "functions:"
+    + TOUCH
+    + """
+triggers:
+  last_updated: {table: items, timing: before, events: [update], function: touch}
+"""
+)
+TRIGGERS_V2 = (
+    ITEMS
+    + "functions:"
+    + TOUCH
+    + """
+triggers:
+  last_updated:
+    {table: items, timing: before, events: [update], update_of: [qty], function: touch,
+     arguments: [changed, "2"]}
+  orders_last_updated:
+    {name: last_updated, table: orders, timing: before, events: [update], function: touch}
+  items_added:
+    {table: items, timing: after, events: [insert], for_each: statement,
+     referencing: {new_table: added}, function: count_new}
+"""
+).replace(
+    "      touched: {type: integer, default: 0}\n",
+    "      touched: {type: integer, default: 0}\n      note: {type: text, nullable: true}\n",
+)
+ROWS = "INSERT INTO items VALUES (1, 1, NULL), (2, 2, NULL); INSERT INTO orders VALUES (1, 0);"
+DECLARES_V2 = (
+    ITEMS
+    + """
+functions:
+  total_of:
+    arguments: item_id integer
+    returns: integer
+    body: |
+      DECLARE
+        found items;
+      BEGIN
+        SELECT * INTO found FROM items WHERE id = item_id;
+        RETURN found.qty;
+      END;
+"""
+)
+
+CASES = {
+    "function_attributes_added": Case(
+        PLAIN,
+        ATTRIBUTES,
+        ROWS,
+        probe="DO $$ BEGIN ASSERT double_it(NULL) IS NULL; ASSERT double_it(2) = 4; END $$;",
+    ),
+    "function_attributes_removed": Case(
+        ATTRIBUTES,
+        PLAIN,
+        ROWS,
+        probe="DO $$ BEGIN ASSERT (SELECT proconfig IS NULL AND NOT proisstrict FROM pg_proc "
+        "WHERE proname = 'double_it'); END $$;",
+    ),
+    "function_body_becomes_verbatim": Case(
+        ATTRIBUTES,
+        VERBATIM,
+        ROWS,
+        probe="DO $$ BEGIN ASSERT (SELECT prosrc FROM pg_proc WHERE proname = 'double_it') "
+        "= ' SELECT x * 2 '; END $$;",
+    ),
+    "trigger_options_and_shared_name": Case(
+        TRIGGERS_V1,
+        TRIGGERS_V2,
+        ROWS,
+        probe="UPDATE items SET note = NULL WHERE id = 1;"
+        "DO $$ BEGIN ASSERT (SELECT note FROM items WHERE id = 1) IS NULL; END $$;"
+        "UPDATE items SET qty = 5 WHERE id = 1;"
+        "DO $$ BEGIN ASSERT (SELECT note FROM items WHERE id = 1) = 'changed2'; END $$;"
+        "INSERT INTO items VALUES (3, 3, NULL), (4, 4, NULL);"
+        "DO $$ BEGIN ASSERT (SELECT touched FROM orders WHERE id = 1) = 2; END $$;"
+        "UPDATE orders SET id = 1 WHERE id = 1;"
+        "DO $$ BEGIN ASSERT (SELECT note FROM orders WHERE id = 1) = '0'; END $$;",
+    ),
+    "trigger_options_removed": Case(TRIGGERS_V2, TRIGGERS_V1, ROWS, destructive=True),
+    "plpgsql_declares_a_table_type": Case(
+        ITEMS,
+        DECLARES_V2,
+        ROWS,
+        probe="DO $$ BEGIN ASSERT total_of(2) = 2; END $$;",
+    ),
+}
+
+
+@pytest.fixture(params=sorted(CASES))
+def case_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.mark.postgres
+def test_incremental_routines_converge(
+    tmp_path: Path, case_name: str, pg_backend: Backend, request: pytest.FixtureRequest
+) -> None:
+    case = CASES[case_name]
+    specs, out, new = _evolve(tmp_path, case, "flyway")
+    _golden(case_name, out, new, request.config.getoption("--update-golden"))
+    _judge(pg_backend, case, specs, out, new)
