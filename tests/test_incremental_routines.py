@@ -116,7 +116,50 @@ functions:
 """
 )
 
+AGGREGATE = (
+    ITEMS
+    + """
+functions:
+  _join:
+    arguments: a text, b text
+    returns: text
+    language: sql
+    volatility: immutable
+    body: SELECT CASE WHEN a IS NULL THEN b ELSE a || ', ' || b END
+aggregates:
+  group_concat: {arguments: text, sfunc: _join, stype: text}
+  total: {arguments: integer, sfunc: int4pl, stype: integer, initcond: 0}
+views:
+  item_notes:
+    query: SELECT group_concat(note) AS notes, total(qty) AS qty FROM items
+"""
+)
+AGGREGATE_INITCOND = AGGREGATE.replace("initcond: 0}", "initcond: 100, parallel: safe}")
+AGGREGATE_RETYPED = AGGREGATE.replace(
+    "total: {arguments: integer, sfunc: int4pl, stype: integer, initcond: 0}",
+    "total: {arguments: integer, sfunc: int84pl, stype: bigint, initcond: 0}",
+)
+
 CASES = {
+    "aggregate_added_with_a_view": Case(
+        ITEMS,
+        AGGREGATE,
+        ROWS,
+        probe="DO $$ BEGIN ASSERT (SELECT qty FROM item_notes) = 3; END $$;",
+    ),
+    "aggregate_replaced_in_place": Case(
+        AGGREGATE,
+        AGGREGATE_INITCOND,
+        ROWS,
+        probe="DO $$ BEGIN ASSERT (SELECT qty FROM item_notes) = 103; END $$;",
+    ),
+    "aggregate_state_type_changed_under_a_view": Case(
+        AGGREGATE,
+        AGGREGATE_RETYPED,
+        ROWS,
+        probe="DO $$ BEGIN ASSERT (SELECT qty FROM item_notes) = 3::bigint; END $$;",
+    ),
+    "aggregate_removed_with_its_view": Case(AGGREGATE, ITEMS, ROWS),
     "function_attributes_added": Case(
         PLAIN,
         ATTRIBUTES,

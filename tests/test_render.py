@@ -8,6 +8,7 @@ import pytest
 
 from schemac.config import Settings
 from schemac.model.schema import (
+    Aggregate,
     Check,
     Column,
     Enum,
@@ -180,6 +181,30 @@ EXAMPLES: dict[str, list[c.Change]] = {
             )
         ),
     ],
+    "create_aggregate": [
+        c.CreateAggregate(
+            Aggregate(
+                schema_name="app",
+                name="total",
+                arguments="integer",
+                sfunc="int4pl",
+                stype="integer",
+                initcond="0",
+                parallel="safe",
+            )
+        ),
+        c.CreateAggregate(
+            Aggregate(
+                name="Shout",
+                arguments="piece text",
+                sfunc="textcat",
+                stype="text",
+                finalfunc_schema="pg_catalog",
+                finalfunc="upper",
+                initcond="it's: ",
+            )
+        ),
+    ],
     "create_table": [
         c.CreateTable(USERS, inline_fks=(TENANT_FK,)),
         c.CreateTable(AUDIT),
@@ -323,6 +348,7 @@ EXAMPLES: dict[str, list[c.Change]] = {
         c.Comment("column", "public", "users", "Address used to sign in.", sub="order"),
         c.Comment("view", "public", "active_users", None),
         c.Comment("materialized view", "reporting", "revenue_daily", "Daily revenue."),
+        c.Comment("aggregate", "public", "Shout", "Upper case.", arguments="piece text"),
         c.Comment("type", "public", "user_role", "Roles."),
         c.Comment(
             "function",
@@ -357,6 +383,7 @@ EXAMPLES: dict[str, list[c.Change]] = {
         c.Drop("trigger", "public", "set_updated_at", on="users"),
         c.Drop("policy", "audit", "tenant_isolation", on="audit_logs"),
         c.Drop("table", "public", "order"),
+        c.Drop("aggregate", "app", "total", arguments="integer"),
     ],
     "drop_constraint": [c.DropConstraint(ORDERS, "fk_order_parent_id")],
     "disable_rls": [c.DisableRls(USERS), c.DisableRls(AUDIT)],
@@ -560,6 +587,7 @@ UP_ORDER = [
     ("create_extension", None),
     ("create_enum", None),
     ("create_function", None),
+    ("create_aggregate", None),
     ("create_table", None),
     ("create_partition", [0, 1]),
     ("create_index", None),
@@ -577,7 +605,7 @@ DOWN_ORDER = [
     ("delete_seed", None),
     ("drop_constraint", None),
     ("disable_rls", None),
-    ("drop", [9, 10, 7, 8, 6, 0, 1, 11, 5, 4, 2, 3]),
+    ("drop", [9, 10, 7, 8, 6, 0, 1, 11, 12, 5, 4, 2, 3]),
 ]
 
 

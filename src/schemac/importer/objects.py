@@ -7,7 +7,15 @@ from typing import Any
 from schemac.importer.context import Context
 from schemac.importer.emit import Flow
 from schemac.importer.tables import index_spec
-from schemac.model.schema import Enum, Extension, Function, MaterializedView, Trigger, View
+from schemac.model.schema import (
+    Aggregate,
+    Enum,
+    Extension,
+    Function,
+    MaterializedView,
+    Trigger,
+    View,
+)
 
 #: languages whose functions are not a body in a dollar-quoted string (their gap says why)
 _NOT_WRITTEN_LANGUAGES = frozenset({"c", "internal"})
@@ -175,3 +183,59 @@ def trigger_spec(trig: Trigger, *, named: bool = False) -> Flow:
     if trig.description is not None:
         spec["description"] = trig.description
     return Flow(spec)
+
+
+def aggregates_spec(
+    ctx: Context, aggregates: list[Aggregate], functions: dict[str, Any]
+) -> dict[str, Any]:
+    """The aggregates of one schema, keyed by name beside the functions (one namespace)."""
+    written: dict[str, Any] = {}
+    for agg in aggregates:
+        subject = f"{agg.name}({agg.arguments})"
+        calls = [(agg.sfunc_schema, agg.sfunc)]
+        if agg.finalfunc is not None:
+            calls.append((agg.finalfunc_schema or "pg_catalog", agg.finalfunc))
+        missing = [
+            f"{s}.{n}" for s, n in calls if s != "pg_catalog" and f"{s}.{n}" not in ctx.functions
+        ]
+        if missing:
+            ctx.gap(
+                "aggregate",
+                agg.schema_name,
+                subject,
+                f"its function {missing[0]} is not imported",
+                whole=True,
+            )
+            continue
+        if agg.name in written or agg.name in functions:
+            ctx.gap(
+                "aggregate",
+                agg.schema_name,
+                subject,
+                f"the spec format keys aggregates and functions by name, and another "
+                f"{agg.name} is imported",
+                whole=True,
+            )
+            continue
+        written[agg.name] = aggregate_spec(agg)
+    return written
+
+
+def aggregate_spec(agg: Aggregate) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
+    if agg.description is not None:
+        spec["description"] = agg.description
+    spec["arguments"] = agg.arguments
+
+    def ref(schema: str | None, name: str) -> str:
+        return name if schema in (agg.schema_name, "pg_catalog") else f"{schema}.{name}"
+
+    spec["sfunc"] = ref(agg.sfunc_schema, agg.sfunc)
+    spec["stype"] = agg.stype
+    if agg.finalfunc is not None:
+        spec["finalfunc"] = ref(agg.finalfunc_schema, agg.finalfunc)
+    if agg.initcond is not None:
+        spec["initcond"] = agg.initcond
+    if agg.parallel != "unsafe":
+        spec["parallel"] = agg.parallel
+    return spec

@@ -279,6 +279,29 @@ class Function(Node):
         return self.body if self.verbatim else "\n" + self.body.strip("\n") + "\n"
 
 
+class Aggregate(Node):
+    """CREATE AGGREGATE of an ordinary aggregate: a state function over a state type."""
+
+    schema_name: str = "public"
+    name: str
+    #: the argument list as written between the parentheses
+    arguments: str
+    sfunc_schema: str = "pg_catalog"
+    sfunc: str
+    #: the state's type, canonical (model/types.py)
+    stype: str
+    finalfunc_schema: str | None = None
+    finalfunc: str | None = None
+    initcond: str | None = None
+    parallel: Literal["unsafe", "restricted", "safe"] = "unsafe"
+    description: str | None = None
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+
 class Trigger(Node):
     name: str
     table_schema: str = "public"
@@ -352,6 +375,8 @@ class Schema(Node):
     extensions: tuple[Extension, ...] = ()
     enums: tuple[Enum, ...] = ()
     functions: tuple[Function, ...] = ()
+    #: left out of snapshots when empty (snapshots written before aggregates read the same)
+    aggregates: tuple[Aggregate, ...] = Field(default=(), exclude_if=lambda value: not value)
     tables: tuple[Table, ...] = ()
     views: tuple[View, ...] = ()
     materialized_views: tuple[MaterializedView, ...] = ()

@@ -17,6 +17,7 @@ from dataclasses import KW_ONLY, dataclass, field
 from typing import ClassVar, Literal
 
 from schemac.model.schema import (
+    Aggregate,
     Check,
     Column,
     Enum,
@@ -211,6 +212,24 @@ class CreateFunction(Change):
             return (CreateFunction(self.replace_of, replace_of=self.function),)
         fn = self.function
         return (Drop("function", fn.schema_name, fn.name, arguments=fn.arguments),)
+
+
+@dataclass(frozen=True)
+class CreateAggregate(Change):
+    kind: ClassVar[str] = "create_aggregate"
+    aggregate: Aggregate
+    #: CREATE OR REPLACE AGGREGATE over an existing one with the same arguments
+    replace_of: Aggregate | None = None
+
+    @property
+    def key(self) -> str:
+        return self.aggregate.qualified_name
+
+    def inverse(self) -> tuple[Change, ...]:
+        if self.replace_of is not None:
+            return (CreateAggregate(self.replace_of, replace_of=self.aggregate),)
+        agg = self.aggregate
+        return (Drop("aggregate", agg.schema_name, agg.name, arguments=agg.arguments),)
 
 
 # --- tables and columns -------------------------------------------------------------------------
@@ -956,7 +975,15 @@ class SetSchema(Change):
 
 
 CommentTarget = Literal[
-    "table", "column", "view", "materialized view", "type", "function", "trigger", "index"
+    "table",
+    "column",
+    "view",
+    "materialized view",
+    "type",
+    "function",
+    "aggregate",
+    "trigger",
+    "index",
 ]
 
 
@@ -1040,6 +1067,7 @@ DropTarget = Literal[
     "extension",
     "type",
     "function",
+    "aggregate",
     "table",
     "index",
     "view",
@@ -1141,6 +1169,7 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     CreateEnum,
     AddEnumValue,
     CreateFunction,
+    CreateAggregate,
     CreateTable,
     AddColumn,
     DropColumn,

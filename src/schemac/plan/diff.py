@@ -19,9 +19,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from schemac.model.canonical import argument_types, canonical_type_text, same_expr, squash
+from schemac.model.canonical import (
+    argument_types,
+    canonical_arguments,
+    canonical_type_text,
+    same_expr,
+    squash,
+)
 from schemac.model.routines import same_attributes, same_options
 from schemac.model.schema import (
+    Aggregate,
     Enum,
     Function,
     MaterializedView,
@@ -116,6 +123,7 @@ def diff(old: Schema, new: Schema) -> tuple[list[c.Change], list[Problem]]:
     _extensions(d)
     _enums(d)
     _functions(d)
+    _aggregates(d)
     diff_tables(d)
     _views(d)
     _triggers(d)
@@ -365,6 +373,85 @@ def _functions(d: Diff) -> None:
     for fn in reversed(d.old.functions):
         if _signature(fn) not in new_sigs:
             d.add(DROPS + 1, _drop_function(fn))
+
+
+def _aggregates(d: Diff) -> None:
+    """After the functions (an aggregate calls them), before the views that read it."""
+    old = {(a.schema_name, a.name, argument_types(a.arguments)): a for a in d.old.aggregates}
+    for agg in d.new.aggregates:
+        before = old.pop((agg.schema_name, agg.name, argument_types(agg.arguments)), None)
+        if before is not None and _same_aggregate(before, agg):
+            if before.description != agg.description:
+                d.add(COMMENTS, _aggregate_comment(agg, before.description))
+            continue
+        calls = {qualified(agg.sfunc_schema, agg.sfunc)}
+        if agg.finalfunc is not None:
+            calls.add(qualified(agg.finalfunc_schema or "pg_catalog", agg.finalfunc))
+        replace_in_place = (
+            before is not None
+            and canonical_type_text(before.stype) == canonical_type_text(agg.stype)
+            and before.finalfunc == agg.finalfunc
+            and not calls & d.recreated_functions
+        )
+        if before is not None and replace_in_place:
+            d.add(SQL_FUNCTIONS, c.CreateAggregate(agg, replace_of=before, span=agg.span))
+            if before.description != agg.description:
+                d.add(COMMENTS, _aggregate_comment(agg, before.description))
+            continue
+        if before is not None:
+            # another result type: dropped with the views that read it, and created again
+            d.recreated_functions.add(agg.qualified_name)
+            d.add(DROP_DEPENDENTS + 1, _drop_aggregate(before, live=True))
+        d.add(SQL_FUNCTIONS, c.CreateAggregate(agg, span=agg.span, live=before is not None))
+        if agg.description:
+            d.add(COMMENTS, _aggregate_comment(agg, None, covered=True))
+    for agg in old.values():
+        # after the views that read it, before the functions it calls
+        d.add(DROPS, _drop_aggregate(agg))
+
+
+def _same_aggregate(a: Aggregate, b: Aggregate) -> bool:
+    """Equal but for the description (argument and state types compared canonically)."""
+
+    def shape(x: Aggregate) -> tuple[object, ...]:
+        return (
+            canonical_arguments(x.arguments),
+            x.sfunc_schema,
+            x.sfunc,
+            canonical_type_text(x.stype),
+            x.finalfunc_schema,
+            x.finalfunc,
+            x.initcond,
+            x.parallel,
+        )
+
+    return shape(a) == shape(b)
+
+
+def _drop_aggregate(agg: Aggregate, *, live: bool = False) -> c.Drop:
+    restore: list[c.Change] = [c.CreateAggregate(agg)]
+    if agg.description:
+        restore.append(_aggregate_comment(agg, None))
+    return c.Drop(
+        "aggregate",
+        agg.schema_name,
+        agg.name,
+        arguments=agg.arguments,
+        restore=tuple(restore),
+        live=live,
+    )
+
+
+def _aggregate_comment(agg: Aggregate, previous: str | None, *, covered: bool = False) -> c.Comment:
+    return c.Comment(
+        "aggregate",
+        agg.schema_name,
+        agg.name,
+        agg.description,
+        arguments=agg.arguments,
+        previous=previous,
+        covered=covered,
+    )
 
 
 def _drop_function(fn: Function, *, live: bool = False) -> c.Drop:

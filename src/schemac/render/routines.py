@@ -4,9 +4,9 @@ arguments). Each name goes through quote_ident and each value through quote_lite
 
 from __future__ import annotations
 
-from schemac.model.names import quote_ident, quote_literal
+from schemac.model.names import qualify, quote_ident, quote_literal
 from schemac.model.routines import LIST_SETTINGS, list_elements
-from schemac.model.schema import Function, Trigger
+from schemac.model.schema import Aggregate, Function, Trigger
 from schemac.render.check import UnsafeFragment
 
 
@@ -81,3 +81,15 @@ def trigger_referencing(trig: Trigger) -> str:
 
 def trigger_arguments(trig: Trigger) -> str:
     return ", ".join(quote_literal(a) for a in trig.arguments)
+
+
+def aggregate_options(agg: Aggregate) -> str:
+    """`SFUNC = f, STYPE = t[, FINALFUNC = g][, INITCOND = 'v'][, PARALLEL = SAFE]`."""
+    parts = [f"SFUNC = {qualify(agg.sfunc_schema, agg.sfunc)}", f"STYPE = {agg.stype}"]
+    if agg.finalfunc is not None:
+        parts.append(f"FINALFUNC = {qualify(agg.finalfunc_schema, agg.finalfunc)}")
+    if agg.initcond is not None:
+        parts.append(f"INITCOND = {quote_literal(agg.initcond)}")
+    if agg.parallel != "unsafe":
+        parts.append(f"PARALLEL = {agg.parallel.upper()}")
+    return ", ".join(parts)

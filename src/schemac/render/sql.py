@@ -96,6 +96,22 @@ def _create_function(ch: c.CreateFunction) -> Context:
     }
 
 
+def _create_aggregate(ch: c.CreateAggregate) -> Context:
+    agg = ch.aggregate
+    for what, text, problem in (
+        ("argument list", agg.arguments, fragments.arguments_problem(agg.arguments)),
+        ("state type", agg.stype, fragments.returns_problem(agg.stype)),
+    ):
+        if problem is not None:
+            raise UnsafeFragment(what, text, problem)
+    return {
+        "or_replace": "OR REPLACE " if ch.replace_of is not None else "",
+        "name": qualify(agg.schema_name, agg.name),
+        "arguments": agg.arguments,
+        "options": rt.aggregate_options(agg),
+    }
+
+
 def _create_table(ch: c.CreateTable) -> Context:
     elements = cl.table_elements(ch.table, ch.inline_fks)
     return {
@@ -199,8 +215,8 @@ def _comment_target(ch: c.Comment) -> str:
     name = qualify(ch.schema_name, ch.name)
     if ch.target == "column":
         return f"COLUMN {name}.{quote_ident(ch.sub or '')}"
-    if ch.target == "function":
-        return f"FUNCTION {name}({cl.function_signature(ch.arguments)})"
+    if ch.target in ("function", "aggregate"):
+        return f"{ch.target.upper()} {name}({cl.function_signature(ch.arguments)})"
     if ch.target == "trigger":
         return f"TRIGGER {quote_ident(ch.name)} ON {cl.on_table(ch.schema_name, ch.sub or '')}"
     return f"{ch.target.upper()} {name}"
@@ -243,7 +259,7 @@ def _drop(ch: c.Drop) -> Context:
         name = quote_ident(ch.name)
     else:
         name = qualify(ch.schema_name, ch.name)
-    if ch.object_type == "function":
+    if ch.object_type in ("function", "aggregate"):
         name += f"({cl.function_signature(ch.arguments or '')})"
     on = ""
     if ch.object_type in ("trigger", "policy"):
@@ -272,6 +288,7 @@ BUILDERS: dict[str, Callable[[Any], Context]] = {
     c.CreateExtension.kind: _create_extension,
     c.CreateEnum.kind: _create_enum,
     c.CreateFunction.kind: _create_function,
+    c.CreateAggregate.kind: _create_aggregate,
     c.CreateTable.kind: _create_table,
     c.CreatePartition.kind: _create_partition,
     c.CreateIndex.kind: _create_index,

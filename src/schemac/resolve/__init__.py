@@ -26,7 +26,7 @@ from schemac.model.schema import (
     Trigger,
     View,
 )
-from schemac.resolve import checks, identifiers, objects, traits
+from schemac.resolve import checks, identifiers, objects, routines, traits
 from schemac.resolve.check_objects import check as check_resolved_objects
 from schemac.resolve.context import Context, Located, TableDraft
 from schemac.resolve.tables import build_table, draft_table
@@ -116,6 +116,7 @@ def resolve(
                     ctx.views.add(f"{view_schema}.{name}")
     tables = {d.qualified_name: build_table(ctx, d, user_traits) for d in drafts}
     functions, triggers = _functions_and_triggers(ctx, documents, drafts, tables)
+    aggregates = routines.resolve_aggregates(ctx, documents, functions)
     for draft in drafts:
         tables[draft.qualified_name] = _with_rls(ctx, draft, tables[draft.qualified_name])
     views: list[View] = []
@@ -160,6 +161,7 @@ def resolve(
         extensions=tuple(extensions),
         enums=tuple(enums),
         functions=tuple(functions),
+        aggregates=tuple(aggregates),
         tables=tuple(tables.values()),
         views=tuple(views),
         materialized_views=tuple(matviews),

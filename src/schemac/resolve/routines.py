@@ -1,4 +1,4 @@
-"""Function attributes and trigger options beyond the basics (codes E171-E176).
+"""Function attributes, trigger options and aggregates (codes E171-E176).
 
 Function settings (`set: {search_path: "pg_catalog, public"}`) are kept as pg_proc.proconfig
 holds them, so that a spec and the database it built compare equal; trigger options are judged
@@ -8,11 +8,16 @@ as CREATE TRIGGER would judge them (transition tables, UPDATE OF columns).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from schemac.load.loader import RawDoc
+from schemac.model import fragments
+from schemac.model.canonical import canonical_type_text
+from schemac.model.construct import construct
 from schemac.model.routines import LIST_SETTINGS, list_elements, setting_text
-from schemac.model.schema import Table
+from schemac.model.schema import Aggregate, Function, Table
 from schemac.resolve.context import Context, Located
-from schemac.spec.models import FunctionSpec, TriggerSpec
+from schemac.spec.models import AggregateSpec, DocumentSpec, FunctionSpec, TriggerSpec
 
 #: a configuration parameter's name as SET takes it unquoted: a name, or `prefix.name`
 _SETTING_NAME = re.compile(r"[a-z_][a-z0-9_$]*(?:\.[a-z_][a-z0-9_$]*)*")
@@ -161,3 +166,101 @@ def check_trigger_options(
         hint = "use 'for_each: statement'"
     if problem is not None:
         ctx.error("E175", f"trigger {name}: {problem}", span, hint)
+
+
+_FUNCTION_NAME = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_$]*)\.)?([A-Za-z_][A-Za-z0-9_$]*)")
+
+
+def resolve_aggregates(
+    ctx: Context,
+    documents: Sequence[tuple[RawDoc, DocumentSpec]],
+    functions: Sequence[Function],
+) -> list[Aggregate]:
+    """The `aggregates:` of every document; the state and final functions are spec functions
+    (in the aggregate's schema, then public) or built-ins (pg_catalog)."""
+    declared = {f.qualified_name for f in functions}
+    out: list[Aggregate] = []
+    for raw, spec in documents:
+        for name, agg in spec.aggregates.items():
+            schema = agg.schema_ or spec.schema_ or "public"
+            where = Located(raw, spec, ("aggregates", name))
+            if not ctx.register("function", schema, name, where.key_span(), "aggregate"):
+                continue
+            ctx.check_length(name, f"aggregate {name}", where.key_span(), derived=False)
+            resolved = _aggregate(ctx, name, agg, where, schema, declared)
+            if resolved is not None:
+                out.append(resolved)
+    return out
+
+
+def _function_ref(
+    ctx: Context, name: str, ref: str, where: Located, key: str, schema: str, declared: set[str]
+) -> tuple[str, str] | None:
+    match = _FUNCTION_NAME.fullmatch(ref.strip().removesuffix("()"))
+    if match is None:
+        ctx.error(
+            "E176",
+            f"aggregate {name}: {key} must be a function name, not '{ref}'",
+            where.span(key),
+            "write the function's name, or schema.name",
+        )
+        return None
+    fn_schema, fn_name = match.groups()
+    if fn_schema is not None:
+        return fn_schema, fn_name
+    for candidate in (schema, "public"):
+        if f"{candidate}.{fn_name}" in declared:
+            return candidate, fn_name
+    return "pg_catalog", fn_name
+
+
+def _aggregate(
+    ctx: Context,
+    name: str,
+    spec: AggregateSpec,
+    where: Located,
+    schema: str,
+    declared: set[str],
+) -> Aggregate | None:
+    arguments, stype = spec.arguments.strip(), spec.stype.strip()
+    problems = [
+        (
+            "arguments",
+            fragments.arguments_problem(arguments),
+            "write the argument types, e.g. text",
+        ),
+        ("stype", fragments.returns_problem(stype), "write one type, e.g. text or integer[]"),
+    ]
+    bad = False
+    for key, problem, hint in problems:
+        if problem is not None:
+            ctx.error(
+                "E176",
+                f"aggregate {name}: {key} must be one {key}: {problem}",
+                where.span(key),
+                hint,
+            )
+            bad = True
+    sfunc = _function_ref(ctx, name, spec.sfunc, where, "sfunc", schema, declared)
+    finalfunc = (
+        _function_ref(ctx, name, spec.finalfunc, where, "finalfunc", schema, declared)
+        if spec.finalfunc is not None
+        else None
+    )
+    if bad or sfunc is None or (spec.finalfunc is not None and finalfunc is None):
+        return None
+    return construct(
+        Aggregate,
+        schema_name=schema,
+        name=name,
+        arguments=arguments,
+        sfunc_schema=sfunc[0],
+        sfunc=sfunc[1],
+        stype=canonical_type_text(stype),
+        finalfunc_schema=finalfunc[0] if finalfunc else None,
+        finalfunc=finalfunc[1] if finalfunc else None,
+        initcond=setting_text(spec.initcond) if spec.initcond is not None else None,
+        parallel=spec.parallel,
+        description=spec.description,
+        span=where.key_span(),
+    )

@@ -253,6 +253,23 @@ class FunctionSpec(SpecModel):
         return value.lower() if isinstance(value, str) else value
 
 
+class AggregateSpec(SpecModel):
+    """CREATE AGGREGATE name (arguments) (SFUNC, STYPE[, FINALFUNC][, INITCOND])."""
+
+    #: the argument types, as between the parentheses of CREATE AGGREGATE (`text`, `a integer`)
+    arguments: str
+    #: the state transition function, `name` or `schema.name` (a spec function or a built-in)
+    sfunc: str
+    #: the state's data type
+    stype: str
+    finalfunc: str | None = None
+    #: the state's initial value, as text (INITCOND = 'value')
+    initcond: str | int | float | None = None
+    parallel: Literal["unsafe", "restricted", "safe"] = "unsafe"
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+
 class ReferencingSpec(SpecModel):
     """The transition tables of an AFTER trigger: REFERENCING OLD TABLE AS .. NEW TABLE AS .."""
 
@@ -364,5 +381,6 @@ class DocumentSpec(SpecModel):
     views: dict[str, ViewSpec] = {}
     materialized_views: dict[str, MaterializedViewSpec] = {}
     functions: dict[str, FunctionSpec] = {}
+    aggregates: dict[str, AggregateSpec] = {}
     triggers: dict[str, TriggerSpec] = {}
     seed: dict[str, SeedSpec] = {}

@@ -35,6 +35,7 @@ from schemac.model.canonical import (
 )
 from schemac.model.names import quote_ident
 from schemac.model.schema import (
+    Aggregate,
     Enum,
     Extension,
     Function,
@@ -163,6 +164,7 @@ def compare(
     _compare_extensions(report, spec.extensions, db.extensions)
     _compare_enums(report, spec.enums, db.enums)
     _compare_functions(report, spec.functions, db.functions)
+    _compare_aggregates(report, spec.aggregates, db.aggregates)
 
     pairs, missing, extra = match(spec.tables, db.tables, _qualified)
     for table in missing:
@@ -315,6 +317,37 @@ def _compare_functions(report: Report, spec: Sequence[Function], db: Sequence[Fu
         report.check(what, "cost", s.cost, d.cost, s.span)
         report.check(what, "rows", s.rows, d.rows, s.span)
         report.check(what, "settings", dict(s.settings), dict(d.settings), s.span)
+        report.check(what, "description", s.description, d.description, s.span)
+
+
+def _compare_aggregates(report: Report, spec: Sequence[Aggregate], db: Sequence[Aggregate]) -> None:
+    def key(a: Aggregate) -> tuple[str, str, str]:
+        return (a.schema_name, a.name, argument_types(a.arguments))
+
+    pairs, missing, extra = match(spec, db, key)
+    for agg in missing:
+        report.missing(
+            f"aggregate {display_name(agg.schema_name, agg.name)}({agg.arguments})", agg.span
+        )
+    for agg in extra:
+        report.extra(f"aggregate {display_name(agg.schema_name, agg.name)}({agg.arguments})", None)
+    for s, d in pairs:
+        what = f"aggregate {display_name(s.schema_name, s.name)}"
+        report.check(
+            what, "sfunc", f"{s.sfunc_schema}.{s.sfunc}", f"{d.sfunc_schema}.{d.sfunc}", s.span
+        )
+        report.check(
+            what, "stype", canonical_type_text(s.stype), canonical_type_text(d.stype), s.span
+        )
+        report.check(
+            what,
+            "finalfunc",
+            s.finalfunc and f"{s.finalfunc_schema}.{s.finalfunc}",
+            d.finalfunc and f"{d.finalfunc_schema}.{d.finalfunc}",
+            s.span,
+        )
+        report.check(what, "initcond", s.initcond, d.initcond, s.span)
+        report.check(what, "parallel", s.parallel, d.parallel, s.span)
         report.check(what, "description", s.description, d.description, s.span)
 
 

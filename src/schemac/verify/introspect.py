@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from schemac.model.canonical import canonical_type_text, split_keys
 from schemac.model.construct import construct
 from schemac.model.schema import (
+    Aggregate,
     Check,
     Column,
     Enum,
@@ -132,11 +133,13 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
         views, matviews = _views(rows("views", params), indexes)
         functions = tuple(_function(r) for r in rows("functions", params))
         triggers = tuple(_trigger(r) for r in rows("triggers", params))
+        aggregates = tuple(_aggregate(r) for r in rows("aggregates", params))
     return Schema(
         schemas=tuple(s for s in selected if s != "public"),
         extensions=extensions,
         enums=enums,
         functions=functions,
+        aggregates=aggregates,
         tables=tables,
         views=views,
         materialized_views=matviews,
@@ -389,6 +392,22 @@ _PARALLEL: dict[str, Literal["unsafe", "restricted", "safe"]] = {
     "r": "restricted",
     "s": "safe",
 }
+
+
+def _aggregate(r: Row) -> Aggregate:
+    return Aggregate(
+        schema_name=r["schema_name"],
+        name=r["name"],
+        arguments=r["arguments"],
+        sfunc_schema=r["sfunc_schema"],
+        sfunc=r["sfunc"],
+        stype=canonical_type_text(r["stype"]),
+        finalfunc_schema=r["finalfunc_schema"],
+        finalfunc=r["finalfunc"],
+        initcond=r["initcond"],
+        parallel=_PARALLEL[r["parallel"]],
+        description=r["description"],
+    )
 
 
 def _setting(entry: str) -> tuple[str, str]:
