@@ -140,7 +140,32 @@ AGGREGATE_RETYPED = AGGREGATE.replace(
     "total: {arguments: integer, sfunc: int84pl, stype: bigint, initcond: 0}",
 )
 
+DEFAULT_CALLS_SQL = (
+    ITEMS
+    + """
+  notes:
+    columns:
+      id: {type: integer, primary_key: true}
+      order_id: {type: integer, default: last_order()}
+functions:
+  last_order:
+    returns: integer
+    language: sql
+    volatility: stable
+    body: SELECT coalesce(max(id), 0) FROM orders
+"""
+)
+
 CASES = {
+    # graphile-starter's pattern: the function must exist before the table whose default calls
+    # it, and its body reads a table: created early with check_function_bodies off
+    "sql_function_in_a_column_default": Case(
+        ITEMS,
+        DEFAULT_CALLS_SQL,
+        ROWS,
+        probe="INSERT INTO notes (id) VALUES (1);"
+        "DO $$ BEGIN ASSERT (SELECT order_id FROM notes) = 1; END $$;",
+    ),
     "aggregate_added_with_a_view": Case(
         ITEMS,
         AGGREGATE,

@@ -170,6 +170,16 @@ EXAMPLES: dict[str, list[c.Change]] = {
                 settings=(("search_path", 'pg_catalog, "$user", public'), ("work_mem", "64MB")),
             )
         ),
+        # called by a column default and reading a table: created before the tables
+        c.CreateFunction(
+            Function(
+                name="last_order",
+                returns="integer",
+                language="sql",
+                body="SELECT count(*)::integer FROM plans",
+            ),
+            unchecked=True,
+        ),
         # a verbatim body: no line break added, a tag that its end cannot close
         c.CreateFunction(
             Function(

@@ -202,6 +202,9 @@ class CreateFunction(Change):
     function: Function
     #: CREATE OR REPLACE over an existing function with the same signature and return type
     replace_of: Function | None = None
+    #: created with check_function_bodies off: a column default or check calls it, so it comes
+    #: before the tables its body reads (as pg_dump creates functions)
+    unchecked: bool = False
 
     @property
     def key(self) -> str:

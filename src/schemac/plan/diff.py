@@ -313,23 +313,23 @@ def _same_function(a: Function, b: Function) -> bool:
 
 def _declares_table_type(fn: Function, tables: list[str], schema: Schema) -> bool:
     """A PL/pgSQL function whose DECLARE section names a table (`v app.users;`, `%ROWTYPE`):
-    CREATE FUNCTION resolves those types, so it comes after the tables, unless a column's
-    default, check or generated expression calls it."""
+    CREATE FUNCTION resolves those types, so it comes after the tables."""
     if fn.language.lower() != "plpgsql":
         return False
     head = re.split(r"(?<![\w$])begin(?![\w$])", fn.body, maxsplit=1, flags=re.IGNORECASE)[0]
     if not re.search(r"(?<![\w$])declare(?![\w$])", head, re.IGNORECASE):
         return False
-    if not mentions(head, tables):
-        return False
+    return mentions(head, tables)
+
+
+def _called_by_columns(fn: Function, schema: Schema) -> bool:
+    """A column default, generated expression or check of the schema calls the function."""
     name = [fn.qualified_name]
-    return not any(
+    return any(
         mentions(col.default, name) or mentions(col.generated, name)
         for table in schema.tables
         for col in table.columns
-    ) and not any(
-        mentions(check.expression, name) for table in schema.tables for check in table.checks
-    )
+    ) or any(mentions(check.expression, name) for table in schema.tables for check in table.checks)
 
 
 def _functions(d: Diff) -> None:
@@ -339,17 +339,21 @@ def _functions(d: Diff) -> None:
     for fn in d.new.functions:
         # an SQL body is checked against the tables when it is created, and a table's row type
         # in the signature must exist: such functions come after the tables
+        shaped_by_table = mentions(f"{fn.arguments} {fn.returns}", tables)
         late = (
             fn.language.lower() == "sql"
-            or mentions(f"{fn.arguments} {fn.returns}", tables)
+            or shaped_by_table
             or _declares_table_type(fn, tables, d.new)
         )
+        # a column default or check calls it: before the tables, its body unchecked
+        unchecked = late and not shaped_by_table and _called_by_columns(fn, d.new)
+        late = late and not unchecked
         bucket = SQL_FUNCTIONS if late else FUNCTIONS
         if late:
             d.late_functions.add(fn.qualified_name)
         before = old.get(_signature(fn))
         if before is None:
-            d.add(bucket, c.CreateFunction(fn, span=fn.span))
+            d.add(bucket, c.CreateFunction(fn, span=fn.span, unchecked=unchecked))
             if fn.description:
                 d.add(COMMENTS, _function_comment(fn, None, covered=True))
             continue
@@ -358,12 +362,17 @@ def _functions(d: Diff) -> None:
                 fn.returns
             ) and squash(before.arguments) == squash(fn.arguments)
             if same_shape:
-                d.add(bucket, c.CreateFunction(fn, replace_of=before, span=fn.span, live=True))
+                d.add(
+                    bucket,
+                    c.CreateFunction(
+                        fn, replace_of=before, span=fn.span, live=True, unchecked=unchecked
+                    ),
+                )
             else:
                 # a new return type cannot be replaced in place: drop it with its dependents
                 d.recreated_functions.add(fn.qualified_name)
                 d.add(DROP_DEPENDENTS + 1, _drop_function(before, live=True))
-                d.add(bucket, c.CreateFunction(fn, span=fn.span, live=True))
+                d.add(bucket, c.CreateFunction(fn, span=fn.span, live=True, unchecked=unchecked))
                 if fn.description:
                     d.add(COMMENTS, _function_comment(fn, None, covered=True))
         if before.description != fn.description and fn.qualified_name not in (

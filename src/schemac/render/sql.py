@@ -92,6 +92,9 @@ def _create_function(ch: c.CreateFunction) -> Context:
         "language": quote_ident(fn.language),
         "attributes": attributes,
         "tag": rt.dollar_tag(body),
+        # RESET gives back the value the session started with, as SET LOCAL would at COMMIT
+        "unchecked": "SET LOCAL check_function_bodies = off;\n" if ch.unchecked else "",
+        "checked": "\nRESET check_function_bodies;" if ch.unchecked else "",
         "body": body,
     }
 

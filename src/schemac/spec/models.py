@@ -232,18 +232,27 @@ class FunctionSpec(SpecModel):
     arguments: str | list[str] = ""
     volatility: Literal["volatile", "stable", "immutable"] = "volatile"
     security_definer: StrictBool = False
-    #: RETURNS NULL ON NULL INPUT
-    strict: StrictBool = False
-    leakproof: StrictBool = False
-    parallel: Literal["unsafe", "restricted", "safe"] = "unsafe"
-    #: the planner's cost estimate (COST); left out, PostgreSQL's default (100)
-    cost: float | None = Field(default=None, ge=0)
-    #: the rows a set-returning function is estimated to give (ROWS); default 1000
-    rows: float | None = Field(default=None, gt=0)
-    #: configuration settings the function runs with: SET name = value
-    set: dict[str, str | int | float | bool] = {}
-    #: the body is the function's source exactly, with no line break added around it
-    verbatim: StrictBool = False
+    strict: StrictBool = Field(default=False, description="STRICT: RETURNS NULL ON NULL INPUT")
+    leakproof: StrictBool = Field(default=False, description="LEAKPROOF (needs a superuser)")
+    parallel: Literal["unsafe", "restricted", "safe"] = Field(
+        default="unsafe", description="PARALLEL UNSAFE | RESTRICTED | SAFE"
+    )
+    cost: float | None = Field(
+        default=None, ge=0, description="COST: the planner's estimate; default 100"
+    )
+    rows: float | None = Field(
+        default=None, gt=0, description="ROWS of a set-returning function; default 1000"
+    )
+    set: dict[str, str | int | float | bool] = Field(
+        default={},
+        description="settings the function runs with, SET name TO value: {search_path: "
+        '"pg_catalog, public"}',
+    )
+    verbatim: StrictBool = Field(
+        default=False,
+        description="the body is the function's source byte for byte (no line break added "
+        "before and after it)",
+    )
     description: str | None = None
     schema_: str | None = Field(default=None, alias="schema")
 
@@ -256,15 +265,13 @@ class FunctionSpec(SpecModel):
 class AggregateSpec(SpecModel):
     """CREATE AGGREGATE name (arguments) (SFUNC, STYPE[, FINALFUNC][, INITCOND])."""
 
-    #: the argument types, as between the parentheses of CREATE AGGREGATE (`text`, `a integer`)
-    arguments: str
-    #: the state transition function, `name` or `schema.name` (a spec function or a built-in)
-    sfunc: str
-    #: the state's data type
-    stype: str
-    finalfunc: str | None = None
-    #: the state's initial value, as text (INITCOND = 'value')
-    initcond: str | int | float | None = None
+    arguments: str = Field(description="the argument list of CREATE AGGREGATE, e.g. text")
+    sfunc: str = Field(description="the state transition function: a spec function or a built-in")
+    stype: str = Field(description="the state's data type")
+    finalfunc: str | None = Field(default=None, description="the final function")
+    initcond: str | int | float | None = Field(
+        default=None, description="the state's initial value, as text (INITCOND)"
+    )
     parallel: Literal["unsafe", "restricted", "safe"] = "unsafe"
     description: str | None = None
     schema_: str | None = Field(default=None, alias="schema")
@@ -273,24 +280,30 @@ class AggregateSpec(SpecModel):
 class ReferencingSpec(SpecModel):
     """The transition tables of an AFTER trigger: REFERENCING OLD TABLE AS .. NEW TABLE AS .."""
 
-    old_table: str | None = None
-    new_table: str | None = None
+    old_table: str | None = Field(default=None, description="REFERENCING OLD TABLE AS name")
+    new_table: str | None = Field(default=None, description="REFERENCING NEW TABLE AS name")
 
 
 class TriggerSpec(SpecModel):
-    #: the trigger's name when it differs from its key (names are unique per table, keys per
-    #: file: two tables may each have a trigger `last_updated`)
-    name: str | None = None
+    name: str | None = Field(
+        default=None,
+        description="the trigger's name when it differs from its key (names are unique per "
+        "table, keys per file)",
+    )
     table: str
     timing: Literal["before", "after", "instead of", "instead_of"]
     events: list[Literal["insert", "update", "delete", "truncate"]] = Field(min_length=1)
     for_each: Literal["row", "statement"] = "row"
     function: str
-    #: the strings passed to the function (TG_ARGV)
-    arguments: list[str | int | float] = []
-    #: UPDATE OF these columns (events must hold update)
-    update_of: list[str] = []
-    referencing: ReferencingSpec | None = None
+    arguments: list[str | int | float] = Field(
+        default=[], description="the strings passed to the function (TG_ARGV)"
+    )
+    update_of: list[str] = Field(
+        default=[], description="UPDATE OF these columns (events must hold update)"
+    )
+    referencing: ReferencingSpec | None = Field(
+        default=None, description="the transition tables of an AFTER trigger"
+    )
     when: str | None = None
     description: str | None = None
 

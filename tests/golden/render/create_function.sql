@@ -13,4 +13,10 @@ CREATE FUNCTION lookup(key text) RETURNS SETOF text LANGUAGE sql IMMUTABLE STRIC
 SELECT key
 $function$;
 
+SET LOCAL check_function_bodies = off;
+CREATE FUNCTION last_order() RETURNS integer LANGUAGE sql AS $function$
+SELECT count(*)::integer FROM plans
+$function$;
+RESET check_function_bodies;
+
 CREATE FUNCTION one_line() RETURNS text LANGUAGE sql AS $function_1$ SELECT 1 -- ends in $function$function_1$;
