@@ -1,4 +1,4 @@
-"""Function attributes, verbatim bodies and trigger options (E171-E175, E032 per table).
+"""Function attributes, verbatim bodies and trigger options (E191-E195, E032 per table).
 
 Each refused spec is rejected at the position of its `^`; built with the checks switched off and
 applied, PostgreSQL refuses it with the message the check repeats. A database holding every
@@ -66,43 +66,43 @@ class Case:
 CASES = [
     Case(
         "setting-name",
-        "E171",
+        "E191",
         function("returns: integer\nbody: SELECT 1\nset: {^Search Path: x}"),
         'unrecognized configuration parameter "Search Path"',
     ),
     Case(
         "list-setting-value",
-        "E172",
+        "E192",
         function('returns: integer\nbody: SELECT 1\nset: {search_path: ^"a,,b"}'),
         None,
     ),
     Case(
         "rows-without-a-set",
-        "E173",
+        "E193",
         function("returns: integer\nbody: SELECT 1\nrows: ^5"),
         "ROWS is not applicable when function does not return a set",
     ),
     Case(
         "update-of-without-update",
-        "E174",
+        "E194",
         trigger("timing: after\nevents: [insert]\nupdate_of: ^[qty]"),
         None,  # rendered without the column list: PostgreSQL's grammar has none on INSERT
     ),
     Case(
         "update-of-unknown-column",
-        "E174",
+        "E194",
         trigger("timing: after\nevents: [update]\nupdate_of: [qty, ^nope]"),
         'column "nope" of relation "items" does not exist',
     ),
     Case(
         "update-of-twice",
-        "E174",
+        "E194",
         trigger("timing: after\nevents: [update]\nupdate_of: [qty, ^qty]"),
         'column "qty" specified more than once',
     ),
     Case(
         "referencing-before",
-        "E175",
+        "E195",
         trigger(
             "timing: before\nevents: [insert]\nfor_each: statement\n"
             "referencing: ^{new_table: added}"
@@ -111,7 +111,7 @@ CASES = [
     ),
     Case(
         "referencing-two-events",
-        "E175",
+        "E195",
         trigger(
             "timing: after\nevents: [insert, delete]\nfor_each: statement\n"
             "referencing: ^{new_table: added}"
@@ -120,31 +120,31 @@ CASES = [
     ),
     Case(
         "referencing-old-on-insert",
-        "E175",
+        "E195",
         trigger("timing: after\nevents: [insert]\nreferencing: ^{old_table: gone}"),
         "OLD TABLE can only be specified for a DELETE or UPDATE trigger",
     ),
     Case(
         "referencing-new-on-delete",
-        "E175",
+        "E195",
         trigger("timing: after\nevents: [delete]\nreferencing: ^{new_table: added}"),
         "NEW TABLE can only be specified for an INSERT or UPDATE trigger",
     ),
     Case(
         "referencing-same-names",
-        "E175",
+        "E195",
         trigger("timing: after\nevents: [update]\nreferencing: ^{old_table: x, new_table: x}"),
         "OLD TABLE name and NEW TABLE name cannot be the same",
     ),
     Case(
         "referencing-with-update-of",
-        "E175",
+        "E195",
         trigger("timing: after\nevents: [update]\nupdate_of: [qty]\nreferencing: ^{old_table: x}"),
         "transition tables cannot be specified for triggers with column lists",
     ),
     Case(
         "referencing-truncate",
-        "E175",
+        "E195",
         trigger(
             "timing: after\nevents: [truncate]\nfor_each: statement\nreferencing: ^{old_table: x}"
         ),
@@ -152,7 +152,7 @@ CASES = [
     ),
     Case(
         "referencing-row-on-partitioned",
-        "E175",
+        "E195",
         trigger("timing: after\nevents: [update]\nreferencing: ^{old_table: x}", table="events"),
         '"events" is a partitioned table',
     ),
@@ -353,7 +353,7 @@ def test_aggregate_with_a_bad_state_type_is_e176(tmp_path: Path) -> None:
     schema, diagnostics = load_schema(tmp_path / "specs", Settings())
     assert schema is None
     assert [(d.code, d.span.line, d.span.col) for d in diagnostics if d.span] == [
-        ("E176", line, col)
+        ("E196", line, col)
     ]
 
 

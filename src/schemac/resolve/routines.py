@@ -1,4 +1,4 @@
-"""Function attributes, trigger options and aggregates (codes E171-E176).
+"""Function attributes, trigger options and aggregates (codes E191-E196).
 
 Function settings (`set: {search_path: "pg_catalog, public"}`) are kept as pg_proc.proconfig
 holds them, so that a spec and the database it built compare equal; trigger options are judged
@@ -40,7 +40,7 @@ def function_settings(
         span = where.key_span("set", setting)
         if not _SETTING_NAME.fullmatch(setting):
             ctx.error(
-                "E171",
+                "E191",
                 f"function {name}: '{setting}' is not a configuration parameter name",
                 span,
                 "write the parameter as SHOW takes it, in lower case: search_path, "
@@ -50,7 +50,7 @@ def function_settings(
         value = setting_text(raw)
         if "\x00" in value or "\n" in value or "\r" in value:
             ctx.error(
-                "E172",
+                "E192",
                 f"function {name}: the value of {setting} must be one line of text",
                 where.span("set", setting),
                 "write the value on one line, without control characters",
@@ -60,7 +60,7 @@ def function_settings(
             elements = list_elements(value)
             if elements is None:
                 ctx.error(
-                    "E172",
+                    "E192",
                     f"function {name}: {setting} must be a list of names, like "
                     f"'pg_catalog, public' (read: {value!r})",
                     where.span("set", setting),
@@ -78,7 +78,7 @@ def check_function_attributes(ctx: Context, name: str, spec: FunctionSpec, where
     if spec.rows is not None and not returns_set:
         # PostgreSQL: ROWS is not applicable when function does not return a set
         ctx.error(
-            "E173",
+            "E193",
             f"function {name}: ROWS is not applicable when function does not return a set",
             where.span("rows"),
             "drop 'rows', or return SETOF type / TABLE (...)",
@@ -94,7 +94,7 @@ def check_trigger_options(
         if "update" not in spec.events:
             # PostgreSQL's grammar has no column list but on UPDATE
             ctx.error(
-                "E174",
+                "E194",
                 f"trigger {name}: update_of needs the update event",
                 where.span("update_of"),
                 "add update to events, or drop update_of",
@@ -104,7 +104,7 @@ def check_trigger_options(
             if column in seen:
                 # PostgreSQL: column "c" specified more than once
                 ctx.error(
-                    "E174",
+                    "E194",
                     f'trigger {name}: column "{column}" specified more than once',
                     where.span("update_of", i),
                     "list each column once",
@@ -113,7 +113,7 @@ def check_trigger_options(
             if table is not None and column not in {c.name for c in table.columns}:
                 # PostgreSQL: column "c" of relation "t" does not exist
                 ctx.error(
-                    "E174",
+                    "E194",
                     f'trigger {name}: column "{column}" of relation "{table.name}" does not exist',
                     where.span("update_of", i),
                     "name a column of the table",
@@ -165,7 +165,7 @@ def check_trigger_options(
         problem = "ROW triggers with transition tables are not supported on partitioned tables"
         hint = "use 'for_each: statement'"
     if problem is not None:
-        ctx.error("E175", f"trigger {name}: {problem}", span, hint)
+        ctx.error("E195", f"trigger {name}: {problem}", span, hint)
 
 
 _FUNCTION_NAME = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_$]*)\.)?([A-Za-z_][A-Za-z0-9_$]*)")
@@ -199,7 +199,7 @@ def _function_ref(
     match = _FUNCTION_NAME.fullmatch(ref.strip().removesuffix("()"))
     if match is None:
         ctx.error(
-            "E176",
+            "E196",
             f"aggregate {name}: {key} must be a function name, not '{ref}'",
             where.span(key),
             "write the function's name, or schema.name",
@@ -235,7 +235,7 @@ def _aggregate(
     for key, problem, hint in problems:
         if problem is not None:
             ctx.error(
-                "E176",
+                "E196",
                 f"aggregate {name}: {key} must be one {key}: {problem}",
                 where.span(key),
                 hint,
