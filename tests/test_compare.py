@@ -470,7 +470,8 @@ def test_partition_bounds_compare_as_values(conn: Conn) -> None:
 
 
 def test_function_argument_change_is_one_difference(conn: Conn) -> None:
-    conn.execute("CREATE FUNCTION add(a int) RETURNS int LANGUAGE sql AS 'SELECT a'")
+    # the body as a migration writes it (between two line breaks)
+    conn.execute("CREATE FUNCTION add(a int) RETURNS int LANGUAGE sql AS E'\\nSELECT a\\n'")
     spec = SPEC.model_copy(
         update={
             "functions": (

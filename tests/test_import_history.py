@@ -55,8 +55,16 @@ def _apply(conninfo: str, name: str, transactional: bool) -> None:
 def _build(specs: Path, out: Path, config: Path) -> str:
     result = CliRunner().invoke(
         cli,
-        ["build", str(specs), "-o", str(out), "--no-lint", "--allow-destructive"]
-        + ["--config", str(config)],
+        [
+            "build",
+            str(specs),
+            "-o",
+            str(out),
+            "--no-lint",
+            "--allow-destructive",
+            "--config",
+            str(config),
+        ],
     )
     assert result.exit_code == 0, result.output + result.stderr
     return result.stdout

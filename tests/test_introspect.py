@@ -385,6 +385,7 @@ def test_functions_and_triggers(conn: psycopg.Connection[tuple[object, ...]]) ->
             body="SELECT a + b",
             volatility="immutable",
             security_definer=True,
+            verbatim=True,
             description="Adds",
         ),
         Function(
@@ -392,6 +393,7 @@ def test_functions_and_triggers(conn: psycopg.Connection[tuple[object, ...]]) ->
             returns="trigger",
             body="\n        BEGIN\n          NEW.updated_at = now();\n          RETURN NEW;\n"
             "        END;\n        ",
+            verbatim=True,
         ),
     )
     # the clones of the row trigger on the partition are not separate triggers

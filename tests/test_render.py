@@ -8,6 +8,7 @@ import pytest
 
 from schemac.config import Settings
 from schemac.model.schema import (
+    Aggregate,
     Check,
     Column,
     Enum,
@@ -153,6 +154,67 @@ EXAMPLES: dict[str, list[c.Change]] = {
                 security_definer=True,
             )
         ),
+        # every attribute, a list setting and a plain one, quoted as SET reads them
+        c.CreateFunction(
+            Function(
+                name="lookup",
+                arguments="key text",
+                returns="SETOF text",
+                language="sql",
+                body="SELECT key",
+                volatility="immutable",
+                strict=True,
+                leakproof=True,
+                parallel="safe",
+                cost=0.5,
+                rows=10,
+                settings=(("search_path", 'pg_catalog, "$user", public'), ("work_mem", "64MB")),
+            )
+        ),
+        # called by a column default and reading a table: created before the tables
+        c.CreateFunction(
+            Function(
+                name="last_order",
+                returns="integer",
+                language="sql",
+                body="SELECT count(*)::integer FROM plans",
+            ),
+            unchecked=True,
+        ),
+        # a verbatim body: no line break added, a tag that its end cannot close
+        c.CreateFunction(
+            Function(
+                name="one_line",
+                returns="text",
+                language="sql",
+                body=" SELECT 1 -- ends in $function",
+                verbatim=True,
+            )
+        ),
+    ],
+    "create_aggregate": [
+        c.CreateAggregate(
+            Aggregate(
+                schema_name="app",
+                name="total",
+                arguments="integer",
+                sfunc="int4pl",
+                stype="integer",
+                initcond="0",
+                parallel="safe",
+            )
+        ),
+        c.CreateAggregate(
+            Aggregate(
+                name="Shout",
+                arguments="piece text",
+                sfunc="textcat",
+                stype="text",
+                finalfunc_schema="pg_catalog",
+                finalfunc="upper",
+                initcond="it's: ",
+            )
+        ),
     ],
     "create_table": [
         c.CreateTable(USERS, inline_fks=(TENANT_FK,)),
@@ -259,6 +321,30 @@ EXAMPLES: dict[str, list[c.Change]] = {
                 when="pg_trigger_depth() = 0",
             )
         ),
+        c.CreateTrigger(
+            Trigger(
+                name="search",
+                table="users",
+                timing="before",
+                events=("insert", "update"),
+                update_of=("email", "order"),
+                function_schema="app",
+                function="log_change",
+                arguments=("search", "pg_catalog.english", "it's"),
+            )
+        ),
+        c.CreateTrigger(
+            Trigger(
+                name="count_new",
+                table="users",
+                timing="after",
+                events=("insert",),
+                for_each="statement",
+                new_table="inserted rows",
+                function_schema="app",
+                function="log_change",
+            )
+        ),
     ],
     "enable_rls": [c.EnableRls(USERS), c.EnableRls(AUDIT)],
     "create_policy": [
@@ -286,6 +372,7 @@ EXAMPLES: dict[str, list[c.Change]] = {
         c.Comment("column", "public", "users", "Address used to sign in.", sub="order"),
         c.Comment("view", "public", "active_users", None),
         c.Comment("materialized view", "reporting", "revenue_daily", "Daily revenue."),
+        c.Comment("aggregate", "public", "Shout", "Upper case.", arguments="piece text"),
         c.Comment("type", "public", "user_role", "Roles."),
         c.Comment(
             "function",
@@ -320,6 +407,7 @@ EXAMPLES: dict[str, list[c.Change]] = {
         c.Drop("trigger", "public", "set_updated_at", on="users"),
         c.Drop("policy", "audit", "tenant_isolation", on="audit_logs"),
         c.Drop("table", "public", "order"),
+        c.Drop("aggregate", "app", "total", arguments="integer"),
     ],
     "drop_constraint": [c.DropConstraint(ORDERS, "fk_order_parent_id")],
     "disable_rls": [c.DisableRls(USERS), c.DisableRls(AUDIT)],
@@ -526,6 +614,7 @@ UP_ORDER = [
     ("create_extension", None),
     ("create_enum", None),
     ("create_function", None),
+    ("create_aggregate", None),
     ("create_table", None),
     ("create_partition", [0, 1]),
     ("create_index", None),
@@ -544,7 +633,7 @@ DOWN_ORDER = [
     ("delete_seed", None),
     ("drop_constraint", None),
     ("disable_rls", None),
-    ("drop", [9, 10, 7, 8, 6, 0, 1, 11, 5, 4, 2, 3]),
+    ("drop", [9, 10, 7, 8, 6, 0, 1, 11, 12, 5, 4, 2, 3]),
 ]
 
 

@@ -62,13 +62,23 @@ def scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, float) and YAML_FLOAT.fullmatch(repr(value)):
-        return repr(value)
+    if isinstance(value, float):
+        return _float(value)
     if not isinstance(value, str):
         raise TypeError(f"cannot write {type(value).__name__} as a YAML scalar")
     if _is_plain(value):
         return value
     return quoted(value)
+
+
+def _float(value: float) -> str:
+    """A float as YAML 1.1 reads it back as that float (its exponent form needs a dot)."""
+    text = repr(value)
+    if "e" in text and "." not in text:
+        text = text.replace("e", ".0e")
+    if plain_scalar(text) != value:
+        raise ValueError(f"cannot write the float {value!r} as YAML")
+    return text
 
 
 def quoted(text: str) -> str:

@@ -8,6 +8,7 @@ from schemac.importer.context import Context
 from schemac.importer.emit import Flow
 from schemac.importer.tables import index_spec
 from schemac.model.schema import (
+    Aggregate,
     Composite,
     Domain,
     Enum,
@@ -102,23 +103,41 @@ def function_spec(ctx: Context, fn: Function) -> dict[str, Any]:
         spec["volatility"] = fn.volatility
     if fn.security_definer:
         spec["security_definer"] = True
-    # the migration writes the body between two line breaks, whatever was around it
-    if fn.body != "\n" + fn.body.strip("\n") + "\n":
-        ctx.gap(
-            "function",
-            fn.schema_name,
-            identity(ctx, fn),
-            "without the exact line breaks around its body (a migration writes the body "
-            "between two line breaks)",
-        )
-    spec["body"] = fn.body.strip("\n") + "\n"
+    spec.update(function_attributes(fn))
+    # a migration writes a body between two line breaks, unless it is verbatim
+    inner = fn.body.strip("\n") + "\n"
+    if fn.body != "\n" + inner or inner == "\n":
+        spec["verbatim"] = True
+        inner = fn.body
+    spec["body"] = inner
+    return spec
+
+
+def function_attributes(fn: Function) -> dict[str, Any]:
+    """The keys of the attributes that are not PostgreSQL's defaults."""
+    spec: dict[str, Any] = {}
+    if fn.strict:
+        spec["strict"] = True
+    if fn.leakproof:
+        spec["leakproof"] = True
+    if fn.parallel != "unsafe":
+        spec["parallel"] = fn.parallel
+    for key, value in (("cost", fn.cost), ("rows", fn.rows)):
+        if value is not None:
+            spec[key] = int(value) if value.is_integer() else value
+    if fn.settings:
+        spec["set"] = Flow(dict(fn.settings))
     return spec
 
 
 def triggers_spec(ctx: Context, triggers: list[Trigger]) -> dict[str, Any]:
-    """The triggers on the tables of one schema, keyed by name: the format keys triggers by
-    name within a file, so of triggers sharing a name only the first (by table) is written."""
+    """The triggers on the tables of one schema, keyed by name; a name that several tables'
+    triggers share is keyed `{table}_{name}` (with `name:`) for each of them."""
     written: dict[str, Any] = {}
+    counts: dict[str, int] = {}
+    for trig in triggers:
+        counts[trig.name] = counts.get(trig.name, 0) + 1
+    taken = {t.name for t in triggers if counts[t.name] == 1}
     for trig in triggers:
         table = f"{trig.table_schema}.{trig.table}"
         if table not in ctx.tables:
@@ -134,30 +153,35 @@ def triggers_spec(ctx: Context, triggers: list[Trigger]) -> dict[str, Any]:
                 whole=True,
             )
             continue
-        if trig.name in written:
-            other = written[trig.name].value["table"]
-            ctx.gap(
-                "trigger",
-                trig.table_schema,
-                subject,
-                f"the spec format keys triggers by name, and {trig.name} on {other} is imported",
-                whole=True,
-            )
+        if counts[trig.name] == 1:
+            written[trig.name] = trigger_spec(trig)
             continue
-        written[trig.name] = trigger_spec(trig)
+        key, n = f"{trig.table}_{trig.name}", 1
+        while key in taken or key in written:
+            n += 1
+            key = f"{trig.table}_{trig.name}_{n}"
+        written[key] = trigger_spec(trig, named=True)
     return written
 
 
-def trigger_spec(trig: Trigger) -> Flow:
-    spec: dict[str, Any] = {"table": trig.table, "timing": trig.timing}
+def trigger_spec(trig: Trigger, *, named: bool = False) -> Flow:
+    spec: dict[str, Any] = {"name": trig.name} if named else {}
+    spec.update({"table": trig.table, "timing": trig.timing})
     spec["events"] = Flow(list(trig.events))
+    if trig.update_of:
+        spec["update_of"] = Flow(list(trig.update_of))
     if trig.for_each != "row":
         spec["for_each"] = trig.for_each
+    if trig.old_table is not None or trig.new_table is not None:
+        referencing = {"old_table": trig.old_table, "new_table": trig.new_table}
+        spec["referencing"] = Flow({k: v for k, v in referencing.items() if v is not None})
     spec["function"] = (
         trig.function
         if trig.function_schema == trig.table_schema
         else (f"{trig.function_schema}.{trig.function}")
     )
+    if trig.arguments:
+        spec["arguments"] = Flow(list(trig.arguments))
     if trig.when is not None:
         spec["when"] = trig.when
     if trig.description is not None:
@@ -213,4 +237,60 @@ def composite_spec(comp: Composite) -> dict[str, Any]:
         a.name: a.type if a.collation is None else Flow({"type": a.type, "collation": a.collation})
         for a in comp.attributes
     }
+    return spec
+
+
+def aggregates_spec(
+    ctx: Context, aggregates: list[Aggregate], functions: dict[str, Any]
+) -> dict[str, Any]:
+    """The aggregates of one schema, keyed by name beside the functions (one namespace)."""
+    written: dict[str, Any] = {}
+    for agg in aggregates:
+        subject = f"{agg.name}({agg.arguments})"
+        calls = [(agg.sfunc_schema, agg.sfunc)]
+        if agg.finalfunc is not None:
+            calls.append((agg.finalfunc_schema or "pg_catalog", agg.finalfunc))
+        missing = [
+            f"{s}.{n}" for s, n in calls if s != "pg_catalog" and f"{s}.{n}" not in ctx.functions
+        ]
+        if missing:
+            ctx.gap(
+                "aggregate",
+                agg.schema_name,
+                subject,
+                f"its function {missing[0]} is not imported",
+                whole=True,
+            )
+            continue
+        if agg.name in written or agg.name in functions:
+            ctx.gap(
+                "aggregate",
+                agg.schema_name,
+                subject,
+                f"the spec format keys aggregates and functions by name, and another "
+                f"{agg.name} is imported",
+                whole=True,
+            )
+            continue
+        written[agg.name] = aggregate_spec(agg)
+    return written
+
+
+def aggregate_spec(agg: Aggregate) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
+    if agg.description is not None:
+        spec["description"] = agg.description
+    spec["arguments"] = agg.arguments
+
+    def ref(schema: str | None, name: str) -> str:
+        return name if schema in (agg.schema_name, "pg_catalog") else f"{schema}.{name}"
+
+    spec["sfunc"] = ref(agg.sfunc_schema, agg.sfunc)
+    spec["stype"] = agg.stype
+    if agg.finalfunc is not None:
+        spec["finalfunc"] = ref(agg.finalfunc_schema, agg.finalfunc)
+    if agg.initcond is not None:
+        spec["initcond"] = agg.initcond
+    if agg.parallel != "unsafe":
+        spec["parallel"] = agg.parallel
     return spec

@@ -74,6 +74,11 @@ def write_specs(
             del doc["tables"]
         if written_functions[ns]:
             doc["functions"] = dict(sorted(written_functions[ns].items()))
+        written_aggregates = objects.aggregates_spec(
+            ctx, [a for a in schema.aggregates if a.schema_name == ns], written_functions[ns]
+        )
+        if written_aggregates:
+            doc["aggregates"] = dict(sorted(written_aggregates.items()))
         written_triggers = objects.triggers_spec(ctx, sorted(triggers[ns], key=_trigger_order))
         if written_triggers:
             doc["triggers"] = dict(sorted(written_triggers.items()))

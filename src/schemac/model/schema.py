@@ -410,6 +410,51 @@ class Function(Node):
     body: str
     volatility: Literal["volatile", "stable", "immutable"] = "volatile"
     security_definer: bool = False
+    # the attributes below are left out of snapshots at their defaults, so that snapshots
+    # written before they existed read the same
+    #: RETURNS NULL ON NULL INPUT
+    strict: bool = Field(default=False, exclude_if=lambda value: not value)
+    leakproof: bool = Field(default=False, exclude_if=lambda value: not value)
+    parallel: Literal["unsafe", "restricted", "safe"] = Field(
+        default="unsafe", exclude_if=lambda value: value == "unsafe"
+    )
+    #: COST, None for PostgreSQL's default (100 for the languages a spec can write)
+    cost: float | None = Field(default=None, exclude_if=lambda value: value is None)
+    #: ROWS of a set-returning function, None for the default (1000)
+    rows: float | None = Field(default=None, exclude_if=lambda value: value is None)
+    #: SET name = value, as pg_proc.proconfig holds them (name, value), in the authors' order
+    settings: tuple[tuple[str, str], ...] = Field(default=(), exclude_if=lambda value: not value)
+    #: True when `body` is the source exactly (prosrc); False when the migration writes it
+    #: between two line breaks (the body of a `|` block reads as it is written)
+    verbatim: bool = Field(default=False, exclude_if=lambda value: not value)
+    description: str | None = None
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+    @property
+    def source(self) -> str:
+        """The text between the dollar quotes of CREATE FUNCTION: pg_proc.prosrc."""
+        return self.body if self.verbatim else "\n" + self.body.strip("\n") + "\n"
+
+
+class Aggregate(Node):
+    """CREATE AGGREGATE of an ordinary aggregate: a state function over a state type."""
+
+    schema_name: str = "public"
+    name: str
+    #: the argument list as written between the parentheses
+    arguments: str
+    sfunc_schema: str = "pg_catalog"
+    sfunc: str
+    #: the state's type, canonical (model/types.py)
+    stype: str
+    finalfunc_schema: str | None = None
+    finalfunc: str | None = None
+    initcond: str | None = None
+    parallel: Literal["unsafe", "restricted", "safe"] = "unsafe"
     description: str | None = None
     span: Span | None = _span()
 
@@ -427,6 +472,14 @@ class Trigger(Node):
     for_each: Literal["row", "statement"] = "row"
     function_schema: str = "public"
     function: str
+    #: the strings passed to the function (TG_ARGV); left out of snapshots when empty, as are
+    #: the fields below at their defaults
+    arguments: tuple[str, ...] = Field(default=(), exclude_if=lambda value: not value)
+    #: UPDATE OF these columns
+    update_of: tuple[str, ...] = Field(default=(), exclude_if=lambda value: not value)
+    #: REFERENCING OLD TABLE AS / NEW TABLE AS (transition tables of an AFTER trigger)
+    old_table: str | None = Field(default=None, exclude_if=lambda value: value is None)
+    new_table: str | None = Field(default=None, exclude_if=lambda value: value is None)
     when: str | None = None
     description: str | None = None
     span: Span | None = _span()
@@ -483,6 +536,8 @@ class Schema(Node):
     extensions: tuple[Extension, ...] = ()
     enums: tuple[Enum, ...] = ()
     functions: tuple[Function, ...] = ()
+    #: left out of snapshots when empty (snapshots written before aggregates read the same)
+    aggregates: tuple[Aggregate, ...] = Field(default=(), exclude_if=lambda value: not value)
     tables: tuple[Table, ...] = ()
     views: tuple[View, ...] = ()
     materialized_views: tuple[MaterializedView, ...] = ()

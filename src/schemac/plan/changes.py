@@ -17,6 +17,7 @@ from dataclasses import KW_ONLY, dataclass, field
 from typing import ClassVar, Literal
 
 from schemac.model.schema import (
+    Aggregate,
     Attribute,
     Check,
     Column,
@@ -206,6 +207,9 @@ class CreateFunction(Change):
     function: Function
     #: CREATE OR REPLACE over an existing function with the same signature and return type
     replace_of: Function | None = None
+    #: created with check_function_bodies off: a column default or check calls it, so it comes
+    #: before the tables its body reads (as pg_dump creates functions)
+    unchecked: bool = False
 
     @property
     def key(self) -> str:
@@ -216,6 +220,24 @@ class CreateFunction(Change):
             return (CreateFunction(self.replace_of, replace_of=self.function),)
         fn = self.function
         return (Drop("function", fn.schema_name, fn.name, arguments=fn.arguments),)
+
+
+@dataclass(frozen=True)
+class CreateAggregate(Change):
+    kind: ClassVar[str] = "create_aggregate"
+    aggregate: Aggregate
+    #: CREATE OR REPLACE AGGREGATE over an existing one with the same arguments
+    replace_of: Aggregate | None = None
+
+    @property
+    def key(self) -> str:
+        return self.aggregate.qualified_name
+
+    def inverse(self) -> tuple[Change, ...]:
+        if self.replace_of is not None:
+            return (CreateAggregate(self.replace_of, replace_of=self.aggregate),)
+        agg = self.aggregate
+        return (Drop("aggregate", agg.schema_name, agg.name, arguments=agg.arguments),)
 
 
 # --- tables and columns -------------------------------------------------------------------------
@@ -1254,6 +1276,7 @@ CommentTarget = Literal[
     "materialized view",
     "type",
     "function",
+    "aggregate",
     "trigger",
     "index",
     "constraint",
@@ -1342,6 +1365,7 @@ DropTarget = Literal[
     "extension",
     "type",
     "function",
+    "aggregate",
     "table",
     "index",
     "view",
@@ -1709,6 +1733,7 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     CreateEnum,
     AddEnumValue,
     CreateFunction,
+    CreateAggregate,
     CreateTable,
     AddColumn,
     DropColumn,

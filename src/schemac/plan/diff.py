@@ -19,8 +19,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from schemac.model.canonical import argument_types, canonical_type_text, same_expr, squash
+from schemac.model.canonical import (
+    argument_types,
+    canonical_arguments,
+    canonical_type_text,
+    same_expr,
+    squash,
+)
+from schemac.model.routines import same_attributes, same_options
 from schemac.model.schema import (
+    Aggregate,
     Enum,
     Function,
     MaterializedView,
@@ -122,6 +130,7 @@ def diff(old: Schema, new: Schema) -> tuple[list[c.Change], list[Problem]]:
     _extensions(d)
     _enums(d)
     _functions(d)
+    _aggregates(d)
     diff_tables(d)
     diff_sequences(d)
     diff_domains(d)
@@ -304,13 +313,35 @@ def _signature(fn: Function) -> tuple[str, str, str]:
 
 def _same_function(a: Function, b: Function) -> bool:
     return (
-        a.body.strip() == b.body.strip()
+        a.source == b.source
         and a.language.lower() == b.language.lower()
         and a.volatility == b.volatility
         and a.security_definer == b.security_definer
+        and same_attributes(a, b)
         and canonical_type_text(a.returns) == canonical_type_text(b.returns)
         and squash(a.arguments) == squash(b.arguments)
     )
+
+
+def _declares_table_type(fn: Function, tables: list[str], schema: Schema) -> bool:
+    """A PL/pgSQL function whose DECLARE section names a table (`v app.users;`, `%ROWTYPE`):
+    CREATE FUNCTION resolves those types, so it comes after the tables."""
+    if fn.language.lower() != "plpgsql":
+        return False
+    head = re.split(r"(?<![\w$])begin(?![\w$])", fn.body, maxsplit=1, flags=re.IGNORECASE)[0]
+    if not re.search(r"(?<![\w$])declare(?![\w$])", head, re.IGNORECASE):
+        return False
+    return mentions(head, tables)
+
+
+def _called_by_columns(fn: Function, schema: Schema) -> bool:
+    """A column default, generated expression or check of the schema calls the function."""
+    name = [fn.qualified_name]
+    return any(
+        mentions(col.default, name) or mentions(col.generated, name)
+        for table in schema.tables
+        for col in table.columns
+    ) or any(mentions(check.expression, name) for table in schema.tables for check in table.checks)
 
 
 def _functions(d: Diff) -> None:
@@ -320,13 +351,21 @@ def _functions(d: Diff) -> None:
     for fn in d.new.functions:
         # an SQL body is checked against the tables when it is created, and a table's row type
         # in the signature must exist: such functions come after the tables
-        late = fn.language.lower() == "sql" or mentions(f"{fn.arguments} {fn.returns}", tables)
+        shaped_by_table = mentions(f"{fn.arguments} {fn.returns}", tables)
+        late = (
+            fn.language.lower() == "sql"
+            or shaped_by_table
+            or _declares_table_type(fn, tables, d.new)
+        )
+        # a column default or check calls it: before the tables, its body unchecked
+        unchecked = late and not shaped_by_table and _called_by_columns(fn, d.new)
+        late = late and not unchecked
         bucket = SQL_FUNCTIONS if late else FUNCTIONS
         if late:
             d.late_functions.add(fn.qualified_name)
         before = old.get(_signature(fn))
         if before is None:
-            d.add(bucket, c.CreateFunction(fn, span=fn.span))
+            d.add(bucket, c.CreateFunction(fn, span=fn.span, unchecked=unchecked))
             if fn.description:
                 d.add(COMMENTS, _function_comment(fn, None, covered=True))
             continue
@@ -335,12 +374,17 @@ def _functions(d: Diff) -> None:
                 fn.returns
             ) and squash(before.arguments) == squash(fn.arguments)
             if same_shape:
-                d.add(bucket, c.CreateFunction(fn, replace_of=before, span=fn.span, live=True))
+                d.add(
+                    bucket,
+                    c.CreateFunction(
+                        fn, replace_of=before, span=fn.span, live=True, unchecked=unchecked
+                    ),
+                )
             else:
                 # a new return type cannot be replaced in place: drop it with its dependents
                 d.recreated_functions.add(fn.qualified_name)
                 d.add(DROP_DEPENDENTS + 1, _drop_function(before, live=True))
-                d.add(bucket, c.CreateFunction(fn, span=fn.span, live=True))
+                d.add(bucket, c.CreateFunction(fn, span=fn.span, live=True, unchecked=unchecked))
                 if fn.description:
                     d.add(COMMENTS, _function_comment(fn, None, covered=True))
         if before.description != fn.description and fn.qualified_name not in (
@@ -350,6 +394,85 @@ def _functions(d: Diff) -> None:
     for fn in reversed(d.old.functions):
         if _signature(fn) not in new_sigs:
             d.add(DROPS + 1, _drop_function(fn))
+
+
+def _aggregates(d: Diff) -> None:
+    """After the functions (an aggregate calls them), before the views that read it."""
+    old = {(a.schema_name, a.name, argument_types(a.arguments)): a for a in d.old.aggregates}
+    for agg in d.new.aggregates:
+        before = old.pop((agg.schema_name, agg.name, argument_types(agg.arguments)), None)
+        if before is not None and _same_aggregate(before, agg):
+            if before.description != agg.description:
+                d.add(COMMENTS, _aggregate_comment(agg, before.description))
+            continue
+        calls = {qualified(agg.sfunc_schema, agg.sfunc)}
+        if agg.finalfunc is not None:
+            calls.add(qualified(agg.finalfunc_schema or "pg_catalog", agg.finalfunc))
+        replace_in_place = (
+            before is not None
+            and canonical_type_text(before.stype) == canonical_type_text(agg.stype)
+            and before.finalfunc == agg.finalfunc
+            and not calls & d.recreated_functions
+        )
+        if before is not None and replace_in_place:
+            d.add(SQL_FUNCTIONS, c.CreateAggregate(agg, replace_of=before, span=agg.span))
+            if before.description != agg.description:
+                d.add(COMMENTS, _aggregate_comment(agg, before.description))
+            continue
+        if before is not None:
+            # another result type: dropped with the views that read it, and created again
+            d.recreated_functions.add(agg.qualified_name)
+            d.add(DROP_DEPENDENTS + 1, _drop_aggregate(before, live=True))
+        d.add(SQL_FUNCTIONS, c.CreateAggregate(agg, span=agg.span, live=before is not None))
+        if agg.description:
+            d.add(COMMENTS, _aggregate_comment(agg, None, covered=True))
+    for agg in old.values():
+        # after the views that read it, before the functions it calls
+        d.add(DROPS, _drop_aggregate(agg))
+
+
+def _same_aggregate(a: Aggregate, b: Aggregate) -> bool:
+    """Equal but for the description (argument and state types compared canonically)."""
+
+    def shape(x: Aggregate) -> tuple[object, ...]:
+        return (
+            canonical_arguments(x.arguments),
+            x.sfunc_schema,
+            x.sfunc,
+            canonical_type_text(x.stype),
+            x.finalfunc_schema,
+            x.finalfunc,
+            x.initcond,
+            x.parallel,
+        )
+
+    return shape(a) == shape(b)
+
+
+def _drop_aggregate(agg: Aggregate, *, live: bool = False) -> c.Drop:
+    restore: list[c.Change] = [c.CreateAggregate(agg)]
+    if agg.description:
+        restore.append(_aggregate_comment(agg, None))
+    return c.Drop(
+        "aggregate",
+        agg.schema_name,
+        agg.name,
+        arguments=agg.arguments,
+        restore=tuple(restore),
+        live=live,
+    )
+
+
+def _aggregate_comment(agg: Aggregate, previous: str | None, *, covered: bool = False) -> c.Comment:
+    return c.Comment(
+        "aggregate",
+        agg.schema_name,
+        agg.name,
+        agg.description,
+        arguments=agg.arguments,
+        previous=previous,
+        covered=covered,
+    )
 
 
 def _drop_function(fn: Function, *, live: bool = False) -> c.Drop:
@@ -538,6 +661,7 @@ def _triggers(d: Diff) -> None:
         live = d.live_table(table) is not None
         changed = before is not None and (
             before.timing != trig.timing
+            or not same_options(before, trig)
             or sorted(before.events) != sorted(trig.events)
             or before.for_each != trig.for_each
             or (before.function_schema, before.function) != (trig.function_schema, trig.function)

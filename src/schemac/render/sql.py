@@ -16,6 +16,7 @@ from schemac.model.canonical import zoned_keys
 from schemac.model.names import qualify, quote_ident, quote_literal, search_path
 from schemac.plan import changes as c
 from schemac.render import clauses as cl
+from schemac.render import routines as rt
 from schemac.render.alter import ALTER_BUILDERS, role
 from schemac.render.check import Piece, UnsafeFragment, check_statements
 from schemac.render.environment import template_name
@@ -64,15 +65,6 @@ def _create_enum(ch: c.CreateEnum) -> Context:
     }
 
 
-def _dollar_tag(body: str) -> str:
-    # the body is emitted verbatim, so the quoting tag must be one that never occurs in it
-    tag, n = "$function$", 0
-    while tag in body:
-        n += 1
-        tag = f"$function_{n}$"
-    return tag
-
-
 def _returns_trigger(fn: Function) -> bool:
     """A trigger function is written CREATE OR REPLACE even where it is new, as the schema
     standard writes updated_at_trigger(): it holds no data, and running its definition again
@@ -82,13 +74,9 @@ def _returns_trigger(fn: Function) -> bool:
 
 def _create_function(ch: c.CreateFunction) -> Context:
     fn = ch.function
-    attributes = ""
-    if fn.volatility != "volatile":
-        attributes += f" {fn.volatility.upper()}"
-    if fn.security_definer:
-        attributes += " SECURITY DEFINER"
-    body = fn.body.strip("\n")
-    # the body cannot end its dollar quote (see _dollar_tag); the rest is checked as resolve does
+    attributes = rt.function_attributes(fn)
+    body = fn.source
+    # the body cannot end its dollar quote (see dollar_tag); the rest is checked as resolve does
     for what, text, problem in (
         ("argument list", fn.arguments, fragments.arguments_problem(fn.arguments)),
         ("return type", fn.returns, fragments.returns_problem(fn.returns)),
@@ -104,8 +92,27 @@ def _create_function(ch: c.CreateFunction) -> Context:
         "returns": fn.returns,
         "language": quote_ident(fn.language),
         "attributes": attributes,
-        "tag": _dollar_tag(body),
+        "tag": rt.dollar_tag(body),
+        # RESET gives back the value the session started with, as SET LOCAL would at COMMIT
+        "unchecked": "SET LOCAL check_function_bodies = off;\n" if ch.unchecked else "",
+        "checked": "\nRESET check_function_bodies;" if ch.unchecked else "",
         "body": body,
+    }
+
+
+def _create_aggregate(ch: c.CreateAggregate) -> Context:
+    agg = ch.aggregate
+    for what, text, problem in (
+        ("argument list", agg.arguments, fragments.arguments_problem(agg.arguments)),
+        ("state type", agg.stype, fragments.returns_problem(agg.stype)),
+    ):
+        if problem is not None:
+            raise UnsafeFragment(what, text, problem)
+    return {
+        "or_replace": "OR REPLACE " if ch.replace_of is not None else "",
+        "name": qualify(agg.schema_name, agg.name),
+        "arguments": agg.arguments,
+        "options": rt.aggregate_options(agg),
     }
 
 
@@ -177,7 +184,7 @@ def _schedule_refresh(ch: c.ScheduleRefresh) -> Context:
     else:
         schedule, command = quote_literal(ch.schedule), quote_literal(ch.command)
         statement = f"PERFORM cron.schedule({job}, {schedule}, {command});"
-    return {"tag": _dollar_tag(statement), "statement": statement}
+    return {"tag": rt.dollar_tag(statement), "statement": statement}
 
 
 def _create_trigger(ch: c.CreateTrigger) -> Context:
@@ -185,11 +192,13 @@ def _create_trigger(ch: c.CreateTrigger) -> Context:
     return {
         "name": quote_ident(tr.name),
         "timing": tr.timing.upper(),
-        "events": " OR ".join(e.upper() for e in tr.events),
+        "events": rt.trigger_events(tr),
         "table": qualify(tr.table_schema, tr.table),
+        "referencing": rt.trigger_referencing(tr),
         "for_each": tr.for_each.upper(),
         "when": f" WHEN ({cl.fragment(tr.when)})" if tr.when is not None else "",
         "function": qualify(tr.function_schema, tr.function),
+        "arguments": rt.trigger_arguments(tr),
     }
 
 
@@ -224,8 +233,8 @@ def _comment_target(ch: c.Comment) -> str:
     name = qualify(ch.schema_name, ch.name)
     if ch.target == "column":
         return f"COLUMN {name}.{quote_ident(ch.sub or '')}"
-    if ch.target == "function":
-        return f"FUNCTION {name}({cl.function_signature(ch.arguments)})"
+    if ch.target in ("function", "aggregate"):
+        return f"{ch.target.upper()} {name}({cl.function_signature(ch.arguments)})"
     if ch.target == "trigger":
         return f"TRIGGER {quote_ident(ch.name)} ON {cl.on_table(ch.schema_name, ch.sub or '')}"
     if ch.target == "constraint":
@@ -271,7 +280,7 @@ def _drop(ch: c.Drop) -> Context:
         name = quote_ident(ch.name)
     else:
         name = qualify(ch.schema_name, ch.name)
-    if ch.object_type == "function":
+    if ch.object_type in ("function", "aggregate"):
         name += f"({cl.function_signature(ch.arguments or '')})"
     on = ""
     if ch.object_type in ("trigger", "policy"):
@@ -300,6 +309,7 @@ BUILDERS: dict[str, Callable[[Any], Context]] = {
     c.CreateExtension.kind: _create_extension,
     c.CreateEnum.kind: _create_enum,
     c.CreateFunction.kind: _create_function,
+    c.CreateAggregate.kind: _create_aggregate,
     c.CreateTable.kind: _create_table,
     c.CreatePartition.kind: _create_partition,
     c.CreateIndex.kind: _create_index,

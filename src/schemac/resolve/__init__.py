@@ -26,7 +26,16 @@ from schemac.model.schema import (
     Trigger,
     View,
 )
-from schemac.resolve import checks, composites, domains, identifiers, objects, sequences, traits
+from schemac.resolve import (
+    checks,
+    composites,
+    domains,
+    identifiers,
+    objects,
+    routines,
+    sequences,
+    traits,
+)
 from schemac.resolve.check_objects import check as check_resolved_objects
 from schemac.resolve.context import Context, Located, TableDraft
 from schemac.resolve.refresh import refresh_functions
@@ -122,6 +131,7 @@ def resolve(
                     ctx.views.add(f"{view_schema}.{name}")
     tables = {d.qualified_name: build_table(ctx, d, user_traits) for d in drafts}
     functions, triggers = _functions_and_triggers(ctx, documents, drafts, tables)
+    aggregates = routines.resolve_aggregates(ctx, documents, functions)
     for draft in drafts:
         tables[draft.qualified_name] = _with_rls(ctx, draft, tables[draft.qualified_name])
     views: list[View] = []
@@ -168,6 +178,7 @@ def resolve(
         extensions=tuple(extensions),
         enums=tuple(enums),
         functions=tuple(functions),
+        aggregates=tuple(aggregates),
         tables=tuple(tables.values()),
         views=tuple(views),
         materialized_views=tuple(matviews),
@@ -281,7 +292,7 @@ def _functions_and_triggers(
             if ctx.register("function", schema, name, where.key_span(), "function"):
                 ctx.check_length(name, f"function {name}", where.key_span(), derived=False)
                 objects.check_function(ctx, name, fn, where)
-                functions.append(objects.resolve_function(name, fn, where, schema))
+                functions.append(objects.resolve_function(ctx, name, fn, where, schema))
     declared = {f.qualified_name for f in functions}
     triggers: list[Trigger] = []
     for draft in drafts:
@@ -349,14 +360,23 @@ def _functions_and_triggers(
             if resolved is None:
                 continue
             clash = next(
-                (t for t in triggers if t.table == resolved.table and t.name == name), None
+                (
+                    t
+                    for t in triggers
+                    if (t.table_schema, t.table, t.name)
+                    == (resolved.table_schema, resolved.table, resolved.name)
+                ),
+                None,
             )
             if clash is not None:
+                # trigger names are unique per table (PostgreSQL: trigger "t" for relation
+                # "r" already exists), whatever file or key declared them
                 ctx.error(
                     "E032",
-                    f"duplicate trigger '{name}' on {resolved.table}",
+                    f"duplicate trigger '{resolved.name}' on {resolved.table}",
                     where.key_span(),
-                    "a trait already adds it; rename yours or drop the trait",
+                    "a trait or another trigger on the table already has this name; "
+                    "rename yours (name:) or drop the trait",
                 )
                 continue
             triggers.append(resolved)

@@ -11,7 +11,16 @@ from schemac.spec.models import DocumentSpec
 
 _FUNCTION_SCHEMAS = frozenset({"pg_catalog", "pg_temp"})
 #: the document keys whose mapping keys name objects (tables:, enums:, ...)
-_NAMED = ("enums", "traits", "tables", "views", "materialized_views", "functions", "triggers")
+_NAMED = (
+    "enums",
+    "traits",
+    "tables",
+    "views",
+    "materialized_views",
+    "functions",
+    "aggregates",
+    "triggers",
+)
 
 
 def check_documents(ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]]) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from schemac.load.loader import RawDoc
 from schemac.model.schema import Function, MaterializedView, Table
-from schemac.resolve import sqltree
+from schemac.resolve import routines, sqltree
 from schemac.resolve.context import Context, Located
 from schemac.spec.models import DocumentSpec, TriggerSpec
 
@@ -47,6 +47,7 @@ def check_triggers(
                 continue
             _check_function(ctx, name, trigger, where, schema, by_name)
             _check_kind(ctx, name, trigger, where, is_view=view is not None)
+            routines.check_trigger_options(ctx, name, trigger, where, table)
             if trigger.when:
                 columns = tuple(c.name for c in table.columns) if table is not None else None
                 _check_when(ctx, name, trigger, where, columns)

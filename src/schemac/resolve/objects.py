@@ -7,6 +7,7 @@ from typing import Any
 from schemac.diagnostics import suggestion
 from schemac.model import fragments
 from schemac.model.construct import construct
+from schemac.model.routines import setting_text
 from schemac.model.schema import (
     Function,
     MaterializedView,
@@ -17,7 +18,7 @@ from schemac.model.schema import (
     Trigger,
     View,
 )
-from schemac.resolve import expressions
+from schemac.resolve import expressions, routines
 from schemac.resolve.context import Context, Located
 from schemac.resolve.indexes import resolve_index
 from schemac.source import Span
@@ -208,6 +209,7 @@ def check_function(ctx: Context, name: str, spec: FunctionSpec, where: Located) 
             "write a type, SETOF type or TABLE (name type, ...); volatility and "
             "security_definer have keys of their own",
         )
+    routines.check_function_attributes(ctx, name, spec, where)
     if problem is None and returns_problem is None:
         body = fragments.body_problem(spec.body, spec.language, arguments, returns)
         if body is not None:
@@ -219,7 +221,10 @@ def check_function(ctx: Context, name: str, spec: FunctionSpec, where: Located) 
             )
 
 
-def resolve_function(name: str, spec: FunctionSpec, where: Located, schema: str) -> Function:
+def resolve_function(
+    ctx: Context, name: str, spec: FunctionSpec, where: Located, schema: str
+) -> Function:
+    body = spec.body if spec.body.endswith("\n") or spec.verbatim else spec.body + "\n"
     return construct(
         Function,
         schema_name=schema,
@@ -227,9 +232,17 @@ def resolve_function(name: str, spec: FunctionSpec, where: Located, schema: str)
         arguments=_arguments(spec),
         returns=spec.returns.strip(),
         language=spec.language,
-        body=spec.body if spec.body.endswith("\n") else spec.body + "\n",
+        body=body,
         volatility=spec.volatility,
         security_definer=spec.security_definer,
+        strict=spec.strict,
+        leakproof=spec.leakproof,
+        parallel=spec.parallel,
+        # PostgreSQL's defaults are kept as None, as the catalog reads them back
+        cost=None if spec.cost == 100 else spec.cost,
+        rows=None if spec.rows == 1000 else spec.rows,
+        settings=routines.function_settings(ctx, name, spec, where),
+        verbatim=spec.verbatim,
         description=spec.description,
         span=where.key_span(),
     )
@@ -267,7 +280,7 @@ def resolve_trigger(
         )
         return None
     target_schema = qualified.split(".", 1)[0] if qualified else (fn_schema or "pg_catalog")
-    ctx.check_length(name, "trigger", where.key_span(), derived=False)
+    ctx.check_length(spec.name or name, "trigger", where.key_span(), derived=False)
     when = spec.when.strip() if spec.when else None
     problem = expressions.syntax_error(when) if when else None
     if problem is not None:
@@ -277,9 +290,10 @@ def resolve_trigger(
             where.span("when"),
             'write the condition only, e.g. "OLD.status IS DISTINCT FROM NEW.status"',
         )
+    ref = spec.referencing
     return construct(
         Trigger,
-        name=name,
+        name=spec.name or name,
         table_schema=table.schema_name,
         table=table.name,
         timing=spec.timing.replace("_", " "),
@@ -287,6 +301,10 @@ def resolve_trigger(
         for_each=spec.for_each,
         function_schema=target_schema,
         function=fn_name,
+        arguments=tuple(setting_text(a) for a in spec.arguments),
+        update_of=tuple(spec.update_of),
+        old_table=ref.old_table if ref is not None else None,
+        new_table=ref.new_table if ref is not None else None,
         when=when,
         description=spec.description,
         span=where.key_span(),

@@ -311,16 +311,78 @@ class FunctionSpec(SpecModel):
     arguments: str | list[str] = ""
     volatility: Literal["volatile", "stable", "immutable"] = "volatile"
     security_definer: StrictBool = False
+    strict: StrictBool = Field(default=False, description="STRICT: RETURNS NULL ON NULL INPUT")
+    leakproof: StrictBool = Field(default=False, description="LEAKPROOF (needs a superuser)")
+    parallel: Literal["unsafe", "restricted", "safe"] = Field(
+        default="unsafe", description="PARALLEL UNSAFE | RESTRICTED | SAFE"
+    )
+    cost: float | None = Field(
+        default=None, ge=0, description="COST: the planner's estimate; default 100"
+    )
+    rows: float | None = Field(
+        default=None, gt=0, description="ROWS of a set-returning function; default 1000"
+    )
+    set: dict[str, str | int | float | bool] = Field(
+        default={},
+        description="settings the function runs with, SET name TO value: {search_path: "
+        '"pg_catalog, public"}',
+    )
+    verbatim: StrictBool = Field(
+        default=False,
+        description="the body is the function's source byte for byte (no line break added "
+        "before and after it)",
+    )
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+    @field_validator("parallel", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+
+class AggregateSpec(SpecModel):
+    """CREATE AGGREGATE name (arguments) (SFUNC, STYPE[, FINALFUNC][, INITCOND])."""
+
+    arguments: str = Field(description="the argument list of CREATE AGGREGATE, e.g. text")
+    sfunc: str = Field(description="the state transition function: a spec function or a built-in")
+    stype: str = Field(description="the state's data type")
+    finalfunc: str | None = Field(default=None, description="the final function")
+    initcond: str | int | float | None = Field(
+        default=None, description="the state's initial value, as text (INITCOND)"
+    )
+    parallel: Literal["unsafe", "restricted", "safe"] = "unsafe"
     description: str | None = None
     schema_: str | None = Field(default=None, alias="schema")
 
 
+class ReferencingSpec(SpecModel):
+    """The transition tables of an AFTER trigger: REFERENCING OLD TABLE AS .. NEW TABLE AS .."""
+
+    old_table: str | None = Field(default=None, description="REFERENCING OLD TABLE AS name")
+    new_table: str | None = Field(default=None, description="REFERENCING NEW TABLE AS name")
+
+
 class TriggerSpec(SpecModel):
+    name: str | None = Field(
+        default=None,
+        description="the trigger's name when it differs from its key (names are unique per "
+        "table, keys per file)",
+    )
     table: str
     timing: Literal["before", "after", "instead of", "instead_of"]
     events: list[Literal["insert", "update", "delete", "truncate"]] = Field(min_length=1)
     for_each: Literal["row", "statement"] = "row"
     function: str
+    arguments: list[str | int | float] = Field(
+        default=[], description="the strings passed to the function (TG_ARGV)"
+    )
+    update_of: list[str] = Field(
+        default=[], description="UPDATE OF these columns (events must hold update)"
+    )
+    referencing: ReferencingSpec | None = Field(
+        default=None, description="the transition tables of an AFTER trigger"
+    )
     when: str | None = None
     description: str | None = None
 
@@ -463,6 +525,7 @@ class DocumentSpec(SpecModel):
     views: dict[str, ViewSpec] = {}
     materialized_views: dict[str, MaterializedViewSpec] = {}
     functions: dict[str, FunctionSpec] = {}
+    aggregates: dict[str, AggregateSpec] = {}
     triggers: dict[str, TriggerSpec] = {}
     seed: dict[str, SeedSpec] = {}
     sequences: dict[str, SequenceSpec] = {}

@@ -35,6 +35,7 @@ from schemac.model.canonical import (
 )
 from schemac.model.names import quote_ident
 from schemac.model.schema import (
+    Aggregate,
     Enum,
     Extension,
     Function,
@@ -163,6 +164,7 @@ def compare(
     _compare_extensions(report, spec.extensions, db.extensions)
     _compare_enums(report, spec.enums, db.enums)
     _compare_functions(report, spec.functions, db.functions)
+    _compare_aggregates(report, spec.aggregates, db.aggregates)
 
     pairs, missing, extra = match(spec.tables, db.tables, _qualified)
     for table in missing:
@@ -311,16 +313,50 @@ def _compare_functions(report: Report, spec: Sequence[Function], db: Sequence[Fu
             what, "returns", canonical_type_text(s.returns), canonical_type_text(d.returns), s.span
         )
         report.check(what, "language", s.language.lower(), d.language.lower(), s.span)
-        report.check(
-            what,
-            "body",
-            squash(s.body),
-            squash(d.body),
-            s.span,
-            same=s.body.strip() == d.body.strip(),
-        )
+        shown = (squash(s.body), squash(d.body))
+        if shown[0] == shown[1]:
+            # only white space differs: show it
+            shown = (repr(s.source), repr(d.source))
+        report.check(what, "body", *shown, s.span, same=s.source == d.source)
         report.check(what, "volatility", s.volatility, d.volatility, s.span)
         report.check(what, "security definer", s.security_definer, d.security_definer, s.span)
+        report.check(what, "strict", s.strict, d.strict, s.span)
+        report.check(what, "leakproof", s.leakproof, d.leakproof, s.span)
+        report.check(what, "parallel", s.parallel, d.parallel, s.span)
+        report.check(what, "cost", s.cost, d.cost, s.span)
+        report.check(what, "rows", s.rows, d.rows, s.span)
+        report.check(what, "settings", dict(s.settings), dict(d.settings), s.span)
+        report.check(what, "description", s.description, d.description, s.span)
+
+
+def _compare_aggregates(report: Report, spec: Sequence[Aggregate], db: Sequence[Aggregate]) -> None:
+    def key(a: Aggregate) -> tuple[str, str, str]:
+        return (a.schema_name, a.name, argument_types(a.arguments))
+
+    pairs, missing, extra = match(spec, db, key)
+    for agg in missing:
+        report.missing(
+            f"aggregate {display_name(agg.schema_name, agg.name)}({agg.arguments})", agg.span
+        )
+    for agg in extra:
+        report.extra(f"aggregate {display_name(agg.schema_name, agg.name)}({agg.arguments})", None)
+    for s, d in pairs:
+        what = f"aggregate {display_name(s.schema_name, s.name)}"
+        report.check(
+            what, "sfunc", f"{s.sfunc_schema}.{s.sfunc}", f"{d.sfunc_schema}.{d.sfunc}", s.span
+        )
+        report.check(
+            what, "stype", canonical_type_text(s.stype), canonical_type_text(d.stype), s.span
+        )
+        report.check(
+            what,
+            "finalfunc",
+            s.finalfunc and f"{s.finalfunc_schema}.{s.finalfunc}",
+            d.finalfunc and f"{d.finalfunc_schema}.{d.finalfunc}",
+            s.span,
+        )
+        report.check(what, "initcond", s.initcond, d.initcond, s.span)
+        report.check(what, "parallel", s.parallel, d.parallel, s.span)
         report.check(what, "description", s.description, d.description, s.span)
 
 
@@ -340,6 +376,10 @@ def _compare_triggers(report: Report, spec: Sequence[Trigger], db: Sequence[Trig
         report.check(what, "timing", s.timing, d.timing, s.span)
         report.check(what, "events", tuple(sorted(s.events)), tuple(sorted(d.events)), s.span)
         report.check(what, "for each", s.for_each, d.for_each, s.span)
+        report.check(what, "arguments", s.arguments, d.arguments, s.span)
+        report.check(what, "update of", s.update_of, d.update_of, s.span)
+        report.check(what, "old table", s.old_table, d.old_table, s.span)
+        report.check(what, "new table", s.new_table, d.new_table, s.span)
         report.check(
             what,
             "function",

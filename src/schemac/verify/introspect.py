@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from schemac.model.canonical import canonical_type_text, split_keys
 from schemac.model.construct import construct
 from schemac.model.schema import (
+    Aggregate,
     Check,
     Column,
     Enum,
@@ -140,11 +141,13 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
         tables, own_sequences = sequences(rows("sequences", params), tables)
         own_domains = domains(rows("domains", params))
         own_composites = composites(rows("composites", params))
+        aggregates = tuple(_aggregate(r) for r in rows("aggregates", params))
     return Schema(
         schemas=tuple(s for s in selected if s != "public"),
         extensions=extensions,
         enums=enums,
         functions=functions,
+        aggregates=aggregates,
         tables=tables,
         views=views,
         materialized_views=matviews,
@@ -428,8 +431,49 @@ def _function(r: Row) -> Function:
         body=r["body"],
         volatility=r["volatility"],
         security_definer=r["security_definer"],
+        strict=r["strict"],
+        leakproof=r["leakproof"],
+        parallel=_PARALLEL[r["parallel"]],
+        cost=float(r["cost"]) if r["cost"] is not None else None,
+        rows=float(r["rows"]) if r["rows"] is not None else None,
+        settings=tuple(_setting(s) for s in r["settings"]),
+        verbatim=True,
         description=r["description"],
     )
+
+
+_PARALLEL: dict[str, Literal["unsafe", "restricted", "safe"]] = {
+    "u": "unsafe",
+    "r": "restricted",
+    "s": "safe",
+}
+
+
+def _aggregate(r: Row) -> Aggregate:
+    return Aggregate(
+        schema_name=r["schema_name"],
+        name=r["name"],
+        arguments=r["arguments"],
+        sfunc_schema=r["sfunc_schema"],
+        sfunc=r["sfunc"],
+        stype=canonical_type_text(r["stype"]),
+        finalfunc_schema=r["finalfunc_schema"],
+        finalfunc=r["finalfunc"],
+        initcond=r["initcond"],
+        parallel=_PARALLEL[r["parallel"]],
+        description=r["description"],
+    )
+
+
+def _setting(entry: str) -> tuple[str, str]:
+    name, _, value = entry.partition("=")
+    return name, value
+
+
+def _trigger_arguments(r: Row) -> tuple[str, ...]:
+    # tgargs holds each argument followed by a NUL byte
+    raw = bytes(r["args"] or b"")
+    return tuple(part.decode() for part in raw.split(b"\x00")[: r["nargs"]])
 
 
 def _trigger(r: Row) -> Trigger:
@@ -452,6 +496,10 @@ def _trigger(r: Row) -> Trigger:
         for_each="row" if tgtype & _TG_ROW else "statement",
         function_schema=r["function_schema"],
         function=r["function_name"],
+        arguments=_trigger_arguments(r),
+        update_of=tuple(r["update_of"]),
+        old_table=r["old_table"],
+        new_table=r["new_table"],
         when=when,
         description=r["description"],
     )

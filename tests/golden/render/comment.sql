@@ -6,6 +6,8 @@ COMMENT ON VIEW active_users IS NULL;
 
 COMMENT ON MATERIALIZED VIEW reporting.revenue_daily IS 'Daily revenue.';
 
+COMMENT ON AGGREGATE "Shout"(piece text) IS 'Upper case.';
+
 COMMENT ON TYPE user_role IS 'Roles.';
 
 COMMENT ON FUNCTION app.current_tenant(fallback uuid) IS 'The tenant.';

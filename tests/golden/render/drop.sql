@@ -21,3 +21,5 @@ DROP TRIGGER IF EXISTS set_updated_at ON users;
 DROP POLICY IF EXISTS tenant_isolation ON audit.audit_logs;
 
 DROP TABLE IF EXISTS "order";
+
+DROP AGGREGATE IF EXISTS app.total(integer);

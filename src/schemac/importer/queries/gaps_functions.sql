@@ -1,8 +1,6 @@
 -- What the spec format cannot say yet about the plain functions it imports (prokind 'f'): one row
--- per function for its attributes beyond language, volatility and SECURITY DEFINER, and one for
--- a function whose body cannot be written as a dollar-quoted string (left out).
--- Default cost: 1 for C and internal functions, 100 for the others; default rows: 1000 for a
--- set-returning function, else 0.
+-- per function for its attributes the format has no key for (SUPPORT), and one for a function
+-- whose body cannot be written as a dollar-quoted string (left out).
 WITH fn AS (
   SELECT p.*, n.nspname, l.lanname
   FROM pg_proc p
@@ -18,16 +16,8 @@ WITH fn AS (
 attrs AS (
   SELECT fn.oid,
          array_remove(ARRAY[
-           CASE WHEN fn.proisstrict THEN 'STRICT' END,
-           CASE WHEN fn.proleakproof THEN 'LEAKPROOF' END,
-           CASE fn.proparallel WHEN 's' THEN 'PARALLEL SAFE' WHEN 'r' THEN 'PARALLEL RESTRICTED' END,
-           CASE WHEN fn.procost <> CASE WHEN fn.lanname IN ('c', 'internal') THEN 1 ELSE 100 END
-                THEN 'COST ' || fn.procost END,
-           CASE WHEN fn.prorows <> CASE WHEN fn.proretset THEN 1000 ELSE 0 END
-                THEN 'ROWS ' || fn.prorows END,
            CASE WHEN fn.prosupport <> 0 THEN 'SUPPORT ' || fn.prosupport::regproc END
-         ] || ARRAY(SELECT 'SET ' || regexp_replace(s, '=', ' = ') FROM unnest(fn.proconfig) AS s),
-         NULL) AS missing
+         ], NULL) AS missing
   FROM fn
 )
 SELECT 'function' AS kind,

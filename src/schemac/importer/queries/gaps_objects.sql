@@ -24,6 +24,14 @@ FROM pg_proc p
 JOIN ns ON ns.oid = p.pronamespace
 WHERE p.prokind IN ('a', 'p', 'w')
   AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
+  -- the aggregates the format can say (verify/queries/aggregates.sql) are imported
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_aggregate a
+    WHERE a.aggfnoid = p.oid AND a.aggkind = 'n'
+      AND a.aggcombinefn = 0 AND a.aggserialfn = 0 AND a.aggdeserialfn = 0
+      AND a.aggmtransfn = 0 AND a.aggsortop = 0 AND NOT a.aggfinalextra
+      AND a.aggfinalmodify = 'r' AND a.aggtransspace = 0
+  )
 UNION ALL
 SELECT 'operator', ns.nspname,
        o.oprname || '(' || coalesce(format_type(o.oprleft, NULL), 'NONE') || ', '

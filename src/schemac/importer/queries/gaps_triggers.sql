@@ -1,5 +1,6 @@
--- What the spec format cannot say yet about triggers and policies: trigger options, triggers on
--- views, foreign tables or single partitions, policies on partitions, comments on policies.
+-- What the spec format cannot say yet about triggers and policies: CONSTRAINT and ENABLE of
+-- triggers, triggers on views, foreign tables or single partitions, policies on partitions,
+-- comments on policies.
 WITH rel AS (
   SELECT c.oid, c.relname, c.relkind, c.relispartition, n.nspname
   FROM pg_class c
@@ -18,17 +19,6 @@ CROSS JOIN LATERAL (
   UNION ALL SELECT 'CONSTRAINT' || CASE WHEN t.tginitdeferred THEN ' DEFERRABLE INITIALLY DEFERRED'
                                         WHEN t.tgdeferrable THEN ' DEFERRABLE' ELSE '' END
     WHERE t.tgconstraint <> 0
-  UNION ALL SELECT 'arguments: ' || substring(pg_get_triggerdef(t.oid) FROM 'EXECUTE FUNCTION (.*)$')
-    WHERE t.tgnargs > 0
-  UNION ALL SELECT 'UPDATE OF ' || (
-      SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.i)
-      FROM unnest(t.tgattr) WITH ORDINALITY AS k(attnum, i)
-      JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum)
-    WHERE cardinality(t.tgattr) > 0
-  UNION ALL SELECT 'REFERENCING'
-                   || coalesce(' OLD TABLE AS ' || quote_ident(t.tgoldtable), '')
-                   || coalesce(' NEW TABLE AS ' || quote_ident(t.tgnewtable), '')
-    WHERE t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL
   UNION ALL SELECT CASE t.tgenabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA'
                                     ELSE 'ENABLE ALWAYS' END
     WHERE t.tgenabled <> 'O'

@@ -9,6 +9,15 @@ SELECT n.nspname AS schema_name,
        CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END
          AS volatility,
        p.prosecdef AS security_definer,
+       p.proisstrict AS strict,
+       p.proleakproof AS leakproof,
+       p.proparallel AS parallel,
+       -- float4 as text reads back the number as written (0.1, not 0.100000001)
+       CASE WHEN p.procost <> CASE WHEN l.lanname IN ('c', 'internal') THEN 1 ELSE 100 END
+            THEN p.procost::text END AS cost,
+       CASE WHEN p.prorows <> CASE WHEN p.proretset THEN 1000 ELSE 0 END
+            THEN p.prorows::text END AS rows,
+       coalesce(p.proconfig, '{}') AS settings,
        obj_description(p.oid, 'pg_proc') AS description
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace

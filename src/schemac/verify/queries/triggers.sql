@@ -5,6 +5,14 @@ SELECT n.nspname AS table_schema,
        t.tgtype::int AS tgtype,
        fn.nspname AS function_schema,
        f.proname AS function_name,
+       t.tgnargs AS nargs,
+       t.tgargs AS args,
+       ARRAY(SELECT a.attname::text
+             FROM unnest(t.tgattr) WITH ORDINALITY AS k(attnum, i)
+             JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum
+             ORDER BY k.i) AS update_of,
+       t.tgoldtable::text AS old_table,
+       t.tgnewtable::text AS new_table,
        CASE WHEN t.tgqual IS NOT NULL THEN pg_get_triggerdef(t.oid, true) END AS definition,
        obj_description(t.oid, 'pg_trigger') AS description
 FROM pg_trigger t
