@@ -20,6 +20,10 @@ MODELS: dict[str, str] = {
     ),
     "LintSpec": "Lint suppressions for this object and everything inside it.",
     "ExtensionSpec": "A PostgreSQL extension (CREATE EXTENSION IF NOT EXISTS).",
+    "AggregateSpec": (
+        "An aggregate (CREATE AGGREGATE), keyed by its name: a state function folded over the "
+        "rows, with an optional final function."
+    ),
     "SequenceSpec": (
         "A sequence of its own (CREATE SEQUENCE): options left out take PostgreSQL's defaults "
         "for the type and the direction of `increment`."
@@ -134,6 +138,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "views": "views by name",
         "materialized_views": "materialized views by name",
         "functions": "functions by name",
+        "aggregates": "aggregates by name (one namespace with the functions)",
         "triggers": "triggers by name",
         "seed": "seed rows by table name",
     },
@@ -152,6 +157,11 @@ FIELDS: dict[str, dict[str, str]] = {
     "ExtensionSpec": {
         "name": "the extension's name, e.g. `pgcrypto`, `citext`, `pg_trgm`",
         "schema": "the schema it is installed in (WITH SCHEMA), created when needed",
+    },
+    "AggregateSpec": {
+        "parallel": "`safe`, `restricted` or `unsafe` (default): PARALLEL",
+        "description": "becomes COMMENT ON AGGREGATE",
+        "schema": _SCHEMA_OF_OBJECT,
     },
     "SequenceSpec": {
         "as": "`smallint`, `integer` or `bigint` (default): the sequence's type",
