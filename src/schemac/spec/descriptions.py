@@ -20,6 +20,10 @@ MODELS: dict[str, str] = {
     ),
     "LintSpec": "Lint suppressions for this object and everything inside it.",
     "ExtensionSpec": "A PostgreSQL extension (CREATE EXTENSION IF NOT EXISTS).",
+    "ReferencingSpec": (
+        "A trigger's transition tables (REFERENCING OLD TABLE AS ... NEW TABLE AS ...), for AFTER "
+        "triggers only."
+    ),
     "AggregateSpec": (
         "An aggregate (CREATE AGGREGATE), keyed by its name: a state function folded over the "
         "rows, with an optional final function."
