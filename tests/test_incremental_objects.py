@@ -86,6 +86,10 @@ SEMVER_PLPGSQL = (
       END;
 """
 )
+SEMVER_INDEXED = SEMVER.replace(
+    "      v: text\n",
+    "      v: text\n    indexes:\n      - {name: idx_crates_semver, columns: [to_semver(v)]}\n",
+).replace("    language: sql\n", "    language: sql\n    volatility: immutable\n")
 SEMVER_ROWS = "INSERT INTO crates VALUES (1, '1.2');"
 SEMVER_PROBE = "SELECT to_semver(v) FROM crates;"
 
@@ -174,6 +178,14 @@ CASES: dict[str, Case] = {
         SEMVER_ROWS,
         probe=SEMVER_PROBE,
         destructive=True,
+    ),
+    # attributes retyped (crates.io's semver_triple, int4 -> numeric): the type is dropped and
+    # created again with the SQL function returning it and the expression index calling it
+    "composite_retyped_with_function_and_index": Case(
+        SEMVER_INDEXED.replace("numeric", "integer"),
+        SEMVER_INDEXED,
+        SEMVER_ROWS,
+        probe=SEMVER_PROBE + " INSERT INTO crates VALUES (2, '3.4');",
     ),
     "composite_dropped": Case(
         SEMVER,

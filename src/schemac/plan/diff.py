@@ -87,6 +87,9 @@ class Diff:
     reshaped: set[str] = field(default_factory=set)
     #: qualified names of functions dropped and created again (their dependents follow)
     recreated_functions: set[str] = field(default_factory=set)
+    #: spelled names of composite types dropped and created again (new attribute types): the
+    #: functions taking or returning them follow, with their dependents
+    recreated_types: set[str] = field(default_factory=set)
     #: enum (qualified) -> name it has during a type swap (removed or reordered values)
     swapped_enums: dict[str, Enum] = field(default_factory=dict)
     #: qualified table name -> position in foreign-key order (seeds insert parents first)
@@ -119,7 +122,7 @@ class Diff:
 
 def diff(old: Schema, new: Schema) -> tuple[list[c.Change], list[Problem]]:
     """Every change from `old` to `new`, in dependency order, and what cannot be planned."""
-    from schemac.plan.diff_composites import diff_composites
+    from schemac.plan.diff_composites import diff_composites, recreated_composites
     from schemac.plan.diff_domains import diff_domains, extensions_last
     from schemac.plan.diff_sequences import diff_sequences
     from schemac.plan.diff_tables import diff_tables
@@ -129,6 +132,7 @@ def diff(old: Schema, new: Schema) -> tuple[list[c.Change], list[Problem]]:
     _schemas(d)
     _extensions(d)
     _enums(d)
+    d.recreated_types = recreated_composites(d)
     _functions(d)
     _aggregates(d)
     diff_tables(d)
@@ -369,10 +373,15 @@ def _functions(d: Diff) -> None:
             if fn.description:
                 d.add(COMMENTS, _function_comment(fn, None, covered=True))
             continue
-        if not _same_function(before, fn):
-            same_shape = canonical_type_text(before.returns) == canonical_type_text(
-                fn.returns
-            ) and squash(before.arguments) == squash(fn.arguments)
+        retyped = bool(d.recreated_types) and _mentions_type(
+            f"{fn.arguments} {fn.returns}", d.recreated_types
+        )
+        if retyped or not _same_function(before, fn):
+            same_shape = (
+                canonical_type_text(before.returns) == canonical_type_text(fn.returns)
+                and squash(before.arguments) == squash(fn.arguments)
+                and not retyped
+            )
             if same_shape:
                 d.add(
                     bucket,
@@ -473,6 +482,13 @@ def _aggregate_comment(agg: Aggregate, previous: str | None, *, covered: bool = 
         previous=previous,
         covered=covered,
     )
+
+
+def _mentions_type(text: str, spelled: set[str]) -> bool:
+    import re
+
+    words = set(re.findall(r'[A-Za-z_][A-Za-z0-9_$.]*|"[^"]+"', text))
+    return not spelled.isdisjoint(words) or any(w.split(".")[-1] in spelled for w in words)
 
 
 def _drop_function(fn: Function, *, live: bool = False) -> c.Drop:
@@ -667,8 +683,10 @@ def _triggers(d: Diff) -> None:
             or (before.function_schema, before.function) != (trig.function_schema, trig.function)
             or not same_expr(before.when, trig.when)
             or qualified(trig.function_schema, trig.function) in d.recreated_functions
-            # PostgreSQL refuses to retype a column a WHEN reads, or drop a function it calls
+            # PostgreSQL refuses to retype a column a WHEN reads or UPDATE OF names (0A000),
+            # or drop a function it calls
             or mentions(before.when, d.reshaped_columns.get(table, set()))
+            or not d.reshaped_columns.get(table, set()).isdisjoint(before.update_of)
             or mentions(before.when, d.recreated_functions)
         )
         if before is not None and not changed:

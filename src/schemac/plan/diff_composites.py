@@ -2,16 +2,18 @@
 that use them), dropped after them and after removed functions (before removed extensions);
 attributes added or dropped in place.
 
-An attribute whose type or collation changes, or a reordering, is not planned, and neither is
-any change of a composite type a table column uses (PostgreSQL refuses ALTER TYPE then, and
-CASCADE would change the stored rows' type under the application).
+An attribute whose type or collation changes, or a reordering, drops the type and creates it
+again with the functions that take or return it (and what calls them: indexes, views), as
+crates.io's own migrations do; any change of a composite type a table column uses is not
+planned (PostgreSQL refuses ALTER TYPE then, and CASCADE would change the stored rows' type
+under the application).
 """
 
 from __future__ import annotations
 
 from schemac.model.schema import Composite
 from schemac.plan import changes as c
-from schemac.plan.diff import COMMENTS, DROPS, TYPES, Diff
+from schemac.plan.diff import COMMENTS, DROP_DEPENDENTS, DROPS, TYPES, Diff
 
 
 def diff_composites(d: Diff) -> None:
@@ -25,6 +27,8 @@ def diff_composites(d: Diff) -> None:
             continue
         if before.attributes != composite.attributes:
             _attributes(d, before, composite)
+        if before.spelled in d.recreated_types:
+            continue  # its comment is written again with it
         if before.description != composite.description:
             d.add(COMMENTS, _comment(composite, before.description))
     new_names = {x.qualified_name for x in d.new.composites}
@@ -46,6 +50,45 @@ def diff_composites(d: Diff) -> None:
             )
 
 
+def recreated_composites(d: Diff) -> set[str]:
+    """Composite types whose attributes change in a way ALTER TYPE cannot make (a new type, a
+    new order) and that no table column uses: they are dropped and created again, with the
+    functions taking or returning them (and those functions' dependents) around them."""
+    old = {x.qualified_name: x for x in d.old.composites}
+    out = set()
+    for composite in d.new.composites:
+        before = old.get(composite.qualified_name)
+        if before is None or before.attributes == composite.attributes:
+            continue
+        if _in_place(before, composite) or _used_by_columns(d, before):
+            continue
+        out.add(before.spelled)
+    return out
+
+
+def _in_place(before: Composite, composite: Composite) -> bool:
+    old = {a.name: a for a in before.attributes}
+    new = {a.name: a for a in composite.attributes}
+    kept_old = [a.name for a in before.attributes if a.name in new]
+    kept_new = [a.name for a in composite.attributes if a.name in old]
+    changed = [n for n in kept_new if old[n] != new[n]]
+    return not changed and kept_old == kept_new and not _inserted(before, composite)
+
+
+def _recreate(d: Diff, before: Composite, composite: Composite) -> None:
+    restore: tuple[c.Change, ...] = (c.CreateComposite(before),)
+    if before.description is not None:
+        restore += (_comment(before, None),)
+    # after the functions that take or return it are dropped (DROP_DEPENDENTS + 1)
+    d.add(
+        DROP_DEPENDENTS + 1,
+        c.Drop("type", before.schema_name, before.name, restore=restore, live=True),
+    )
+    d.add(TYPES, c.CreateComposite(composite, span=composite.span, live=True))
+    if composite.description is not None:
+        d.add(COMMENTS, _comment(composite, None, covered=True))
+
+
 def _attributes(d: Diff, before: Composite, composite: Composite) -> None:
     help = (
         "declare a new composite type, move its users to it (expand/contract), then remove the "
@@ -59,19 +102,11 @@ def _attributes(d: Diff, before: Composite, composite: Composite) -> None:
             help,
         )
         return
+    if before.spelled in d.recreated_types:
+        _recreate(d, before, composite)
+        return
     old = {a.name: a for a in before.attributes}
     new = {a.name: a for a in composite.attributes}
-    kept_old = [a.name for a in before.attributes if a.name in new]
-    kept_new = [a.name for a in composite.attributes if a.name in old]
-    changed = [n for n in kept_new if old[n] != new[n]]
-    if changed or kept_old != kept_new or _inserted(before, composite):
-        d.problem(
-            f"composite type {composite.name}: attributes retyped, reordered or inserted before "
-            "others are not planned (only attributes added at the end or dropped are)",
-            composite.span,
-            help,
-        )
-        return
     for attr in before.attributes:
         if attr.name not in new:
             d.add(
