@@ -1089,9 +1089,7 @@ def _indexes(
     for index in removed:
         # an index calling a function dropped and created again goes before the function
         online = (
-            not partitioned
-            and not _reads(index, gone)
-            and not _calls(index, d.recreated_functions)
+            not partitioned and not _reads(index, gone) and not _calls(index, d.recreated_functions)
         )
         bucket = INDEXES if online else DROP_DEPENDENTS
         d.add(bucket, _drop_index(old, index, concurrently=online))
