@@ -10,11 +10,11 @@ DROP VIEW IF EXISTS masked.tenants;
 CREATE VIEW masked.tenants AS
 SELECT
     id,
+    name,
     created_at,
     updated_at,
     deleted_at,
-    version,
-    name
+    version
 FROM public.tenants;
 
 -- public.users
@@ -22,10 +22,6 @@ DROP VIEW IF EXISTS masked.users;
 CREATE VIEW masked.users AS
 SELECT
     id,
-    created_at,
-    updated_at,
-    deleted_at,
-    version,
     tenant_id,
     CAST(left(md5(CAST(email AS text)), 16) || '@example.invalid' AS varchar(320)) AS email,
     CAST(md5(CAST(full_name AS text)) AS varchar(255)) AS full_name,
@@ -38,7 +34,11 @@ SELECT
     to_jsonb(md5(CAST(preferences AS text))) AS preferences,
     CAST(NULL AS varchar(255)) AS password_hash,
     CAST(NULL AS bytea) AS mfa_secret_encrypted,
-    role
+    role,
+    created_at,
+    updated_at,
+    deleted_at,
+    version
 FROM public.users;
 
 -- public.subscriptions
