@@ -127,7 +127,7 @@ def round_trip(backend: Backend, source: str, out: Path, *args: str) -> RoundTri
     """Import `source` into `out`, rebuild it from the specs in a fresh database, compare."""
     import psycopg
 
-    from schemac.verify.introspect import introspect
+    from schemac.inspect import introspect
 
     run = run_import(source, out, *args)
     trip = RoundTrip(run)

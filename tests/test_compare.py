@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from schemac.diagnostics import Diagnostic, Severity
+from schemac.inspect import introspect
 from schemac.model.names import search_path
 from schemac.model.schema import (
     Check,
@@ -36,7 +37,6 @@ from schemac.model.schema import (
 from schemac.source import Span
 from schemac.verify.canonical import canonical_view_sql
 from schemac.verify.compare import compare
-from schemac.verify.introspect import introspect
 
 pytestmark = pytest.mark.postgres
 

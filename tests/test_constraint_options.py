@@ -94,9 +94,9 @@ def test_verify_sees_a_validated_constraint_and_a_lost_comment(
     tmp_path: Path, pg_backend: Backend
 ) -> None:
     """The catalog's convalidated and the constraint's comment are compared with the specs."""
+    from schemac.inspect import introspect
     from schemac.verify.apply import apply_units
     from schemac.verify.compare import compare
-    from schemac.verify.introspect import introspect
 
     write_spec(tmp_path / "specs", SPEC)
     _build(tmp_path / "specs", tmp_path / "out")

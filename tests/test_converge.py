@@ -8,10 +8,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from schemac.inspect import introspect
 from schemac.model.names import search_path
 from schemac.verify.canonical import canonical_check_sql, canonical_view_sql
 from schemac.verify.converge import convergence, in_catalog_spelling
-from schemac.verify.introspect import introspect
 from tests.helpers import resolve_text
 
 SPEC = """

@@ -298,10 +298,10 @@ def test_repaired_history_replays_to_a_fresh_build(
     import psycopg
 
     from schemac.config import Settings
+    from schemac.inspect import introspect
     from schemac.pipeline import fresh_units, load_schema
     from schemac.verify.apply import apply_units
     from schemac.verify.compare import compare
-    from schemac.verify.introspect import introspect
     from schemac.verify.run import MigrationUnit, migration_units
 
     specs, out, expected = _start(history, tmp_path, fresh=False)

@@ -21,10 +21,10 @@ from click.testing import CliRunner
 
 from schemac.cli import cli
 from schemac.config import Settings
+from schemac.inspect import introspect
 from schemac.pipeline import load_schema
 from schemac.plan.diff import diff
 from schemac.verify.backends import Backend
-from schemac.verify.introspect import introspect
 from tests import referees
 from tests.import_helpers import ImportRun, run_import
 

@@ -8,6 +8,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from schemac.inspect import introspect, parse_partition_bound
 from schemac.model.schema import (
     Check,
     Column,
@@ -30,7 +31,6 @@ from schemac.model.schema import (
     View,
 )
 from schemac.verify.empty import leftovers
-from schemac.verify.introspect import introspect, parse_partition_bound
 
 pytestmark = pytest.mark.postgres
 

@@ -71,9 +71,9 @@ def test_the_fresh_migration_converges_on_postgresql(tmp_path: Path, pg_backend:
 
 @pytest.mark.postgres
 def test_verify_sees_each_option_the_database_lacks(tmp_path: Path, pg_backend: Backend) -> None:
+    from schemac.inspect import introspect
     from schemac.verify.apply import apply_units
     from schemac.verify.compare import compare
-    from schemac.verify.introspect import introspect
 
     write_spec(tmp_path / "specs", SPEC)
     _build(tmp_path / "specs", tmp_path / "out")

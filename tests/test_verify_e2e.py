@@ -155,10 +155,10 @@ def test_hard_examples_apply_with_plain_psql_and_give_exactly_the_declared_objec
 ) -> None:
     import psycopg
 
+    from schemac.inspect import introspect
     from schemac.model.names import search_path
     from schemac.verify.canonical import canonical_check_sql, canonical_view_sql
     from schemac.verify.compare import compare
-    from schemac.verify.introspect import introspect
 
     psql = shutil.which("psql") or next(Path("/usr/lib/postgresql").glob("*/bin/psql"), None)
     assert psql is not None, "psql is needed for this test"

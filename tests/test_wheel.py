@@ -39,5 +39,5 @@ def test_wheel_contains_templates_and_queries(tmp_path: Path) -> None:
         Path(n).name for n in names if n.startswith("schemac/templates/") and n.endswith(".sql.j2")
     }
     assert templates == {p.name for p in (ROOT / "templates").glob("*.sql.j2")}
-    queries = [n for n in names if n.startswith("schemac/verify/queries/") and n.endswith(".sql")]
-    assert queries, "schemac/verify/queries/*.sql missing from the wheel"
+    queries = [n for n in names if n.startswith("schemac/inspect/queries/") and n.endswith(".sql")]
+    assert queries, "schemac/inspect/queries/*.sql missing from the wheel"

@@ -103,7 +103,7 @@ def read_live(conn: psycopg.Connection[Any], schemas: Sequence[str]) -> Live:
     transaction that is rolled back."""
     from psycopg import IsolationLevel
 
-    from schemac.verify.introspect import introspect, load_query
+    from schemac.inspect import introspect, load_query
 
     conn.read_only = True
     conn.isolation_level = IsolationLevel.REPEATABLE_READ
@@ -195,10 +195,10 @@ def build_on_server(spec: Schema, settings: Settings) -> tuple[Schema, int]:
     the build fails there."""
     import psycopg
 
+    from schemac.inspect import introspect
     from schemac.pipeline import fresh_units
     from schemac.verify.apply import MigrationUnit, apply_units
     from schemac.verify.backends import open_backend
-    from schemac.verify.introspect import introspect
 
     units = [
         MigrationUnit("(fresh build of the specs)", sql, transactional, "up", f"fresh{i}")

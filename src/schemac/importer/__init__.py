@@ -1,6 +1,6 @@
 """`schemac import`: a live database into spec files that build it again.
 
-catalog.py reads the database (the Schema model through verify/introspect.py, plus what the
+catalog.py reads the database (the Schema model through inspect/__init__.py, plus what the
 spec format cannot say yet); tables.py and objects.py turn model values into what a user would
 write; emit.py writes them as YAML; writer.py makes one file per schema and the warnings;
 baseline.py holds what `--baseline` adds (the refusal, and how each layout's tool records the

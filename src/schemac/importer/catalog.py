@@ -2,7 +2,7 @@
 
 Everything is read in one READ ONLY, REPEATABLE READ transaction that is rolled back, so the
 model and the gaps describe the same moment of the database and nothing is ever written to it.
-The model comes from verify/introspect.py (the one reader of pg_catalog into the model); the
+The model comes from inspect/__init__.py (the one reader of pg_catalog into the model); the
 queries here (queries/*.sql) find what that model has no field for: object kinds the format
 lacks (domains, aggregates, exclusion constraints, grants...) and options of the objects it has
 (STRICT, NOT VALID, trigger arguments...). Each becomes a Gap, reported as one warning per
@@ -129,8 +129,8 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: Sequence[str] | None = 
     from psycopg import IsolationLevel
     from psycopg.rows import dict_row
 
-    from schemac.verify.introspect import introspect
-    from schemac.verify.introspect import load_query as introspect_query
+    from schemac.inspect import introspect
+    from schemac.inspect import load_query as introspect_query
 
     conn.read_only = True
     conn.isolation_level = IsolationLevel.REPEATABLE_READ

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from schemac.verify.introspect import load_query
+from schemac.inspect import load_query
 
 if TYPE_CHECKING:
     import psycopg

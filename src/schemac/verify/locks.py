@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from schemac.verify.introspect import load_query
+from schemac.inspect import load_query
 
 if TYPE_CHECKING:
     from psycopg import Connection

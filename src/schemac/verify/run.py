@@ -189,9 +189,9 @@ def _versus_fresh(conninfo: str, fresh: Sequence[tuple[str, bool]], history: Sch
     replayed history's."""
     import psycopg
 
+    from schemac.inspect import introspect
     from schemac.verify.apply import apply_units
     from schemac.verify.compare import compare
-    from schemac.verify.introspect import introspect
 
     units = [
         MigrationUnit("(fresh build)", sql, transactional, "up", f"fresh{i}")
@@ -242,10 +242,10 @@ def _apply(
 def _compare(conninfo: str, schema: Schema, outcome: Outcome, catalogs: dict[str, Schema]) -> None:
     import psycopg
 
+    from schemac.inspect import introspect
     from schemac.model.names import search_path
     from schemac.verify.canonical import canonical_check_sql, canonical_view_sql
     from schemac.verify.compare import compare
-    from schemac.verify.introspect import introspect
 
     t = time.perf_counter()
     with psycopg.connect(conninfo, autocommit=True) as conn:
@@ -278,8 +278,8 @@ def _round_trip(
     """On a copy of the migrated database: down must leave it empty, then up again."""
     import psycopg
 
+    from schemac.inspect import introspect
     from schemac.verify.empty import leftovers
-    from schemac.verify.introspect import introspect
 
     t = time.perf_counter()
     if not _apply(conninfo, down, outcome, "down"):

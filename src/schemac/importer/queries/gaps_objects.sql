@@ -24,7 +24,7 @@ FROM pg_proc p
 JOIN ns ON ns.oid = p.pronamespace
 WHERE p.prokind IN ('a', 'p', 'w')
   AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
-  -- the aggregates the format can say (verify/queries/aggregates.sql) are imported
+  -- the aggregates the format can say (inspect/queries/aggregates.sql) are imported
   AND NOT EXISTS (
     SELECT 1 FROM pg_aggregate a
     WHERE a.aggfnoid = p.oid AND a.aggkind = 'n'

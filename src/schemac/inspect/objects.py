@@ -1,5 +1,5 @@
-"""Sequences of their own and domains from the catalog (the part of introspect.py for object
-kinds that are not tables).
+"""Sequences of their own and domains from the catalog (the part of inspect/__init__.py for
+object kinds that are not tables).
 
 A serial column is what `serial` would make, exactly: its sequence has the name PostgreSQL
 derives (`{table}_{column}_seq`), the column's own type, and every other option at its
@@ -93,7 +93,7 @@ def _retyped(table: Table, columns: dict[str, Column] | None) -> Table:
 def domains(rows: list[Row]) -> tuple[Domain, ...]:
     """Domains with their checks; a check's expression is what CHECK (...) holds (a NOT VALID
     check is read as a check: the format writes none)."""
-    from schemac.verify.introspect import _column_type
+    from schemac.inspect import _column_type
 
     out = []
     for r in rows:
@@ -118,7 +118,7 @@ def domains(rows: list[Row]) -> tuple[Domain, ...]:
 
 
 def composites(rows: list[Row]) -> tuple[Composite, ...]:
-    from schemac.verify.introspect import _column_type
+    from schemac.inspect import _column_type
 
     return tuple(
         Composite(

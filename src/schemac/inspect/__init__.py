@@ -1,4 +1,5 @@
-"""Read a live database's pg_catalog into schemac's Schema model.
+"""Read a live database's pg_catalog into schemac's Schema model: the one reader behind verify
+(what a replay built), `schemac diff` (drift of a live database) and `schemac import`.
 
 A handful of set-based queries (queries/*.sql) read the whole database at once, never one query per
 table, so a thousand tables introspect in a fraction of a second. Everything runs in a transaction
@@ -26,6 +27,7 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
+from schemac.inspect.objects import composites, domains, sequences
 from schemac.model.canonical import canonical_type_text, split_keys
 from schemac.model.construct import construct
 from schemac.model.schema import (
@@ -53,7 +55,6 @@ from schemac.model.schema import (
     View,
 )
 from schemac.model.types import TypeSyntaxError, canonical_type
-from schemac.verify.introspect_objects import composites, domains, sequences
 
 if TYPE_CHECKING:
     import psycopg
@@ -93,7 +94,7 @@ _TRIGGER_WHEN = re.compile(r"\bWHEN \((.*)\) EXECUTE (?:FUNCTION|PROCEDURE) ", r
 @cache
 def load_query(name: str) -> str:
     """The text of queries/{name}.sql."""
-    return files("schemac.verify.queries").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+    return files("schemac.inspect.queries").joinpath(f"{name}.sql").read_text(encoding="utf-8")
 
 
 def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None = None) -> Schema:
