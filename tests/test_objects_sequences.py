@@ -139,6 +139,9 @@ def test_import_round_trips_sequences_of_their_own(
     CREATE SCHEMA "Billing";
     CREATE SEQUENCE "Billing"."Invoice No";
     CREATE TABLE "Billing".inv (no bigint DEFAULT nextval('"Billing"."Invoice No"'));
+    CREATE UNLOGGED TABLE scratch (id serial PRIMARY KEY);
+    CREATE UNLOGGED TABLE rate_limits (id serial PRIMARY KEY);
+    ALTER SEQUENCE rate_limits_id_seq SET LOGGED;
     """
     with psycopg.connect(pg_conninfo, autocommit=True) as conn:
         conn.execute(textwrap.dedent(ddl))
@@ -151,6 +154,10 @@ def test_import_round_trips_sequences_of_their_own(
     assert (
         "login_sessions_id_seq: {as: integer, start: 10000000, owned_by: login_sessions.id}" in text
     )
+    # serial makes an unlogged table's sequence unlogged: a logged one is a sequence of its own
+    # (danbooru's rate_limits), an unlogged one stays serial
+    assert "rate_limits_id_seq: {as: integer, owned_by: rate_limits.id}" in text
+    assert "rate_limits_id_seq" in text and "scratch_id_seq" not in text
     assert "  tickets:\n    as: bigint\n    increment: 5\n    max: 9000\n    start: 100\n" in text
     again = run_import(pg_conninfo, tmp_path / "again")
     assert again.code == 0

@@ -171,9 +171,20 @@ def _text(doc: dict[str, Any], ns: str, fmt: Format) -> str:
 def _sequence_gaps(ctx: Context) -> None:
     # sequences of their own are written (`sequences:`), serial and identity ones with their
     # columns; what neither says is an UNLOGGED sequence
+    tables = {t.qualified_name: t for t in ctx.catalog.schema.tables}
     for seq in ctx.catalog.sequences:
-        if seq.unlogged:
-            ctx.gap("sequence", seq.schema, seq.name, "UNLOGGED")
+        if not seq.unlogged:
+            continue
+        # serial and identity make an UNLOGGED table's sequence unlogged (PostgreSQL 15), so a
+        # serial column or an identity of such a table says it
+        owner = tables.get(f"{seq.table_schema}.{seq.table}")
+        column = owner.column(seq.column) if owner is not None and seq.column else None
+        said = column is not None and (
+            seq.owner_kind == "i" or column.type in ("serial", "bigserial", "smallserial")
+        )
+        if owner is not None and owner.unlogged and said:
+            continue
+        ctx.gap("sequence", seq.schema, seq.name, "UNLOGGED")
 
 
 def _domain_gaps(ctx: Context) -> None:

@@ -79,6 +79,7 @@ def _serial_made(r: Row, base: str, derived: str) -> bool:
         and r["max_value"] == _MAX[base]
         and not r["cycle"]
         and r["description"] is None
+        and r.get("persistence") == r.get("table_persistence")
     )
 
 

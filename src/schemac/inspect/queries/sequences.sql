@@ -1,6 +1,8 @@
 -- Every sequence of the selected schemas with its options, its comment and the column that
 -- owns it through OWNED BY (deptype 'a', as serial makes it). Identity columns' sequences
--- (deptype 'i') are the columns' own and not listed; nor are sequences of extensions.
+-- (deptype 'i') are the columns' own and not listed; nor are sequences of extensions. The
+-- persistence of the sequence and of its table: serial makes an UNLOGGED table's sequence
+-- unlogged (PostgreSQL 15), so a logged one behind it is not what serial makes.
 SELECT n.nspname AS schema_name,
        c.relname AS name,
        c.oid::regclass::text AS regclass,
@@ -15,6 +17,8 @@ SELECT n.nspname AS schema_name,
        s.seqmax AS max_value,
        s.seqcache AS cache,
        s.seqcycle AS cycle,
+       c.relpersistence AS persistence,
+       tc.relpersistence AS table_persistence,
        ds.description
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
