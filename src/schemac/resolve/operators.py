@@ -175,7 +175,8 @@ def _operator(
             else _function_ref(ctx, name, ref, where, key, schema, declared, "E214")
         )
     if "" in (commutator[1], negator[1]) or any(
-        e is None and r is not None for e, r in zip(estimators, (spec.restrict, spec.join))
+        e is None and r is not None
+        for e, r in zip(estimators, (spec.restrict, spec.join), strict=True)
     ):
         return None
     restrict, join = estimators

@@ -376,7 +376,7 @@ def _compare_operators(report: Report, spec: Sequence[Operator], db: Sequence[Op
         report.extra(f"operator {op.qualified_name}({op.arguments})", None)
     for s, d in pairs:
         what = f"operator {s.qualified_name}({s.arguments})"
-        for field, a, b in (
+        for label, a, b in (
             ("function", ref(s.function_schema, s.function), ref(d.function_schema, d.function)),
             (
                 "commutator",
@@ -387,7 +387,7 @@ def _compare_operators(report: Report, spec: Sequence[Operator], db: Sequence[Op
             ("restrict", ref(s.restrict_schema, s.restrict), ref(d.restrict_schema, d.restrict)),
             ("join", ref(s.join_schema, s.join), ref(d.join_schema, d.join)),
         ):
-            report.check(what, field, a, b, s.span)
+            report.check(what, label, a, b, s.span)
         report.check(what, "hashes", s.hashes, d.hashes, s.span)
         report.check(what, "merges", s.merges, d.merges, s.span)
         report.check(what, "description", s.description, d.description, s.span)
