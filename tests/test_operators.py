@@ -23,6 +23,7 @@ from schemac.pipeline import load_schema
 from schemac.verify.backends import Backend
 from tests.helpers import write_spec
 from tests.import_helpers import round_trip, run_import
+from tests.test_incremental import Case, _evolve, _golden, _judge
 from tests.test_static_checks_objects import located
 
 FUNCTIONS = """
@@ -266,3 +267,69 @@ def test_the_json_schema_knows_operators() -> None:
     assert any("function" in m for m in messages)
     assert any("'yes'" in m for m in messages)
     assert any("oops" in m for m in messages)
+
+
+# --- incremental builds, judged as tests/test_incremental.py judges its cases -----------------
+
+RULES = """
+tables:
+  rules:
+    columns:
+      id: {type: integer, primary_key: true}
+      pattern: text
+"""
+MATCHES = """
+  matches:
+    arguments: text, text
+    returns: boolean
+    language: sql
+    volatility: immutable
+    body: SELECT $2 ~ $1
+"""
+REVERSED = (
+    RULES
+    + "functions:"
+    + MATCHES
+    + """
+operators:
+  "~<<":
+    function: matches
+    leftarg: text
+    rightarg: text
+    description: Pattern on the left.
+"""
+)
+RULES_ROWS = "INSERT INTO rules VALUES (1, '^a'), (2, 'b$');"
+RULES_PROBE = """
+DO $$ BEGIN
+  IF (SELECT count(*) FROM rules WHERE pattern ~<< 'abc') <> 1 THEN RAISE EXCEPTION 'match'; END IF;
+END $$;
+"""
+#: the function behind it replaced by another (no OR REPLACE: dropped and created again)
+ICASE = REVERSED.replace(
+    "operators:",
+    MATCHES.replace("matches:", "matches_icase:").replace("~", "~*").strip("\n") + "\noperators:",
+).replace("function: matches\n", "function: matches_icase\n")
+
+INCREMENTAL = {
+    "operator_added": Case(RULES + "functions:" + MATCHES, REVERSED, RULES_ROWS, probe=RULES_PROBE),
+    "operator_function_changed": Case(REVERSED, ICASE, RULES_ROWS, probe=RULES_PROBE),
+    "operator_estimators_set": Case(
+        REVERSED,
+        REVERSED.replace("rightarg: text\n", "rightarg: text\n    restrict: regexeqsel\n"),
+        RULES_ROWS,
+        probe=RULES_PROBE,
+    ),
+    "operator_dropped": Case(REVERSED, RULES + "functions:" + MATCHES, RULES_ROWS),
+}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("case_name", sorted(INCREMENTAL))
+def test_incremental_operators_converge(
+    tmp_path: Path, case_name: str, pg_backend: Backend, request: pytest.FixtureRequest
+) -> None:
+    case = INCREMENTAL[case_name]
+    specs, out, new = _evolve(tmp_path, case, "flyway")
+    _golden(case_name, out, new, request.config.getoption("--update-golden"))
+    _judge(pg_backend, case, specs, out, new)
