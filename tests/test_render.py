@@ -234,7 +234,9 @@ EXAMPLES: dict[str, list[c.Change]] = {
     "create_operator": [
         c.CreateOperator(REVERSE_MATCH),
         c.CreateOperator(
-            Operator(name="!!-", function="int4um", rightarg="integer", function_schema="pg_catalog")
+            Operator(
+                name="!!-", function="int4um", rightarg="integer", function_schema="pg_catalog"
+            )
         ),
         c.CreateOperator(
             Operator(

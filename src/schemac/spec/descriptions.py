@@ -29,7 +29,7 @@ MODELS: dict[str, str] = {
         "rows, with an optional final function."
     ),
     "OperatorSpec": (
-        "A user-defined operator (CREATE OPERATOR), keyed by its symbol (e.g. `\"~<<\"`): "
+        'A user-defined operator (CREATE OPERATOR), keyed by its symbol (e.g. `"~<<"`): '
         "a function called as a binary or prefix operator."
     ),
     "SequenceSpec": (
@@ -147,7 +147,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "materialized_views": "materialized views by name",
         "functions": "functions by name",
         "aggregates": "aggregates by name (one namespace with the functions)",
-        "operators": "operators by symbol, e.g. `\"~<<\"` (one per symbol and schema)",
+        "operators": 'operators by symbol, e.g. `"~<<"` (one per symbol and schema)',
         "triggers": "triggers by name",
         "seed": "seed rows by table name",
     },
