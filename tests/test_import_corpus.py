@@ -42,7 +42,6 @@ CASES = [
     pytest.param(
         ("danbooru/structure.sql",),
         id="danbooru",
-        marks=_gap("format gap: operator ~<<(text, text) (no operators yet: one warning)"),
     ),
     pytest.param(
         ("crates-io/schema.pg_dump15.sql",),

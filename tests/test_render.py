@@ -18,6 +18,7 @@ from schemac.model.schema import (
     Index,
     IndexPart,
     MaterializedView,
+    Operator,
     Partition,
     Partitioning,
     Policy,
@@ -39,6 +40,20 @@ from tests.render_object_examples import composite_examples, domain_examples, ob
 
 GOLDEN = Path(__file__).parent / "golden" / "render"
 
+#: an operator outside public, with a commutator (created as a shell) and estimators
+REVERSE_MATCH = Operator(
+    schema_name="app",
+    name="~<<",
+    function="textregexeq",
+    leftarg="text",
+    rightarg="text",
+    commutator_schema="app",
+    commutator=">>~",
+    restrict_schema="pg_catalog",
+    restrict="regexeqsel",
+    join_schema="pg_catalog",
+    join="regexeqjoinsel",
+)
 TENANT_FK = ForeignKey(
     name="fk_users_tenant_id",
     columns=("tenant_id",),
@@ -216,6 +231,39 @@ EXAMPLES: dict[str, list[c.Change]] = {
             )
         ),
     ],
+    "create_operator": [
+        c.CreateOperator(REVERSE_MATCH),
+        c.CreateOperator(
+            Operator(
+                name="!!-", function="int4um", rightarg="integer", function_schema="pg_catalog"
+            )
+        ),
+        c.CreateOperator(
+            Operator(
+                name="===",
+                function="texteq",
+                leftarg="text",
+                rightarg="text",
+                commutator_schema="public",
+                commutator="===",
+                negator_schema="public",
+                negator="!==",
+                restrict="eqsel",
+                restrict_schema="pg_catalog",
+                join="eqjoinsel",
+                join_schema="pg_catalog",
+                hashes=True,
+                merges=True,
+            )
+        ),
+    ],
+    "alter_operator": [
+        c.AlterOperator(
+            REVERSE_MATCH.model_copy(update={"restrict": "eqsel", "join": None}),
+            REVERSE_MATCH,
+            live=True,
+        ),
+    ],
     "create_table": [
         c.CreateTable(USERS, inline_fks=(TENANT_FK,)),
         c.CreateTable(AUDIT),
@@ -374,6 +422,8 @@ EXAMPLES: dict[str, list[c.Change]] = {
         c.Comment("materialized view", "reporting", "revenue_daily", "Daily revenue."),
         c.Comment("aggregate", "public", "Shout", "Upper case.", arguments="piece text"),
         c.Comment("type", "public", "user_role", "Roles."),
+        c.Comment("operator", "app", "~<<", "Reverse match.", arguments="text, text"),
+        c.Comment("operator", "public", "!!-", "Negated.", arguments="NONE, integer"),
         c.Comment(
             "function",
             "app",
@@ -408,6 +458,8 @@ EXAMPLES: dict[str, list[c.Change]] = {
         c.Drop("policy", "audit", "tenant_isolation", on="audit_logs"),
         c.Drop("table", "public", "order"),
         c.Drop("aggregate", "app", "total", arguments="integer"),
+        c.Drop("operator", "public", "!!-", arguments="NONE, integer"),
+        c.Drop("operator", "app", "~<<", arguments="text, text"),
     ],
     "drop_constraint": [c.DropConstraint(ORDERS, "fk_order_parent_id")],
     "disable_rls": [c.DisableRls(USERS), c.DisableRls(AUDIT)],
@@ -615,6 +667,7 @@ UP_ORDER = [
     ("create_enum", None),
     ("create_function", None),
     ("create_aggregate", None),
+    ("create_operator", None),
     ("create_table", None),
     ("create_partition", [0, 1]),
     ("create_index", None),
@@ -626,6 +679,7 @@ UP_ORDER = [
     ("enable_rls", None),
     ("create_policy", None),
     ("comment", None),
+    ("alter_operator", None),
     ("insert_seed", None),
     ("insert_seed", None),  # seeds are idempotent
 ]
@@ -633,7 +687,7 @@ DOWN_ORDER = [
     ("delete_seed", None),
     ("drop_constraint", None),
     ("disable_rls", None),
-    ("drop", [9, 10, 7, 8, 6, 0, 1, 11, 12, 5, 4, 2, 3]),
+    ("drop", [13, 14, 9, 10, 7, 8, 6, 0, 1, 11, 12, 5, 4, 2, 3]),
 ]
 
 

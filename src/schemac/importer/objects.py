@@ -15,6 +15,7 @@ from schemac.model.schema import (
     Extension,
     Function,
     MaterializedView,
+    Operator,
     Sequence,
     Trigger,
     View,
@@ -293,4 +294,71 @@ def aggregate_spec(agg: Aggregate) -> dict[str, Any]:
         spec["initcond"] = agg.initcond
     if agg.parallel != "unsafe":
         spec["parallel"] = agg.parallel
+    return spec
+
+
+def operators_spec(ctx: Context, operators: list[Operator]) -> dict[str, Any]:
+    """The operators of one schema, keyed by symbol (one per symbol: another overload of the
+    same symbol is a gap)."""
+    written: dict[str, Any] = {}
+    for op in operators:
+        subject = f"{op.name}({op.arguments})"
+        calls = [(op.function_schema, op.function)]
+        calls += [
+            (s or "pg_catalog", n)
+            for s, n in ((op.restrict_schema, op.restrict), (op.join_schema, op.join))
+            if n
+        ]
+        missing = [
+            f"{s}.{n}" for s, n in calls if s != "pg_catalog" and f"{s}.{n}" not in ctx.functions
+        ]
+        if missing:
+            ctx.gap(
+                "operator",
+                op.schema_name,
+                subject,
+                f"its function {missing[0]} is not imported",
+                whole=True,
+            )
+            continue
+        if op.name in written:
+            ctx.gap(
+                "operator",
+                op.schema_name,
+                subject,
+                f"the spec format keys operators by symbol, and another {op.name} is imported",
+                whole=True,
+            )
+            continue
+        written[op.name] = operator_spec(op)
+    return written
+
+
+def operator_spec(op: Operator) -> dict[str, Any]:
+    def ref(schema: str | None, name: str) -> str:
+        return name if schema in (op.schema_name, "pg_catalog") else f"{schema}.{name}"
+
+    def other(schema: str | None, name: str) -> str:
+        return name if schema == op.schema_name else f"{schema}.{name}"
+
+    spec: dict[str, Any] = {}
+    if op.description is not None:
+        spec["description"] = op.description
+    spec["function"] = ref(op.function_schema, op.function)
+    if op.leftarg is not None:
+        spec["leftarg"] = op.leftarg
+    if op.rightarg is not None:
+        spec["rightarg"] = op.rightarg
+    if op.commutator is not None:
+        spec["commutator"] = other(op.commutator_schema, op.commutator)
+    if op.negator is not None:
+        spec["negator"] = other(op.negator_schema, op.negator)
+    if op.restrict is not None:
+        spec["restrict"] = ref(op.restrict_schema, op.restrict)
+    if op.join is not None:
+        spec["join"] = ref(op.join_schema, op.join)
+    if op.hashes:
+        spec["hashes"] = True
+    if op.merges:
+        spec["merges"] = True
     return spec

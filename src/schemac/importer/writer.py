@@ -79,6 +79,11 @@ def write_specs(
         )
         if written_aggregates:
             doc["aggregates"] = dict(sorted(written_aggregates.items()))
+        written_operators = objects.operators_spec(
+            ctx, [o for o in schema.operators if o.schema_name == ns]
+        )
+        if written_operators:
+            doc["operators"] = dict(sorted(written_operators.items()))
         written_triggers = objects.triggers_spec(ctx, sorted(triggers[ns], key=_trigger_order))
         if written_triggers:
             doc["triggers"] = dict(sorted(written_triggers.items()))

@@ -42,6 +42,7 @@ from schemac.model.schema import (
     Index,
     IndexPart,
     MaterializedView,
+    Operator,
     Partition,
     Partitioning,
     Policy,
@@ -143,12 +144,14 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
         own_domains = domains(rows("domains", params))
         own_composites = composites(rows("composites", params))
         aggregates = tuple(_aggregate(r) for r in rows("aggregates", params))
+        operators = tuple(_operator(r) for r in rows("operators", params))
     return Schema(
         schemas=tuple(s for s in selected if s != "public"),
         extensions=extensions,
         enums=enums,
         functions=functions,
         aggregates=aggregates,
+        operators=operators,
         tables=tables,
         views=views,
         materialized_views=matviews,
@@ -462,6 +465,31 @@ def _aggregate(r: Row) -> Aggregate:
         finalfunc=r["finalfunc"],
         initcond=r["initcond"],
         parallel=_PARALLEL[r["parallel"]],
+        description=r["description"],
+    )
+
+
+def _operator(r: Row) -> Operator:
+    def operand(text: str | None) -> str | None:
+        return None if text is None else canonical_type_text(text)
+
+    return Operator(
+        schema_name=r["schema_name"],
+        name=r["name"],
+        function_schema=r["function_schema"],
+        function=r["function"],
+        leftarg=operand(r["leftarg"]),
+        rightarg=operand(r["rightarg"]),
+        commutator_schema=r["commutator_schema"],
+        commutator=r["commutator"],
+        negator_schema=r["negator_schema"],
+        negator=r["negator"],
+        restrict_schema=r["restrict_schema"],
+        restrict=r["restrict"],
+        join_schema=r["join_schema"],
+        join=r["join"],
+        hashes=r["hashes"],
+        merges=r["merges"],
         description=r["description"],
     )
 

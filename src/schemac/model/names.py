@@ -56,6 +56,39 @@ def qualify(schema: str | None, name: str, default_schema: str = "public") -> st
     return f"{quote_ident(schema)}.{quote_ident(name)}"
 
 
+#: the characters of an operator's name (CREATE OPERATOR)
+OPERATOR_CHARS = frozenset("+-*/<>=~!@#%^&|`?")
+#: the characters one of which an operator's name must hold to end in + or -
+_OPERATOR_SUFFIX_OK = frozenset("~!@#%^&|`?")
+
+
+def operator_name_problem(name: str) -> str | None:
+    """Why `name` is not an operator's name as PostgreSQL's lexer reads one (None if it is)."""
+    if not name:
+        return "it is empty"
+    bad = sorted({ch for ch in name if ch not in OPERATOR_CHARS})
+    if bad:
+        return f"'{bad[0]}' is not one of + - * / < > = ~ ! @ # % ^ & | ` ?"
+    if len(name) > 63:
+        return f"it is {len(name)} characters long, the limit is 63"
+    if "--" in name or "/*" in name:
+        return "'--' and '/*' start a comment"
+    if len(name) > 1 and name[-1] in "+-" and not _OPERATOR_SUFFIX_OK & set(name):
+        return "it ends in + or - without holding one of ~ ! @ # % ^ & | ` ?"
+    return None
+
+
+def quote_operator(schema: str | None, name: str, default_schema: str = "public") -> str:
+    """An operator's name, written bare after checking it (an operator is not an identifier),
+    schema-qualified as `app.~<<` outside `default_schema`."""
+    problem = operator_name_problem(name)
+    if problem is not None:
+        raise ValueError(f"not an operator name {name!r}: {problem}")
+    if schema is None or schema == default_schema:
+        return name
+    return f"{quote_ident(schema)}.{name}"
+
+
 #: what a line-oriented reader may take as the end of a line: psql and PostgreSQL (\n, \r), dbmate
 #: (\n), and schemac's own file reader (Python's str.splitlines, which also splits at these)
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"

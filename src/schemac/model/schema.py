@@ -463,6 +463,42 @@ class Aggregate(Node):
         return f"{self.schema_name}.{self.name}"
 
 
+class Operator(Node):
+    """CREATE OPERATOR: a function called as a binary or prefix operator."""
+
+    schema_name: str = "public"
+    #: the operator's symbol, e.g. `~<<` (checked by names.operator_name_problem)
+    name: str
+    function_schema: str = "pg_catalog"
+    function: str
+    #: the operand types, canonical (model/types.py); no leftarg for a prefix operator
+    leftarg: str | None = None
+    rightarg: str | None = None
+    #: (schema, symbol) of the commutator and negator operators
+    commutator_schema: str | None = None
+    commutator: str | None = None
+    negator_schema: str | None = None
+    negator: str | None = None
+    #: (schema, name) of the selectivity estimators
+    restrict_schema: str | None = None
+    restrict: str | None = None
+    join_schema: str | None = None
+    join: str | None = None
+    hashes: bool = False
+    merges: bool = False
+    description: str | None = None
+    span: Span | None = _span()
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+    @property
+    def arguments(self) -> str:
+        """The operand types as DROP and COMMENT ON OPERATOR take them: `text, text`."""
+        return f"{self.leftarg or 'NONE'}, {self.rightarg or 'NONE'}"
+
+
 class Trigger(Node):
     name: str
     table_schema: str = "public"
@@ -538,6 +574,8 @@ class Schema(Node):
     functions: tuple[Function, ...] = ()
     #: left out of snapshots when empty (snapshots written before aggregates read the same)
     aggregates: tuple[Aggregate, ...] = Field(default=(), exclude_if=lambda value: not value)
+    #: left out of snapshots when empty, as aggregates
+    operators: tuple[Operator, ...] = Field(default=(), exclude_if=lambda value: not value)
     tables: tuple[Table, ...] = ()
     views: tuple[View, ...] = ()
     materialized_views: tuple[MaterializedView, ...] = ()

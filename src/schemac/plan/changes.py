@@ -30,6 +30,7 @@ from schemac.model.schema import (
     Function,
     Index,
     MaterializedView,
+    Operator,
     Partition,
     Policy,
     PrimaryKey,
@@ -238,6 +239,38 @@ class CreateAggregate(Change):
             return (CreateAggregate(self.replace_of, replace_of=self.aggregate),)
         agg = self.aggregate
         return (Drop("aggregate", agg.schema_name, agg.name, arguments=agg.arguments),)
+
+
+@dataclass(frozen=True)
+class CreateOperator(Change):
+    """CREATE OPERATOR (no OR REPLACE: a changed definition is dropped and created again)."""
+
+    kind: ClassVar[str] = "create_operator"
+    operator: Operator
+
+    @property
+    def key(self) -> str:
+        return f"operator:{self.operator.qualified_name}({self.operator.arguments})"
+
+    def inverse(self) -> tuple[Change, ...]:
+        op = self.operator
+        return (Drop("operator", op.schema_name, op.name, arguments=op.arguments),)
+
+
+@dataclass(frozen=True)
+class AlterOperator(Change):
+    """ALTER OPERATOR ... SET (RESTRICT = .., JOIN = ..): the estimators, in place."""
+
+    kind: ClassVar[str] = "alter_operator"
+    operator: Operator
+    previous: Operator
+
+    @property
+    def key(self) -> str:
+        return f"operator:{self.operator.qualified_name}({self.operator.arguments})"
+
+    def inverse(self) -> tuple[Change, ...]:
+        return (AlterOperator(self.previous, self.operator),)
 
 
 # --- tables and columns -------------------------------------------------------------------------
@@ -1277,6 +1310,7 @@ CommentTarget = Literal[
     "type",
     "function",
     "aggregate",
+    "operator",
     "trigger",
     "index",
     "constraint",
@@ -1366,6 +1400,7 @@ DropTarget = Literal[
     "type",
     "function",
     "aggregate",
+    "operator",
     "table",
     "index",
     "view",
@@ -1734,6 +1769,8 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     AddEnumValue,
     CreateFunction,
     CreateAggregate,
+    CreateOperator,
+    AlterOperator,
     CreateTable,
     AddColumn,
     DropColumn,

@@ -32,6 +32,7 @@ from schemac.model.schema import (
     Enum,
     Function,
     MaterializedView,
+    Operator,
     Schema,
     SeedTable,
     Table,
@@ -135,6 +136,7 @@ def diff(old: Schema, new: Schema) -> tuple[list[c.Change], list[Problem]]:
     d.recreated_types = recreated_composites(d)
     _functions(d)
     _aggregates(d)
+    _operators(d)
     diff_tables(d)
     diff_sequences(d)
     diff_domains(d)
@@ -489,6 +491,76 @@ def _mentions_type(text: str, spelled: set[str]) -> bool:
 
     words = set(re.findall(r'[A-Za-z_][A-Za-z0-9_$.]*|"[^"]+"', text))
     return not spelled.isdisjoint(words) or any(w.split(".")[-1] in spelled for w in words)
+
+
+def _operators(d: Diff) -> None:
+    """After the functions and aggregates (an operator calls a function), before the views
+    and indexes that use it. CREATE OPERATOR has no OR REPLACE: a changed definition is
+    dropped and created again; new estimators alone are ALTER OPERATOR ... SET."""
+    old = {(o.schema_name, o.name, o.leftarg, o.rightarg): o for o in d.old.operators}
+    for op in d.new.operators:
+        before = old.pop((op.schema_name, op.name, op.leftarg, op.rightarg), None)
+        recreated = qualified(op.function_schema, op.function) in d.recreated_functions
+        if before is not None and not recreated and _operator_shape(before) == _operator_shape(op):
+            if (before.restrict_schema, before.restrict, before.join_schema, before.join) != (
+                op.restrict_schema,
+                op.restrict,
+                op.join_schema,
+                op.join,
+            ):
+                d.add(SQL_FUNCTIONS, c.AlterOperator(op, before, span=op.span, live=True))
+            if before.description != op.description:
+                d.add(COMMENTS, _operator_comment(op, before.description))
+            continue
+        if before is not None:
+            # before the function it calls is dropped (DROP_DEPENDENTS + 1)
+            d.add(DROP_DEPENDENTS, _drop_operator(before, live=True))
+        d.add(SQL_FUNCTIONS, c.CreateOperator(op, span=op.span, live=before is not None))
+        if op.description:
+            d.add(COMMENTS, _operator_comment(op, None, covered=True))
+    for op in old.values():
+        # after the views that use it, before the function it calls
+        d.add(DROPS, _drop_operator(op))
+
+
+def _operator_shape(op: Operator) -> tuple[object, ...]:
+    """What only a new CREATE OPERATOR changes (not the estimators, not the description)."""
+    return (
+        op.function_schema,
+        op.function,
+        op.commutator_schema,
+        op.commutator,
+        op.negator_schema,
+        op.negator,
+        op.hashes,
+        op.merges,
+    )
+
+
+def _drop_operator(op: Operator, *, live: bool = False) -> c.Drop:
+    restore: list[c.Change] = [c.CreateOperator(op)]
+    if op.description:
+        restore.append(_operator_comment(op, None))
+    return c.Drop(
+        "operator",
+        op.schema_name,
+        op.name,
+        arguments=op.arguments,
+        restore=tuple(restore),
+        live=live,
+    )
+
+
+def _operator_comment(op: Operator, previous: str | None, *, covered: bool = False) -> c.Comment:
+    return c.Comment(
+        "operator",
+        op.schema_name,
+        op.name,
+        op.description,
+        arguments=op.arguments,
+        previous=previous,
+        covered=covered,
+    )
 
 
 def _drop_function(fn: Function, *, live: bool = False) -> c.Drop:

@@ -254,7 +254,12 @@ def _create_tables(d: Diff, tables: list[Table], existing: frozenset[str]) -> No
         late_indexes: set[str] = set()
         for change in creation(table, inline, covered=True):
             bucket = _BUCKET_OF[type(change)]
-            if isinstance(change, c.CreateIndex) and _calls_late_function(d, change.index):
+            if isinstance(change, c.CreateIndex) and _uses_operator(d, change.index):
+                # dropped on its own in the down migration, before the operator it uses
+                change = replace(change, covered=False)
+            if isinstance(change, c.CreateIndex) and (
+                _calls_late_function(d, change.index) or not change.covered
+            ):
                 bucket = LATE_INDEXES
                 late_indexes.add(change.index.name)
             if isinstance(change, c.SetIndexStatistics) and change.index in late_indexes:
@@ -282,11 +287,19 @@ def _key_is_an_index(d: Diff, fk: ForeignKey) -> bool:
     return not any(set(k) == wanted for k in keys)
 
 
+def _uses_operator(d: Diff, index: Index) -> bool:
+    """The index's expressions or predicate may use an operator of the specs (created after
+    the functions): any text holding one's symbol is taken as a use."""
+    symbols = {op.name for op in d.new.operators}
+    texts = [p.expression for p in index.parts] + [index.where]
+    return bool(symbols) and any(t and any(s in t for s in symbols) for t in texts)
+
+
 def _calls_late_function(d: Diff, index: Index) -> bool:
     """The index's expressions or predicate call a function created after the tables."""
+    texts = [p.expression for p in index.parts] + [index.where]
     if not d.late_functions:
         return False
-    texts = [p.expression for p in index.parts] + [index.where]
     return any(mentions(t, d.late_functions) for t in texts)
 
 

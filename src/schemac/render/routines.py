@@ -4,9 +4,9 @@ arguments). Each name goes through quote_ident and each value through quote_lite
 
 from __future__ import annotations
 
-from schemac.model.names import qualify, quote_ident, quote_literal
+from schemac.model.names import qualify, quote_ident, quote_literal, quote_operator
 from schemac.model.routines import LIST_SETTINGS, list_elements
-from schemac.model.schema import Aggregate, Function, Trigger
+from schemac.model.schema import Aggregate, Function, Operator, Trigger
 from schemac.render.check import UnsafeFragment
 
 
@@ -93,3 +93,35 @@ def aggregate_options(agg: Aggregate) -> str:
     if agg.parallel != "unsafe":
         parts.append(f"PARALLEL = {agg.parallel.upper()}")
     return ", ".join(parts)
+
+
+def operator_options(op: Operator) -> str:
+    """`FUNCTION = f, LEFTARG = t, RIGHTARG = t[, COMMUTATOR = OPERATOR(s.~)]...` as pg_dump
+    writes them (the other operators always schema-qualified, in OPERATOR())."""
+    parts = [f"FUNCTION = {qualify(op.function_schema, op.function)}"]
+    if op.leftarg is not None:
+        parts.append(f"LEFTARG = {op.leftarg}")
+    if op.rightarg is not None:
+        parts.append(f"RIGHTARG = {op.rightarg}")
+    for key, schema, name in (
+        ("COMMUTATOR", op.commutator_schema, op.commutator),
+        ("NEGATOR", op.negator_schema, op.negator),
+    ):
+        if name is not None:
+            parts.append(f"{key} = OPERATOR({quote_operator(schema, name, default_schema='')})")
+    parts.extend(operator_estimators(op))
+    if op.hashes:
+        parts.append("HASHES")
+    if op.merges:
+        parts.append("MERGES")
+    return ", ".join(parts)
+
+
+def operator_estimators(op: Operator) -> list[str]:
+    """`RESTRICT = f`, `JOIN = g`, the selectivity estimators the operator has."""
+    parts = []
+    if op.restrict is not None:
+        parts.append(f"RESTRICT = {qualify(op.restrict_schema, op.restrict)}")
+    if op.join is not None:
+        parts.append(f"JOIN = {qualify(op.join_schema, op.join)}")
+    return parts

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from schemac.model import fragments
 from schemac.model.canonical import zoned_keys
-from schemac.model.names import qualify, quote_ident, quote_literal, search_path
+from schemac.model.names import qualify, quote_ident, quote_literal, quote_operator, search_path
 from schemac.plan import changes as c
 from schemac.render import clauses as cl
 from schemac.render import routines as rt
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from schemac.config import Settings
-    from schemac.model.schema import Function
+    from schemac.model.schema import Function, Operator
 
 Context = dict[str, str]
 Direction = Literal["up", "down"]
@@ -113,6 +113,39 @@ def _create_aggregate(ch: c.CreateAggregate) -> Context:
         "name": qualify(agg.schema_name, agg.name),
         "arguments": agg.arguments,
         "options": rt.aggregate_options(agg),
+    }
+
+
+def _operator_types(op: Operator) -> None:
+    for text in (op.leftarg, op.rightarg):
+        if text is not None:
+            problem = fragments.returns_problem(text)
+            if problem is not None:
+                raise UnsafeFragment("operand type", text, problem)
+
+
+def _create_operator(ch: c.CreateOperator) -> Context:
+    op = ch.operator
+    _operator_types(op)
+    return {
+        "name": quote_operator(op.schema_name, op.name),
+        "options": rt.operator_options(op),
+    }
+
+
+def _alter_operator(ch: c.AlterOperator) -> Context:
+    op = ch.operator
+    _operator_types(op)
+    # an estimator the new definition leaves out is set to NONE
+    settings = rt.operator_estimators(op)
+    if op.restrict is None:
+        settings.append("RESTRICT = NONE")
+    if op.join is None:
+        settings.append("JOIN = NONE")
+    return {
+        "name": quote_operator(op.schema_name, op.name),
+        "arguments": op.arguments,
+        "settings": ", ".join(settings),
     }
 
 
@@ -235,6 +268,8 @@ def _comment_target(ch: c.Comment) -> str:
         return f"COLUMN {name}.{quote_ident(ch.sub or '')}"
     if ch.target in ("function", "aggregate"):
         return f"{ch.target.upper()} {name}({cl.function_signature(ch.arguments)})"
+    if ch.target == "operator":
+        return f"OPERATOR {quote_operator(ch.schema_name, ch.name)} ({_operands(ch.arguments)})"
     if ch.target == "trigger":
         return f"TRIGGER {quote_ident(ch.name)} ON {cl.on_table(ch.schema_name, ch.sub or '')}"
     if ch.target == "constraint":
@@ -274,10 +309,28 @@ def _delete_seed(ch: c.DeleteSeed) -> Context:
     }
 
 
+def _operands(arguments: str) -> str:
+    """`text, text` or `NONE, text` as DROP and COMMENT ON OPERATOR take them, each type
+    checked to be one type."""
+    types, depth, start = [], 0, 0
+    for i, ch in enumerate(arguments + ","):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            types.append(arguments[start:i].strip())
+            start = i + 1
+    for text in types:
+        problem = None if text == "NONE" else fragments.returns_problem(text)
+        if problem is not None:
+            raise UnsafeFragment("operand type", text, problem)
+    return ", ".join(types)
+
+
 def _drop(ch: c.Drop) -> Context:
     # schemas and extensions are not in a schema; triggers and policies are named per table
     if ch.object_type in ("schema", "extension", "trigger", "policy"):
         name = quote_ident(ch.name)
+    elif ch.object_type == "operator":
+        name = f"{quote_operator(ch.schema_name, ch.name)} ({_operands(ch.arguments or '')})"
     else:
         name = qualify(ch.schema_name, ch.name)
     if ch.object_type in ("function", "aggregate"):
@@ -310,6 +363,8 @@ BUILDERS: dict[str, Callable[[Any], Context]] = {
     c.CreateEnum.kind: _create_enum,
     c.CreateFunction.kind: _create_function,
     c.CreateAggregate.kind: _create_aggregate,
+    c.CreateOperator.kind: _create_operator,
+    c.AlterOperator.kind: _alter_operator,
     c.CreateTable.kind: _create_table,
     c.CreatePartition.kind: _create_partition,
     c.CreateIndex.kind: _create_index,

@@ -32,6 +32,7 @@ from schemac.resolve import (
     domains,
     identifiers,
     objects,
+    operators,
     routines,
     sequences,
     traits,
@@ -132,6 +133,7 @@ def resolve(
     tables = {d.qualified_name: build_table(ctx, d, user_traits) for d in drafts}
     functions, triggers = _functions_and_triggers(ctx, documents, drafts, tables)
     aggregates = routines.resolve_aggregates(ctx, documents, functions)
+    own_operators = operators.resolve_operators(ctx, documents, functions)
     for draft in drafts:
         tables[draft.qualified_name] = _with_rls(ctx, draft, tables[draft.qualified_name])
     views: list[View] = []
@@ -179,6 +181,7 @@ def resolve(
         enums=tuple(enums),
         functions=tuple(functions),
         aggregates=tuple(aggregates),
+        operators=tuple(own_operators),
         tables=tuple(tables.values()),
         views=tuple(views),
         materialized_views=tuple(matviews),

@@ -28,6 +28,10 @@ MODELS: dict[str, str] = {
         "An aggregate (CREATE AGGREGATE), keyed by its name: a state function folded over the "
         "rows, with an optional final function."
     ),
+    "OperatorSpec": (
+        'A user-defined operator (CREATE OPERATOR), keyed by its symbol (e.g. `"~<<"`): '
+        "a function called as a binary or prefix operator."
+    ),
     "SequenceSpec": (
         "A sequence of its own (CREATE SEQUENCE): options left out take PostgreSQL's defaults "
         "for the type and the direction of `increment`."
@@ -143,6 +147,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "materialized_views": "materialized views by name",
         "functions": "functions by name",
         "aggregates": "aggregates by name (one namespace with the functions)",
+        "operators": 'operators by symbol, e.g. `"~<<"` (one per symbol and schema)',
         "triggers": "triggers by name",
         "seed": "seed rows by table name",
     },
@@ -165,6 +170,12 @@ FIELDS: dict[str, dict[str, str]] = {
     "AggregateSpec": {
         "parallel": "`safe`, `restricted` or `unsafe` (default): PARALLEL",
         "description": "becomes COMMENT ON AGGREGATE",
+        "schema": _SCHEMA_OF_OBJECT,
+    },
+    "OperatorSpec": {
+        "hashes": "the operator supports hash joins (HASHES)",
+        "merges": "the operator supports merge joins (MERGES)",
+        "description": "becomes COMMENT ON OPERATOR",
         "schema": _SCHEMA_OF_OBJECT,
     },
     "SequenceSpec": {

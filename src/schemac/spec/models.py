@@ -356,6 +356,29 @@ class AggregateSpec(SpecModel):
     schema_: str | None = Field(default=None, alias="schema")
 
 
+class OperatorSpec(SpecModel):
+    """CREATE OPERATOR symbol (FUNCTION, LEFTARG, RIGHTARG[, COMMUTATOR, NEGATOR, RESTRICT, JOIN,
+    HASHES, MERGES]), keyed by the operator's symbol (`"~<<"`)."""
+
+    function: str = Field(
+        description="the function implementing the operator: a spec function or a built-in"
+    )
+    leftarg: str | None = Field(default=None, description="the left operand's type (LEFTARG)")
+    rightarg: str | None = Field(default=None, description="the right operand's type (RIGHTARG)")
+    commutator: str | None = Field(default=None, description="the commutator's symbol")
+    negator: str | None = Field(default=None, description="the negator's symbol")
+    restrict: str | None = Field(
+        default=None, description="the restriction selectivity estimator, e.g. eqsel"
+    )
+    join: str | None = Field(
+        default=None, description="the join selectivity estimator, e.g. eqjoinsel"
+    )
+    hashes: StrictBool = False
+    merges: StrictBool = False
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+
 class ReferencingSpec(SpecModel):
     """The transition tables of an AFTER trigger: REFERENCING OLD TABLE AS .. NEW TABLE AS .."""
 
@@ -526,6 +549,7 @@ class DocumentSpec(SpecModel):
     materialized_views: dict[str, MaterializedViewSpec] = {}
     functions: dict[str, FunctionSpec] = {}
     aggregates: dict[str, AggregateSpec] = {}
+    operators: dict[str, OperatorSpec] = {}
     triggers: dict[str, TriggerSpec] = {}
     seed: dict[str, SeedSpec] = {}
     sequences: dict[str, SequenceSpec] = {}

@@ -42,6 +42,7 @@ from schemac.model.schema import (
     Index,
     IndexPart,
     MaterializedView,
+    Operator,
     Schema,
     Table,
     Trigger,
@@ -165,6 +166,7 @@ def compare(
     _compare_enums(report, spec.enums, db.enums)
     _compare_functions(report, spec.functions, db.functions)
     _compare_aggregates(report, spec.aggregates, db.aggregates)
+    _compare_operators(report, spec.operators, db.operators)
 
     pairs, missing, extra = match(spec.tables, db.tables, _qualified)
     for table in missing:
@@ -357,6 +359,37 @@ def _compare_aggregates(report: Report, spec: Sequence[Aggregate], db: Sequence[
         )
         report.check(what, "initcond", s.initcond, d.initcond, s.span)
         report.check(what, "parallel", s.parallel, d.parallel, s.span)
+        report.check(what, "description", s.description, d.description, s.span)
+
+
+def _compare_operators(report: Report, spec: Sequence[Operator], db: Sequence[Operator]) -> None:
+    def key(o: Operator) -> tuple[str, str, str | None, str | None]:
+        return (o.schema_name, o.name, o.leftarg, o.rightarg)
+
+    def ref(schema: str | None, name: str | None) -> str | None:
+        return None if name is None else f"{schema}.{name}"
+
+    pairs, missing, extra = match(spec, db, key)
+    for op in missing:
+        report.missing(f"operator {op.qualified_name}({op.arguments})", op.span)
+    for op in extra:
+        report.extra(f"operator {op.qualified_name}({op.arguments})", None)
+    for s, d in pairs:
+        what = f"operator {s.qualified_name}({s.arguments})"
+        for label, a, b in (
+            ("function", ref(s.function_schema, s.function), ref(d.function_schema, d.function)),
+            (
+                "commutator",
+                ref(s.commutator_schema, s.commutator),
+                ref(d.commutator_schema, d.commutator),
+            ),
+            ("negator", ref(s.negator_schema, s.negator), ref(d.negator_schema, d.negator)),
+            ("restrict", ref(s.restrict_schema, s.restrict), ref(d.restrict_schema, d.restrict)),
+            ("join", ref(s.join_schema, s.join), ref(d.join_schema, d.join)),
+        ):
+            report.check(what, label, a, b, s.span)
+        report.check(what, "hashes", s.hashes, d.hashes, s.span)
+        report.check(what, "merges", s.merges, d.merges, s.span)
         report.check(what, "description", s.description, d.description, s.span)
 
 

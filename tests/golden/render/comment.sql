@@ -10,6 +10,10 @@ COMMENT ON AGGREGATE "Shout"(piece text) IS 'Upper case.';
 
 COMMENT ON TYPE user_role IS 'Roles.';
 
+COMMENT ON OPERATOR app.~<< (text, text) IS 'Reverse match.';
+
+COMMENT ON OPERATOR !!- (NONE, integer) IS 'Negated.';
+
 COMMENT ON FUNCTION app.current_tenant(fallback uuid) IS 'The tenant.';
 
 COMMENT ON TRIGGER set_updated_at ON users IS 'Keeps updated_at.';

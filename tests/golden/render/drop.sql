@@ -23,3 +23,7 @@ DROP POLICY IF EXISTS tenant_isolation ON audit.audit_logs;
 DROP TABLE IF EXISTS "order";
 
 DROP AGGREGATE IF EXISTS app.total(integer);
+
+DROP OPERATOR IF EXISTS !!- (NONE, integer);
+
+DROP OPERATOR IF EXISTS app.~<< (text, text);

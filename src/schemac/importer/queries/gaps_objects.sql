@@ -1,6 +1,7 @@
 -- Objects of the selected schemas the spec format has no key for yet, one row each:
 -- (kind, schema_name, name, whole, detail). Domains, sequences and composite types are
--- written (domains:, sequences:, composites:). Extension members are left out.
+-- written (domains:, sequences:, composites:), and so are
+-- operators (operators:; inspect/queries/operators.sql). Extension members are left out.
 WITH ns AS (
   SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY(%(schemas)s)
 ),
@@ -33,13 +34,15 @@ WHERE p.prokind IN ('a', 'p', 'w')
       AND a.aggfinalmodify = 'r' AND a.aggtransspace = 0
   )
 UNION ALL
-SELECT 'operator', ns.nspname,
+-- a shell operator (named as a commutator or negator, never defined) has no function to import
+SELECT 'shell operator', ns.nspname,
        o.oprname || '(' || coalesce(format_type(o.oprleft, NULL), 'NONE') || ', '
          || coalesce(format_type(o.oprright, NULL), 'NONE') || ')',
        true, NULL
 FROM pg_operator o
 JOIN ns ON ns.oid = o.oprnamespace
-WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_operator'::regclass AND ext.objid = o.oid)
+WHERE o.oprcode = 0
+  AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_operator'::regclass AND ext.objid = o.oid)
 UNION ALL
 SELECT 'operator class', ns.nspname, oc.opcname::text, true, NULL
 FROM pg_opclass oc

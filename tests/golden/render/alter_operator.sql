@@ -1,0 +1,1 @@
+ALTER OPERATOR app.~<< (text, text) SET (RESTRICT = pg_catalog.eqsel, JOIN = NONE);
