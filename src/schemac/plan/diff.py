@@ -375,9 +375,7 @@ def _functions(d: Diff) -> None:
             if fn.description:
                 d.add(COMMENTS, _function_comment(fn, None, covered=True))
             continue
-        retyped = bool(d.recreated_types) and _mentions_type(
-            f"{fn.arguments} {fn.returns}", d.recreated_types
-        )
+        retyped = mentions(f"{fn.arguments} {fn.returns}", d.recreated_types)
         if retyped or not _same_function(before, fn):
             same_shape = (
                 canonical_type_text(before.returns) == canonical_type_text(fn.returns)
@@ -484,13 +482,6 @@ def _aggregate_comment(agg: Aggregate, previous: str | None, *, covered: bool = 
         previous=previous,
         covered=covered,
     )
-
-
-def _mentions_type(text: str, spelled: set[str]) -> bool:
-    import re
-
-    words = set(re.findall(r'[A-Za-z_][A-Za-z0-9_$.]*|"[^"]+"', text))
-    return not spelled.isdisjoint(words) or any(w.split(".")[-1] in spelled for w in words)
 
 
 def _operators(d: Diff) -> None:
