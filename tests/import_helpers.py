@@ -4,6 +4,7 @@ of both databases, line order aside (the issue's definition of "the same schema"
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
@@ -55,8 +56,18 @@ def run_import(conninfo: str, out: Path, *args: str) -> ImportRun:
     return ImportRun(result.exit_code, result.stdout, result.stderr)
 
 
+#: pg_dump's header for schema public when its owner or ACL differ from initdb's, which `-O -x`
+#: leave out: a comment with no statement after it ("*not* creating schema, since initdb creates it")
+_PUBLIC_HEADER = re.compile(
+    r"^--\n-- Name: public; Type: SCHEMA; Schema: -; Owner: -\n--\n\n"
+    r"-- \*not\* creating schema, since initdb creates it\n\n\n",
+    re.MULTILINE,
+)
+
+
 def dump_lines(conninfo: str) -> Counter[str]:
-    """`pg_dump -s -x -O` as a multiset of lines (pg_dump 15.18's `\\restrict` keys removed)."""
+    """`pg_dump -s -x -O` as a multiset of lines: pg_dump 15.18's `\\restrict` keys removed, and
+    the comment-only header of schema public (ownership and privileges are out of scope)."""
     done = subprocess.run(
         [pg_tool("pg_dump"), "-s", "-x", "-O", "-d", conninfo],
         capture_output=True,
@@ -65,7 +76,7 @@ def dump_lines(conninfo: str) -> Counter[str]:
     )
     return Counter(
         line
-        for line in done.stdout.splitlines()
+        for line in _PUBLIC_HEADER.sub("", done.stdout).splitlines()
         if not line.startswith(("\\restrict", "\\unrestrict"))
     )
 

@@ -27,10 +27,6 @@ pytestmark = [
 ]
 
 
-def _gap(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
 CASES = [
     pytest.param(("chinook/chinook.sql",), id="chinook"),
     pytest.param(("chinook/chinook_serial.sql",), id="chinook_serial"),
@@ -54,10 +50,6 @@ CASES = [
     pytest.param(
         ("pagila/pagila-schema.sql",),
         id="pagila",
-        marks=_gap(
-            "out of scope: the privileges of schema public (=UC/postgres; grants are not "
-            "imported, one warning), which make pg_dump -x list the schema"
-        ),
     ),
 ]
 
