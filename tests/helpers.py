@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import textwrap
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
@@ -13,6 +13,9 @@ from schemac.config import Settings
 from schemac.diagnostics import Diagnostic
 from schemac.model.schema import Schema
 from schemac.pipeline import load_schema
+
+if TYPE_CHECKING:
+    from schemac.verify.backends import Backend
 
 HEADER = "spec_type: database-schema\ntitle: Test\n"
 
@@ -45,3 +48,49 @@ def no_postgresql(reason: str) -> NoReturn:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+def build_first(specs: Path, out: Path) -> str:
+    """`schemac build --no-lint` of `specs` into `out`; the first migration's text."""
+    from click.testing import CliRunner
+
+    from schemac.cli import cli
+
+    result = CliRunner().invoke(cli, ["build", str(specs), "-o", str(out), "--no-lint"])
+    assert result.exit_code == 0, result.output + result.stderr
+    return next(out.glob("V*.sql")).read_text()
+
+
+def assert_build_converges(specs: Path, out: Path) -> None:
+    """The build in `out` (flyway layout) applied on PostgreSQL equals `specs`: up, compare,
+    down to empty, up again."""
+    from schemac.verify.run import migration_units, verify_units
+
+    schema, diags = load_schema(specs, Settings())
+    assert schema is not None, diags
+    up, down = migration_units(out, "flyway")
+    outcome = verify_units(schema, Settings(), up, down)
+    problems = [f.render() for f in outcome.failures] + [d.message for d in outcome.differences]
+    assert outcome.ok, problems + outcome.leftovers
+
+
+def drift_messages(specs: Path, out: Path, backend: Backend, *statements: str) -> list[str]:
+    """Apply the build in `out`, run `statements` on the result, and return what verify's
+    comparison of the catalog with `specs` then reports (sorted)."""
+    import psycopg
+
+    from schemac.inspect import introspect
+    from schemac.verify.apply import apply_units
+    from schemac.verify.compare import compare
+    from schemac.verify.run import migration_units
+
+    schema, diags = load_schema(specs, Settings())
+    assert schema is not None, diags
+    up, _ = migration_units(out, "flyway")
+    with backend.database() as conninfo:
+        assert apply_units(conninfo, up).ok
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)  # type: ignore[call-overload]
+            db = introspect(conn, schemas=["public"])
+    return sorted(d.message for d in compare(schema, db))

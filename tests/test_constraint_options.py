@@ -11,14 +11,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from click.testing import CliRunner
 
-from schemac.cli import cli
-from schemac.config import Settings
-from schemac.pipeline import load_schema
 from schemac.verify.backends import Backend
-from schemac.verify.run import migration_units, verify_units
-from tests.helpers import write_spec
+from tests.helpers import assert_build_converges, build_first, drift_messages, write_spec
 from tests.import_helpers import round_trip
 
 SPEC = """
@@ -51,15 +46,9 @@ tables:
 """
 
 
-def _build(specs: Path, out: Path) -> str:
-    result = CliRunner().invoke(cli, ["build", str(specs), "-o", str(out), "--no-lint"])
-    assert result.exit_code == 0, result.output + result.stderr
-    return next(out.glob("V*.sql")).read_text()
-
-
 def test_the_fresh_migration_names_validates_and_comments(tmp_path: Path) -> None:
     write_spec(tmp_path / "specs", SPEC)
-    sql = _build(tmp_path / "specs", tmp_path / "out")
+    sql = build_first(tmp_path / "specs", tmp_path / "out")
     assert "CONSTRAINT accounts_pk PRIMARY KEY (id)" in sql
     assert "CONSTRAINT uq_accounts_email UNIQUE (email)" in sql
     assert "CONSTRAINT accounts_handle_per_org UNIQUE (org, handle)" in sql
@@ -79,14 +68,8 @@ def test_the_fresh_migration_names_validates_and_comments(tmp_path: Path) -> Non
 @pytest.mark.postgres
 def test_the_fresh_migration_converges_on_postgresql(tmp_path: Path, pg_backend: Backend) -> None:
     write_spec(tmp_path / "specs", SPEC)
-    _build(tmp_path / "specs", tmp_path / "out")
-    schema, diags = load_schema(tmp_path / "specs", Settings())
-    assert schema is not None, diags
-    up, down = migration_units(tmp_path / "out", "flyway")
-    # up, compare, down to empty, up again
-    outcome = verify_units(schema, Settings(), up, down)
-    problems = [f.render() for f in outcome.failures] + [d.message for d in outcome.differences]
-    assert outcome.ok, problems + outcome.leftovers
+    build_first(tmp_path / "specs", tmp_path / "out")
+    assert_build_converges(tmp_path / "specs", tmp_path / "out")
 
 
 @pytest.mark.postgres
@@ -94,22 +77,15 @@ def test_verify_sees_a_validated_constraint_and_a_lost_comment(
     tmp_path: Path, pg_backend: Backend
 ) -> None:
     """The catalog's convalidated and the constraint's comment are compared with the specs."""
-    from schemac.inspect import introspect
-    from schemac.verify.apply import apply_units
-    from schemac.verify.compare import compare
-
     write_spec(tmp_path / "specs", SPEC)
-    _build(tmp_path / "specs", tmp_path / "out")
-    schema, _ = load_schema(tmp_path / "specs", Settings())
-    assert schema is not None
-    up, _ = migration_units(tmp_path / "out", "flyway")
-    with pg_backend.database() as conninfo:
-        assert apply_units(conninfo, up).ok
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute("ALTER TABLE accounts VALIDATE CONSTRAINT chk_accounts_handle")
-            conn.execute("COMMENT ON CONSTRAINT accounts_pk ON accounts IS NULL")
-            db = introspect(conn, schemas=["public"])
-    messages = [d.message for d in compare(schema, db)]
+    build_first(tmp_path / "specs", tmp_path / "out")
+    messages = drift_messages(
+        tmp_path / "specs",
+        tmp_path / "out",
+        pg_backend,
+        "ALTER TABLE accounts VALIDATE CONSTRAINT chk_accounts_handle",
+        "COMMENT ON CONSTRAINT accounts_pk ON accounts IS NULL",
+    )
     assert any("chk_accounts_handle" in m and "NOT VALID" in m for m in messages), messages
     assert any("accounts_pk" in m and "description" in m for m in messages), messages
     assert len(messages) == 2, messages

@@ -13,11 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from schemac.cli import cli
-from schemac.config import Settings
-from schemac.pipeline import load_schema
 from schemac.verify.backends import Backend
-from schemac.verify.run import migration_units, verify_units
-from tests.helpers import write_spec
+from tests.helpers import assert_build_converges, build_first, drift_messages, write_spec
 from tests.import_helpers import round_trip
 
 SPEC = """
@@ -37,15 +34,9 @@ tables:
 """
 
 
-def _build(specs: Path, out: Path) -> str:
-    result = CliRunner().invoke(cli, ["build", str(specs), "-o", str(out), "--no-lint"])
-    assert result.exit_code == 0, result.output + result.stderr
-    return next(out.glob("V*.sql")).read_text()
-
-
 def test_the_fresh_migration_says_each_option(tmp_path: Path) -> None:
     write_spec(tmp_path / "specs", SPEC)
-    sql = _build(tmp_path / "specs", tmp_path / "out")
+    sql = build_first(tmp_path / "specs", tmp_path / "out")
     assert "CREATE UNLOGGED TABLE rate_limits (" in sql
     assert ") WITH (fillfactor=50, autovacuum_enabled='false', vacuum_index_cleanup='auto');" in sql
     assert (
@@ -60,36 +51,24 @@ def test_the_fresh_migration_says_each_option(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_the_fresh_migration_converges_on_postgresql(tmp_path: Path, pg_backend: Backend) -> None:
     write_spec(tmp_path / "specs", SPEC)
-    _build(tmp_path / "specs", tmp_path / "out")
-    schema, diags = load_schema(tmp_path / "specs", Settings())
-    assert schema is not None, diags
-    up, down = migration_units(tmp_path / "out", "flyway")
-    outcome = verify_units(schema, Settings(), up, down)
-    problems = [f.render() for f in outcome.failures] + [d.message for d in outcome.differences]
-    assert outcome.ok, problems + outcome.leftovers
+    build_first(tmp_path / "specs", tmp_path / "out")
+    assert_build_converges(tmp_path / "specs", tmp_path / "out")
 
 
 @pytest.mark.postgres
 def test_verify_sees_each_option_the_database_lacks(tmp_path: Path, pg_backend: Backend) -> None:
-    from schemac.inspect import introspect
-    from schemac.verify.apply import apply_units
-    from schemac.verify.compare import compare
-
     write_spec(tmp_path / "specs", SPEC)
-    _build(tmp_path / "specs", tmp_path / "out")
-    schema, _ = load_schema(tmp_path / "specs", Settings())
-    assert schema is not None
-    up, _ = migration_units(tmp_path / "out", "flyway")
-    with pg_backend.database() as conninfo:
-        assert apply_units(conninfo, up).ok
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute("ALTER TABLE rate_limits SET LOGGED, RESET (fillfactor)")
-            conn.execute("ALTER TABLE rate_limits ALTER COLUMN key SET STATISTICS -1")
-            conn.execute("ALTER TABLE rate_limits ALTER COLUMN state SET (n_distinct = 5)")
-            conn.execute("ALTER INDEX idx_rate_limits_at SET (pages_per_range = 2)")
-            conn.execute("ALTER INDEX idx_rate_limits_lower_key ALTER COLUMN 2 SET STATISTICS 7")
-            db = introspect(conn, schemas=["public"])
-    messages = sorted(d.message for d in compare(schema, db))
+    build_first(tmp_path / "specs", tmp_path / "out")
+    messages = drift_messages(
+        tmp_path / "specs",
+        tmp_path / "out",
+        pg_backend,
+        "ALTER TABLE rate_limits SET LOGGED, RESET (fillfactor)",
+        "ALTER TABLE rate_limits ALTER COLUMN key SET STATISTICS -1",
+        "ALTER TABLE rate_limits ALTER COLUMN state SET (n_distinct = 5)",
+        "ALTER INDEX idx_rate_limits_at SET (pages_per_range = 2)",
+        "ALTER INDEX idx_rate_limits_lower_key ALTER COLUMN 2 SET STATISTICS 7",
+    )
     assert len(messages) == 6, messages
     for word in ("UNLOGGED", "fillfactor=50", "1000", "n_distinct=-0.02", "pages_per_range", "500"):
         assert any(word in m for m in messages), (word, messages)
