@@ -124,16 +124,18 @@ def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None =
             )
             for r in rows("enums", params)
         )
-        indexes = _group(rows("indexes", params), _index)
+        own = {**params, "on_partitions": False}
+        on_partitions = {**params, "on_partitions": True}
+        indexes = _group(rows("indexes", own), _index)
         tables = _tables(
             rows("tables", params),
             columns=_group(rows("columns", params), _column),
-            constraints=_by_table(rows("constraints", params)),
+            constraints=_by_table(rows("constraints", own)),
             indexes=indexes,
             partitions=_partitions(
                 rows("partitions", params),
-                _group(rows("partition_indexes", params), _index),
-                _group(rows("partition_foreign_keys", params), _foreign_key),
+                _group(rows("indexes", on_partitions), _index),
+                _group(rows("constraints", on_partitions), _foreign_key),
             ),
             policies=_group(rows("policies", params), _policy),
         )

@@ -1,15 +1,18 @@
 -- Primary keys, unique, check and foreign-key constraints declared on the tables themselves:
 -- clones PostgreSQL makes on partitions (and FK rows per referenced partition) have a parent.
+-- With %(on_partitions)s true: the foreign keys declared on a partition itself (not cloned from
+-- its parent), table_oid being the partition's.
 -- Key columns are resolved set-wise (one join for all constraints), not per constraint.
 WITH cons AS (
   SELECT con.*
   FROM pg_constraint con
   JOIN pg_class c ON c.oid = con.conrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE con.contype IN ('p', 'u', 'c', 'f')
-    AND con.conparentid = 0
-    AND c.relkind IN ('r', 'p')
-    AND NOT c.relispartition
+  WHERE con.conparentid = 0
+    AND c.relispartition = %(on_partitions)s
+    AND CASE WHEN %(on_partitions)s
+          THEN con.contype = 'f' AND c.relkind = 'r'
+          ELSE con.contype IN ('p', 'u', 'c', 'f') AND c.relkind IN ('r', 'p') END
     AND n.nspname = ANY(%(schemas)s)
 ),
 keys AS (

@@ -1,5 +1,7 @@
 -- Indexes of tables and materialized views, except those backing a PK/UNIQUE/EXCLUDE constraint
--- (those are the constraints) and those PostgreSQL cloned onto partitions.
+-- (those are the constraints). With %(on_partitions)s false: the tables' and views' own; with it
+-- true: those declared on a partition itself (not attached to an index of its parent, as the
+-- clones PostgreSQL makes are), table_oid being the partition's.
 -- indoption bits: 1 = DESC, 2 = NULLS FIRST. pg_get_indexdef() is asked only for expression keys.
 WITH idx AS (
   SELECT i.*, ic.relname AS name, am.amname AS method, ic.reloptions AS storage
@@ -8,8 +10,11 @@ WITH idx AS (
   JOIN pg_class c ON c.oid = i.indrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_am am ON am.oid = ic.relam
-  WHERE c.relkind IN ('r', 'p', 'm')
-    AND NOT c.relispartition
+  WHERE c.relispartition = %(on_partitions)s
+    AND CASE WHEN %(on_partitions)s
+          THEN c.relkind = 'r'
+               AND NOT EXISTS (SELECT 1 FROM pg_inherits ii WHERE ii.inhrelid = i.indexrelid)
+          ELSE c.relkind IN ('r', 'p', 'm') END
     AND n.nspname = ANY(%(schemas)s)
     AND NOT EXISTS (
       SELECT 1 FROM pg_constraint con
