@@ -74,9 +74,9 @@ def assert_build_converges(specs: Path, out: Path) -> None:
     assert outcome.ok, problems + outcome.leftovers
 
 
-def drift_messages(specs: Path, out: Path, backend: Backend, *statements: str) -> list[str]:
-    """Apply the build in `out`, run `statements` on the result, and return what verify's
-    comparison of the catalog with `specs` then reports (sorted)."""
+def drift_messages(tmp_path: Path, spec: str, backend: Backend, *statements: str) -> list[str]:
+    """Build `spec` (in tmp_path/specs, into tmp_path/out), apply it, run `statements` on the
+    result, and return what verify's comparison of the catalog with the specs reports (sorted)."""
     import psycopg
 
     from schemac.inspect import introspect
@@ -84,6 +84,9 @@ def drift_messages(specs: Path, out: Path, backend: Backend, *statements: str) -
     from schemac.verify.compare import compare
     from schemac.verify.run import migration_units
 
+    specs, out = tmp_path / "specs", tmp_path / "out"
+    write_spec(specs, spec)
+    build_first(specs, out)
     schema, diags = load_schema(specs, Settings())
     assert schema is not None, diags
     up, _ = migration_units(out, "flyway")

@@ -77,11 +77,9 @@ def test_verify_sees_a_validated_constraint_and_a_lost_comment(
     tmp_path: Path, pg_backend: Backend
 ) -> None:
     """The catalog's convalidated and the constraint's comment are compared with the specs."""
-    write_spec(tmp_path / "specs", SPEC)
-    build_first(tmp_path / "specs", tmp_path / "out")
     messages = drift_messages(
-        tmp_path / "specs",
-        tmp_path / "out",
+        tmp_path,
+        SPEC,
         pg_backend,
         "ALTER TABLE accounts VALIDATE CONSTRAINT chk_accounts_handle",
         "COMMENT ON CONSTRAINT accounts_pk ON accounts IS NULL",

@@ -57,11 +57,9 @@ def test_the_fresh_migration_converges_on_postgresql(tmp_path: Path, pg_backend:
 
 @pytest.mark.postgres
 def test_verify_sees_each_option_the_database_lacks(tmp_path: Path, pg_backend: Backend) -> None:
-    write_spec(tmp_path / "specs", SPEC)
-    build_first(tmp_path / "specs", tmp_path / "out")
     messages = drift_messages(
-        tmp_path / "specs",
-        tmp_path / "out",
+        tmp_path,
+        SPEC,
         pg_backend,
         "ALTER TABLE rate_limits SET LOGGED, RESET (fillfactor)",
         "ALTER TABLE rate_limits ALTER COLUMN key SET STATISTICS -1",
