@@ -15,9 +15,9 @@ Expressions are compared in canonical form (model/canonical.py), so a respelling
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from schemac.model.canonical import (
     argument_types,
@@ -373,7 +373,7 @@ def _functions(d: Diff) -> None:
         if before is None:
             d.add(bucket, c.CreateFunction(fn, span=fn.span, unchecked=unchecked))
             if fn.description:
-                d.add(COMMENTS, _function_comment(fn, None, covered=True))
+                d.add(COMMENTS, _signature_comment(fn, None, covered=True))
             continue
         retyped = mentions(f"{fn.arguments} {fn.returns}", d.recreated_types)
         if retyped or not _same_function(before, fn):
@@ -392,17 +392,17 @@ def _functions(d: Diff) -> None:
             else:
                 # a new return type cannot be replaced in place: drop it with its dependents
                 d.recreated_functions.add(fn.qualified_name)
-                d.add(DROP_DEPENDENTS + 1, _drop_function(before, live=True))
+                d.add(DROP_DEPENDENTS + 1, _drop_signature(before, live=True))
                 d.add(bucket, c.CreateFunction(fn, span=fn.span, live=True, unchecked=unchecked))
                 if fn.description:
-                    d.add(COMMENTS, _function_comment(fn, None, covered=True))
+                    d.add(COMMENTS, _signature_comment(fn, None, covered=True))
         if before.description != fn.description and fn.qualified_name not in (
             d.recreated_functions
         ):
-            d.add(COMMENTS, _function_comment(fn, before.description))
+            d.add(COMMENTS, _signature_comment(fn, before.description))
     for fn in reversed(d.old.functions):
         if _signature(fn) not in new_sigs:
-            d.add(DROPS + 1, _drop_function(fn))
+            d.add(DROPS + 1, _drop_signature(fn))
 
 
 def _aggregates(d: Diff) -> None:
@@ -412,7 +412,7 @@ def _aggregates(d: Diff) -> None:
         before = old.pop((agg.schema_name, agg.name, argument_types(agg.arguments)), None)
         if before is not None and _same_aggregate(before, agg):
             if before.description != agg.description:
-                d.add(COMMENTS, _aggregate_comment(agg, before.description))
+                d.add(COMMENTS, _signature_comment(agg, before.description))
             continue
         calls = {qualified(agg.sfunc_schema, agg.sfunc)}
         if agg.finalfunc is not None:
@@ -426,18 +426,18 @@ def _aggregates(d: Diff) -> None:
         if before is not None and replace_in_place:
             d.add(SQL_FUNCTIONS, c.CreateAggregate(agg, replace_of=before, span=agg.span))
             if before.description != agg.description:
-                d.add(COMMENTS, _aggregate_comment(agg, before.description))
+                d.add(COMMENTS, _signature_comment(agg, before.description))
             continue
         if before is not None:
             # another result type: dropped with the views that read it, and created again
             d.recreated_functions.add(agg.qualified_name)
-            d.add(DROP_DEPENDENTS + 1, _drop_aggregate(before, live=True))
+            d.add(DROP_DEPENDENTS + 1, _drop_signature(before, live=True))
         d.add(SQL_FUNCTIONS, c.CreateAggregate(agg, span=agg.span, live=before is not None))
         if agg.description:
-            d.add(COMMENTS, _aggregate_comment(agg, None, covered=True))
+            d.add(COMMENTS, _signature_comment(agg, None, covered=True))
     for agg in old.values():
         # after the views that read it, before the functions it calls
-        d.add(DROPS, _drop_aggregate(agg))
+        d.add(DROPS, _drop_signature(agg))
 
 
 def _same_aggregate(a: Aggregate, b: Aggregate) -> bool:
@@ -458,32 +458,6 @@ def _same_aggregate(a: Aggregate, b: Aggregate) -> bool:
     return shape(a) == shape(b)
 
 
-def _drop_aggregate(agg: Aggregate, *, live: bool = False) -> c.Drop:
-    restore: list[c.Change] = [c.CreateAggregate(agg)]
-    if agg.description:
-        restore.append(_aggregate_comment(agg, None))
-    return c.Drop(
-        "aggregate",
-        agg.schema_name,
-        agg.name,
-        arguments=agg.arguments,
-        restore=tuple(restore),
-        live=live,
-    )
-
-
-def _aggregate_comment(agg: Aggregate, previous: str | None, *, covered: bool = False) -> c.Comment:
-    return c.Comment(
-        "aggregate",
-        agg.schema_name,
-        agg.name,
-        agg.description,
-        arguments=agg.arguments,
-        previous=previous,
-        covered=covered,
-    )
-
-
 def _operators(d: Diff) -> None:
     """After the functions and aggregates (an operator calls a function), before the views
     and indexes that use it. CREATE OPERATOR has no OR REPLACE: a changed definition is
@@ -501,17 +475,17 @@ def _operators(d: Diff) -> None:
             ):
                 d.add(SQL_FUNCTIONS, c.AlterOperator(op, before, span=op.span, live=True))
             if before.description != op.description:
-                d.add(COMMENTS, _operator_comment(op, before.description))
+                d.add(COMMENTS, _signature_comment(op, before.description))
             continue
         if before is not None:
             # before the function it calls is dropped (DROP_DEPENDENTS + 1)
-            d.add(DROP_DEPENDENTS, _drop_operator(before, live=True))
+            d.add(DROP_DEPENDENTS, _drop_signature(before, live=True))
         d.add(SQL_FUNCTIONS, c.CreateOperator(op, span=op.span, live=before is not None))
         if op.description:
-            d.add(COMMENTS, _operator_comment(op, None, covered=True))
+            d.add(COMMENTS, _signature_comment(op, None, covered=True))
     for op in old.values():
         # after the views that use it, before the function it calls
-        d.add(DROPS, _drop_operator(op))
+        d.add(DROPS, _drop_signature(op))
 
 
 def _operator_shape(op: Operator) -> tuple[object, ...]:
@@ -528,53 +502,40 @@ def _operator_shape(op: Operator) -> tuple[object, ...]:
     )
 
 
-def _drop_operator(op: Operator, *, live: bool = False) -> c.Drop:
-    restore: list[c.Change] = [c.CreateOperator(op)]
-    if op.description:
-        restore.append(_operator_comment(op, None))
+#: the objects named by a signature (name and argument types): their change kind and CREATE
+_SIGNED: dict[
+    type, tuple[Literal["function", "aggregate", "operator"], Callable[[Any], c.Change]]
+] = {
+    Function: ("function", c.CreateFunction),
+    Aggregate: ("aggregate", c.CreateAggregate),
+    Operator: ("operator", c.CreateOperator),
+}
+
+
+def _drop_signature(obj: Function | Aggregate | Operator, *, live: bool = False) -> c.Drop:
+    kind, create = _SIGNED[type(obj)]
+    restore: list[c.Change] = [create(obj)]
+    if obj.description:
+        restore.append(_signature_comment(obj, None))
     return c.Drop(
-        "operator",
-        op.schema_name,
-        op.name,
-        arguments=op.arguments,
+        kind,
+        obj.schema_name,
+        obj.name,
+        arguments=obj.arguments,
         restore=tuple(restore),
         live=live,
     )
 
 
-def _operator_comment(op: Operator, previous: str | None, *, covered: bool = False) -> c.Comment:
+def _signature_comment(
+    obj: Function | Aggregate | Operator, previous: str | None, *, covered: bool = False
+) -> c.Comment:
     return c.Comment(
-        "operator",
-        op.schema_name,
-        op.name,
-        op.description,
-        arguments=op.arguments,
-        previous=previous,
-        covered=covered,
-    )
-
-
-def _drop_function(fn: Function, *, live: bool = False) -> c.Drop:
-    restore: list[c.Change] = [c.CreateFunction(fn)]
-    if fn.description:
-        restore.append(_function_comment(fn, None))
-    return c.Drop(
-        "function",
-        fn.schema_name,
-        fn.name,
-        arguments=fn.arguments,
-        restore=tuple(restore),
-        live=live,
-    )
-
-
-def _function_comment(fn: Function, previous: str | None, *, covered: bool = False) -> c.Comment:
-    return c.Comment(
-        "function",
-        fn.schema_name,
-        fn.name,
-        fn.description,
-        arguments=fn.arguments,
+        _SIGNED[type(obj)][0],
+        obj.schema_name,
+        obj.name,
+        obj.description,
+        arguments=obj.arguments,
         previous=previous,
         covered=covered,
     )
