@@ -277,19 +277,22 @@ def aggregates_spec(
     return written
 
 
+def _called(home: str, schema: str | None, name: str) -> str:
+    """A function an aggregate or operator of schema `home` calls, as its spec names it:
+    bare when it lives in `home` or pg_catalog, qualified otherwise."""
+    return name if schema in (home, "pg_catalog") else f"{schema}.{name}"
+
+
 def aggregate_spec(agg: Aggregate) -> dict[str, Any]:
     spec: dict[str, Any] = {}
     if agg.description is not None:
         spec["description"] = agg.description
     spec["arguments"] = agg.arguments
 
-    def ref(schema: str | None, name: str) -> str:
-        return name if schema in (agg.schema_name, "pg_catalog") else f"{schema}.{name}"
-
-    spec["sfunc"] = ref(agg.sfunc_schema, agg.sfunc)
+    spec["sfunc"] = _called(agg.schema_name, agg.sfunc_schema, agg.sfunc)
     spec["stype"] = agg.stype
     if agg.finalfunc is not None:
-        spec["finalfunc"] = ref(agg.finalfunc_schema, agg.finalfunc)
+        spec["finalfunc"] = _called(agg.schema_name, agg.finalfunc_schema, agg.finalfunc)
     if agg.initcond is not None:
         spec["initcond"] = agg.initcond
     if agg.parallel != "unsafe":
@@ -335,16 +338,13 @@ def operators_spec(ctx: Context, operators: list[Operator]) -> dict[str, Any]:
 
 
 def operator_spec(op: Operator) -> dict[str, Any]:
-    def ref(schema: str | None, name: str) -> str:
-        return name if schema in (op.schema_name, "pg_catalog") else f"{schema}.{name}"
-
     def other(schema: str | None, name: str) -> str:
         return name if schema == op.schema_name else f"{schema}.{name}"
 
     spec: dict[str, Any] = {}
     if op.description is not None:
         spec["description"] = op.description
-    spec["function"] = ref(op.function_schema, op.function)
+    spec["function"] = _called(op.schema_name, op.function_schema, op.function)
     if op.leftarg is not None:
         spec["leftarg"] = op.leftarg
     if op.rightarg is not None:
@@ -354,9 +354,9 @@ def operator_spec(op: Operator) -> dict[str, Any]:
     if op.negator is not None:
         spec["negator"] = other(op.negator_schema, op.negator)
     if op.restrict is not None:
-        spec["restrict"] = ref(op.restrict_schema, op.restrict)
+        spec["restrict"] = _called(op.schema_name, op.restrict_schema, op.restrict)
     if op.join is not None:
-        spec["join"] = ref(op.join_schema, op.join)
+        spec["join"] = _called(op.schema_name, op.join_schema, op.join)
     if op.hashes:
         spec["hashes"] = True
     if op.merges:
