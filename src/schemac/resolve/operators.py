@@ -23,9 +23,9 @@ from schemac.model.construct import construct
 from schemac.model.names import operator_name_problem
 from schemac.model.schema import Function, Operator
 from schemac.resolve.context import Context, Located
+from schemac.resolve.routines import function_ref
 from schemac.spec.models import DocumentSpec, OperatorSpec
 
-_FUNCTION_NAME = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_$]*)\.)?([A-Za-z_][A-Za-z0-9_$]*)")
 _OPERATOR_REF = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_$]*)\.)?(\S+)")
 _NOT_ONE_TYPE = re.compile(r"(?i)\s*(setof|table)\b")
 
@@ -78,42 +78,6 @@ def _operand(ctx: Context, name: str, key: str, text: str | None, where: Located
     return canonical_type_text(text.strip())
 
 
-def _function_ref(
-    ctx: Context,
-    name: str,
-    ref: str,
-    where: Located,
-    key: str,
-    schema: str,
-    declared: dict[str, Function],
-    code: str,
-) -> tuple[str, str] | None:
-    match = _FUNCTION_NAME.fullmatch(ref.strip().removesuffix("()"))
-    if match is None:
-        ctx.error(
-            code,
-            f"operator {name}: {key} must be a function name, not '{ref}'",
-            where.span(key),
-            "write the function's name, or schema.name",
-        )
-        return None
-    fn_schema, fn_name = match.groups()
-    if fn_schema is not None:
-        if fn_schema != "pg_catalog" and f"{fn_schema}.{fn_name}" not in declared:
-            ctx.error(
-                code,
-                f"operator {name}: {key} {fn_schema}.{fn_name} is not a function of the specs",
-                where.span(key),
-                "declare it under functions:, or name a built-in function",
-            )
-            return None
-        return fn_schema, fn_name
-    for candidate in (schema, "public"):
-        if f"{candidate}.{fn_name}" in declared:
-            return candidate, fn_name
-    return "pg_catalog", fn_name
-
-
 def _operator_ref(
     ctx: Context, name: str, ref: str | None, where: Located, key: str, schema: str
 ) -> tuple[str | None, str | None]:
@@ -151,7 +115,17 @@ def _operator(
         return None
     left = _operand(ctx, name, "leftarg", spec.leftarg, where)
     right = _operand(ctx, name, "rightarg", spec.rightarg, where)
-    function = _function_ref(ctx, name, spec.function, where, "function", schema, declared, "E213")
+    function = function_ref(
+        ctx,
+        f"operator {name}",
+        spec.function,
+        where,
+        "function",
+        schema,
+        declared,
+        "E213",
+        qualified_declared=True,
+    )
     if left == "" or right == "" or function is None:
         return None
     fn = declared.get(f"{function[0]}.{function[1]}")
@@ -172,7 +146,17 @@ def _operator(
         estimators.append(
             None
             if ref is None
-            else _function_ref(ctx, name, ref, where, key, schema, declared, "E214")
+            else function_ref(
+                ctx,
+                f"operator {name}",
+                ref,
+                where,
+                key,
+                schema,
+                declared,
+                "E214",
+                qualified_declared=True,
+            )
         )
     if "" in (commutator[1], negator[1]) or any(
         e is None and r is not None

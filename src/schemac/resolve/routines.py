@@ -8,7 +8,7 @@ as CREATE TRIGGER would judge them (transition tables, UPDATE OF columns).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from schemac.load.loader import RawDoc
 from schemac.model import fragments
@@ -193,20 +193,45 @@ def resolve_aggregates(
     return out
 
 
-def _function_ref(
-    ctx: Context, name: str, ref: str, where: Located, key: str, schema: str, declared: set[str]
+def function_ref(
+    ctx: Context,
+    what: str,
+    ref: str,
+    where: Located,
+    key: str,
+    schema: str,
+    declared: Collection[str],
+    code: str,
+    *,
+    qualified_declared: bool = False,
 ) -> tuple[str, str] | None:
+    """(schema, name) of the function `ref` an aggregate or operator (`what`, e.g.
+    "aggregate max2") names under `key`: a spec function in `schema`, then public, else a
+    built-in (pg_catalog). With `qualified_declared`, a qualified name outside pg_catalog must
+    be a spec function."""
     match = _FUNCTION_NAME.fullmatch(ref.strip().removesuffix("()"))
     if match is None:
         ctx.error(
-            "E196",
-            f"aggregate {name}: {key} must be a function name, not '{ref}'",
+            code,
+            f"{what}: {key} must be a function name, not '{ref}'",
             where.span(key),
             "write the function's name, or schema.name",
         )
         return None
     fn_schema, fn_name = match.groups()
     if fn_schema is not None:
+        if (
+            qualified_declared
+            and fn_schema != "pg_catalog"
+            and f"{fn_schema}.{fn_name}" not in declared
+        ):
+            ctx.error(
+                code,
+                f"{what}: {key} {fn_schema}.{fn_name} is not a function of the specs",
+                where.span(key),
+                "declare it under functions:, or name a built-in function",
+            )
+            return None
         return fn_schema, fn_name
     for candidate in (schema, "public"):
         if f"{candidate}.{fn_name}" in declared:
@@ -241,9 +266,13 @@ def _aggregate(
                 hint,
             )
             bad = True
-    sfunc = _function_ref(ctx, name, spec.sfunc, where, "sfunc", schema, declared)
+    sfunc = function_ref(
+        ctx, f"aggregate {name}", spec.sfunc, where, "sfunc", schema, declared, "E196"
+    )
     finalfunc = (
-        _function_ref(ctx, name, spec.finalfunc, where, "finalfunc", schema, declared)
+        function_ref(
+            ctx, f"aggregate {name}", spec.finalfunc, where, "finalfunc", schema, declared, "E196"
+        )
         if spec.finalfunc is not None
         else None
     )
