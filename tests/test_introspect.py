@@ -8,7 +8,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from schemac.inspect import introspect, parse_partition_bound
+from schemac.inspect import introspect
+from schemac.inspect.build import parse_partition_bound
 from schemac.model.schema import (
     Check,
     Column,

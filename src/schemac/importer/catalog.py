@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from schemac.model.schema import Schema
-
 if TYPE_CHECKING:
     import psycopg
+
+    from schemac.inspect import Fetched
+    from schemac.model.schema import Schema
 
 #: the queries that find gaps, each giving rows of (kind, schema_name, name, whole, detail)
 GAP_QUERIES = (
@@ -94,9 +95,14 @@ class SequenceInfo:
 
 @dataclass(frozen=True)
 class Catalog:
-    """What one read of a database gives the importer."""
+    """What one read of a database gives the importer.
 
-    schema: Schema
+    Reading imports nothing of the model: the catalog rows are kept, and `schema` is built from
+    them when first asked for (so `schemac import` reads while the model is being imported).
+    """
+
+    #: the rows of inspect's queries, which `schema` is built from
+    fetched: Fetched
     #: the imported schemas (namespaces), sorted
     namespaces: tuple[str, ...]
     #: the server's major version (e.g. 15)
@@ -106,6 +112,13 @@ class Catalog:
     sequences: tuple[SequenceInfo, ...]
     #: (schema, function name, arguments as the model holds them) -> identity arguments
     function_identities: dict[tuple[str, str, str], str]
+
+    @cached_property
+    def schema(self) -> Schema:
+        """The Schema model of the imported schemas."""
+        from schemac.inspect.build import build_schema
+
+        return build_schema(list(self.namespaces), self.fetched)
 
 
 class UnknownSchemas(Exception):
@@ -129,7 +142,7 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: Sequence[str] | None = 
     from psycopg import IsolationLevel
     from psycopg.rows import dict_row
 
-    from schemac.inspect import introspect
+    from schemac.inspect import fetch
     from schemac.inspect import load_query as introspect_query
 
     conn.read_only = True
@@ -146,7 +159,7 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: Sequence[str] | None = 
             if missing:
                 raise UnknownSchemas(missing, available)
             selected = sorted(set(schemas))
-        model = introspect(conn, schemas=selected)
+        fetched = fetch(cur, selected)
         params = {"schemas": selected}
 
         def rows(name: str) -> list[dict[str, Any]]:
@@ -177,7 +190,7 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: Sequence[str] | None = 
         cur.execute("SELECT current_setting('server_version_num')::int / 10000 AS major")
         version_row = cur.fetchone()
     return Catalog(
-        schema=model,
+        fetched=fetched,
         namespaces=tuple(selected),
         server_version=int(version_row["major"]) if version_row else 16,
         gaps=gaps,

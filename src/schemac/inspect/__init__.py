@@ -7,89 +7,48 @@ table, so a thousand tables introspect in a fraction of a second. Everything run
 then prints objects of `public` unqualified and every other schema's objects qualified, which is
 exactly how the spec side names them, and the output does not depend on the caller's session.
 
-What the model holds, and what is left out on purpose:
-- objects that belong to an extension (pg_depend deptype 'e') are the extension's, not the schema's;
-  plpgsql (installed in every database, like `public`) is not listed as an extension;
-- partitions are listed on their parent, never as tables; the indexes, constraints and triggers
-  PostgreSQL clones onto partitions are not listed at all;
-- indexes backing a PRIMARY KEY / UNIQUE constraint are those constraints, not indexes;
-- a column that owns its sequence and defaults to nextval() of it is reported as `serial` (or
-  `bigserial`/`smallserial`) without a default, as it was written;
-- a check's `column` cannot be known from the catalog and is always None.
+Reading is two steps: `fetch` runs the queries and keeps their rows (this module imports
+nothing but psycopg, when called), build.py turns the rows into the model. `schemac import`
+fetches while the model's modules are still being imported (commands/importer.py).
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
-
-from schemac.inspect.objects import composites, domains, sequences
-from schemac.model.canonical import canonical_type_text, split_keys
-from schemac.model.construct import construct
-from schemac.model.schema import (
-    Aggregate,
-    Check,
-    Column,
-    Enum,
-    Extension,
-    FkAction,
-    ForeignKey,
-    Function,
-    Index,
-    IndexPart,
-    MaterializedView,
-    Operator,
-    Partition,
-    Partitioning,
-    Policy,
-    PolicyCommand,
-    PrimaryKey,
-    Rls,
-    Schema,
-    Table,
-    Trigger,
-    Unique,
-    View,
-)
-from schemac.model.types import TypeSyntaxError, canonical_type
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import psycopg
 
+    from schemac.model.schema import Schema
+
 Row = dict[str, Any]
-T = TypeVar("T")
+#: the rows of each query of FETCHED, by its key
+Fetched = dict[str, list[Row]]
 
-_FK_ACTIONS: dict[str, FkAction] = {
-    "a": "no action",
-    "r": "restrict",
-    "c": "cascade",
-    "n": "set null",
-    "d": "set default",
+#: key -> (query file, extra parameters beside the selected schemas; None: no parameters)
+FETCHED: dict[str, tuple[str, dict[str, Any] | None]] = {
+    "extensions": ("extensions", None),
+    "enums": ("enums", {}),
+    "indexes": ("indexes", {"on_partitions": False}),
+    "tables": ("tables", {}),
+    "columns": ("columns", {}),
+    "constraints": ("constraints", {"on_partitions": False}),
+    "partitions": ("partitions", {}),
+    "partition_indexes": ("indexes", {"on_partitions": True}),
+    "partition_constraints": ("constraints", {"on_partitions": True}),
+    "policies": ("policies", {}),
+    "views": ("views", {}),
+    "functions": ("functions", {}),
+    "triggers": ("triggers", {}),
+    "sequences": ("sequences", {}),
+    "domains": ("domains", {}),
+    "composites": ("composites", {}),
+    "aggregates": ("aggregates", {}),
+    "operators": ("operators", {}),
 }
-_POLICY_COMMANDS: dict[str, PolicyCommand] = {
-    "*": "all",
-    "r": "select",
-    "a": "insert",
-    "w": "update",
-    "d": "delete",
-}
-_STRATEGIES: dict[str, Literal["range", "list", "hash"]] = {"r": "range", "l": "list", "h": "hash"}
-_SERIALS = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
-_INDEX_METHODS = ("btree", "hash", "gin", "gist", "brin", "spgist")
-
-# pg_trigger.tgtype bits (src/include/catalog/pg_trigger.h)
-_TG_ROW, _TG_BEFORE, _TG_INSTEAD = 1 << 0, 1 << 1, 1 << 6
-_TG_EVENTS: tuple[tuple[int, Literal["insert", "update", "delete", "truncate"]], ...] = (
-    (1 << 2, "insert"),
-    (1 << 4, "update"),
-    (1 << 3, "delete"),
-    (1 << 5, "truncate"),
-)
-_TRIGGER_WHEN = re.compile(r"\bWHEN \((.*)\) EXECUTE (?:FUNCTION|PROCEDURE) ", re.DOTALL)
 
 
 @cache
@@ -98,439 +57,27 @@ def load_query(name: str) -> str:
     return files("schemac.inspect.queries").joinpath(f"{name}.sql").read_text(encoding="utf-8")
 
 
+def fetch(cur: psycopg.Cursor[Row], selected: Sequence[str]) -> Fetched:
+    """The rows of every query of FETCHED for the `selected` schemas, on `cur` (a dict_row
+    cursor in a transaction whose search_path is `public`)."""
+    fetched: Fetched = {}
+    for key, (name, extra) in FETCHED.items():
+        params = None if extra is None else {"schemas": list(selected), **extra}
+        cur.execute(load_query(name), params)
+        fetched[key] = cur.fetchall()
+    return fetched
+
+
 def introspect(conn: psycopg.Connection[Any], *, schemas: Sequence[str] | None = None) -> Schema:
     """The Schema of the database behind `conn` (all non-system schemas, or only `schemas`)."""
     from psycopg.rows import dict_row
 
+    from schemac.inspect.build import build_schema
+
     with conn.transaction(force_rollback=True), conn.cursor(row_factory=dict_row) as cur:
         cur.execute("SELECT set_config('search_path', 'public', true)")
-
-        def rows(name: str, params: dict[str, Any] | None = None) -> list[Row]:
-            cur.execute(load_query(name), params)
-            return cur.fetchall()
-
+        cur.execute(load_query("schemas"))
         wanted = None if schemas is None else set(schemas)
-        selected = [r["name"] for r in rows("schemas") if wanted is None or r["name"] in wanted]
-        params = {"schemas": selected}
-        extensions = tuple(
-            Extension(name=r["name"], schema_name=r["schema_name"]) for r in rows("extensions")
-        )
-        enums = tuple(
-            Enum(
-                schema_name=r["schema_name"],
-                name=r["name"],
-                values=tuple(r["values"]),
-                description=r["description"],
-            )
-            for r in rows("enums", params)
-        )
-        own = {**params, "on_partitions": False}
-        on_partitions = {**params, "on_partitions": True}
-        indexes = _group(rows("indexes", own), _index)
-        tables = _tables(
-            rows("tables", params),
-            columns=_group(rows("columns", params), _column),
-            constraints=_by_table(rows("constraints", own)),
-            indexes=indexes,
-            partitions=_partitions(
-                rows("partitions", params),
-                _group(rows("indexes", on_partitions), _index),
-                _group(rows("constraints", on_partitions), _foreign_key),
-            ),
-            policies=_group(rows("policies", params), _policy),
-        )
-        views, matviews = _views(rows("views", params), indexes)
-        functions = tuple(_function(r) for r in rows("functions", params))
-        triggers = tuple(_trigger(r) for r in rows("triggers", params))
-        tables, own_sequences = sequences(rows("sequences", params), tables)
-        own_domains = domains(rows("domains", params))
-        own_composites = composites(rows("composites", params))
-        aggregates = tuple(_aggregate(r) for r in rows("aggregates", params))
-        operators = tuple(_operator(r) for r in rows("operators", params))
-    return Schema(
-        schemas=tuple(s for s in selected if s != "public"),
-        extensions=extensions,
-        enums=enums,
-        functions=functions,
-        aggregates=aggregates,
-        operators=operators,
-        tables=tables,
-        views=views,
-        materialized_views=matviews,
-        triggers=triggers,
-        sequences=own_sequences,
-        domains=own_domains,
-        composites=own_composites,
-    )
-
-
-def _by_table(rows: list[Row]) -> dict[int, list[Row]]:
-    grouped: dict[int, list[Row]] = defaultdict(list)
-    for r in rows:
-        grouped[r["table_oid"]].append(r)
-    return grouped
-
-
-def _group(rows: list[Row], build: Callable[[Row], T]) -> dict[int, list[T]]:
-    grouped: dict[int, list[T]] = defaultdict(list)
-    for r in rows:
-        grouped[r["table_oid"]].append(build(r))
-    return grouped
-
-
-def _views(
-    rows: list[Row], indexes: dict[int, list[Index]]
-) -> tuple[tuple[View, ...], tuple[MaterializedView, ...]]:
-    views: list[View] = []
-    matviews: list[MaterializedView] = []
-    for r in rows:
-        query = r["query"].strip().rstrip(";").rstrip()
-        common = {"schema_name": r["schema_name"], "name": r["name"], "query": query}
-        if r["kind"] == "v":
-            views.append(View(**common, description=r["description"]))
-        else:
-            matviews.append(
-                MaterializedView(
-                    **common,
-                    description=r["description"],
-                    indexes=tuple(indexes.get(r["oid"], ())),
-                )
-            )
-    return tuple(views), tuple(matviews)
-
-
-def _tables(
-    rows: list[Row],
-    *,
-    columns: dict[int, list[Column]],
-    constraints: dict[int, list[Row]],
-    indexes: dict[int, list[Index]],
-    partitions: dict[int, list[Partition]],
-    policies: dict[int, list[Policy]],
-) -> tuple[Table, ...]:
-    tables = []
-    for r in rows:
-        oid = r["oid"]
-        cons = constraints.get(oid, [])
-        pk = next((c for c in cons if c["kind"] == "p"), None)
-        partitioning = None
-        if r["partition_strategy"] is not None:
-            key_text = r["partition_key"]
-            inner = key_text[key_text.index("(") + 1 : key_text.rindex(")")]
-            partitioning = Partitioning(
-                strategy=_STRATEGIES[r["partition_strategy"]], keys=split_keys(inner)
-            )
-        tables.append(
-            Table(
-                schema_name=r["schema_name"],
-                name=r["name"],
-                description=r["description"],
-                columns=tuple(columns.get(oid, ())),
-                primary_key=PrimaryKey(
-                    name=pk["name"], columns=tuple(pk["columns"]), description=pk["description"]
-                )
-                if pk
-                else None,
-                uniques=tuple(
-                    Unique(
-                        name=c["name"],
-                        columns=tuple(c["columns"]),
-                        deferrable=c["deferrable"],
-                        initially_deferred=c["initially_deferred"],
-                        description=c["description"],
-                    )
-                    for c in cons
-                    if c["kind"] == "u"
-                ),
-                checks=tuple(
-                    Check(
-                        name=c["name"],
-                        expression=c["expression"],
-                        valid=c["valid"],
-                        description=c["description"],
-                    )
-                    for c in cons
-                    if c["kind"] == "c"
-                ),
-                foreign_keys=tuple(_foreign_key(c) for c in cons if c["kind"] == "f"),
-                indexes=tuple(indexes.get(oid, ())),
-                partitioning=partitioning,
-                partitions=tuple(partitions.get(oid, ())),
-                rls=Rls(
-                    enabled=r["rls_enabled"],
-                    force=r["rls_force"],
-                    policies=tuple(policies.get(oid, ())),
-                ),
-                unlogged=r["unlogged"],
-                storage=stored_options(r["storage"]),
-            )
-        )
-    return tuple(tables)
-
-
-@cache
-def _column_type(text: str) -> str:
-    # a database has few distinct type spellings and many columns: parse each spelling once
-    try:
-        return canonical_type(text)
-    except TypeSyntaxError:
-        # a type spelling model/types.py does not read: keep PostgreSQL's own
-        return text
-
-
-def _column(r: Row) -> Column:
-    type_ = _column_type(r["type"])
-    default = r["default"]
-    sequence = r["owned_sequence"]
-    if (
-        sequence is not None
-        and type_ in _SERIALS
-        and default == f"nextval('{sequence.replace(chr(39), chr(39) * 2)}'::regclass)"
-    ):
-        type_, default = _SERIALS[type_], None
-    # columns are the bulk of a large catalog and their values come straight from it: no
-    # validation, and the cheaper constructor (pydantic's model_construct costs 4x more)
-    return construct(
-        Column,
-        name=r["name"],
-        type=type_,
-        nullable=r["nullable"],
-        default=default,
-        identity=r["identity"],
-        generated=r["generated"],
-        collation=r["collation"],
-        description=r["description"],
-        statistics=r["statistics"],
-        options=stored_options(r["options"]),
-    )
-
-
-def stored_options(texts: list[str] | None) -> tuple[tuple[str, str], ...]:
-    """reloptions / attoptions (`{fillfactor=50}`) as (name, text) pairs, in the catalog's
-    order (pg_dump's)."""
-    if not texts:
-        return ()
-    pairs = (t.partition("=") for t in texts)
-    return tuple((name, value) for name, _, value in pairs)
-
-
-def _foreign_key(r: Row) -> ForeignKey:
-    return ForeignKey(
-        name=r["name"],
-        columns=tuple(r["columns"]),
-        ref_schema=r["ref_schema"],
-        ref_table=r["ref_table"],
-        ref_columns=tuple(r["ref_columns"]),
-        on_delete=_FK_ACTIONS[r["on_delete"]],
-        on_update=_FK_ACTIONS[r["on_update"]],
-        deferrable=r["deferrable"],
-        initially_deferred=r["initially_deferred"],
-        valid=r["valid"],
-        description=r["description"],
-    )
-
-
-def _index(r: Row) -> Index:
-    parts: list[IndexPart] = []
-    include: list[str] = []
-    for k, p in enumerate(r["parts"]):
-        if k >= r["key_count"]:
-            include.append(p["column"])
-            continue
-        descending = bool(p["option"] & 1)
-        nulls_first = bool(p["option"] & 2)
-        # the default is NULLS LAST ascending and NULLS FIRST descending: only a deviation is kept
-        nulls: Literal["first", "last"] | None = None
-        if nulls_first != descending:
-            nulls = "first" if nulls_first else "last"
-        parts.append(
-            IndexPart(
-                column=p["column"],
-                expression=None if p["column"] is not None else p["text"],
-                opclass=p["opclass"],
-                descending=descending,
-                nulls=nulls,
-            )
-        )
-    method = r["method"] if r["method"] in _INDEX_METHODS else "btree"
-    return Index(
-        name=r["name"],
-        parts=tuple(parts),
-        unique=r["is_unique"],
-        method=cast(Literal["btree", "hash", "gin", "gist", "brin", "spgist"], method),
-        where=r["predicate"],
-        include=tuple(include),
-        storage=stored_options(r["storage"]),
-        statistics=tuple((int(a), int(b)) for a, b in r["statistics"] or ()),
-    )
-
-
-def _partitions(
-    rows: list[Row], indexes: dict[int, list[Index]], foreign_keys: dict[int, list[ForeignKey]]
-) -> dict[int, list[Partition]]:
-    """Partitions by parent, each with the indexes and foreign keys declared on it alone."""
-    grouped: dict[int, list[Partition]] = defaultdict(list)
-    for r in rows:
-        part = _partition(r)
-        oid = r["partition_oid"]
-        if oid in indexes or oid in foreign_keys:
-            part = part.model_copy(
-                update={
-                    "indexes": tuple(indexes.get(oid, ())),
-                    "foreign_keys": tuple(foreign_keys.get(oid, ())),
-                }
-            )
-        grouped[r["table_oid"]].append(part)
-    return grouped
-
-
-def _partition(r: Row) -> Partition:
-    return parse_partition_bound(r["name"], r["bound"])
-
-
-def parse_partition_bound(name: str, bound: str) -> Partition:
-    """A Partition from pg_get_expr(relpartbound): FOR VALUES FROM/TO, IN, WITH, or DEFAULT."""
-    from pglast import ast, parser
-    from pglast.stream import RawStream
-
-    parsed: Any = parser.parse_sql(f"CREATE TABLE p PARTITION OF t {bound}")
-    spec = parsed[0].stmt.partbound
-
-    def literals(datums: Any) -> tuple[str, ...]:
-        out = []
-        for d in datums or ():
-            if isinstance(d, ast.ColumnRef):  # MINVALUE / MAXVALUE parse as bare names
-                out.append(str(RawStream()(d)).upper())
-            else:
-                out.append(str(RawStream()(d)))
-        return tuple(out)
-
-    if spec.is_default:
-        return Partition(name=name, default=True)
-    if spec.strategy == "h":
-        return Partition(name=name, modulus=spec.modulus, remainder=spec.remainder)
-    if spec.strategy == "l":
-        return Partition(name=name, values=literals(spec.listdatums))
-    return Partition(
-        name=name, range_from=literals(spec.lowerdatums), range_to=literals(spec.upperdatums)
-    )
-
-
-def _policy(r: Row) -> Policy:
-    return Policy(
-        name=r["name"],
-        command=_POLICY_COMMANDS[r["command"]],
-        permissive=r["permissive"],
-        roles=tuple(r["roles"]),
-        using=r["using"],
-        with_check=r["with_check"],
-    )
-
-
-def _function(r: Row) -> Function:
-    return Function(
-        schema_name=r["schema_name"],
-        name=r["name"],
-        arguments=r["arguments"],
-        returns=canonical_type_text(r["returns"]),
-        language=r["language"],
-        body=r["body"],
-        volatility=r["volatility"],
-        security_definer=r["security_definer"],
-        strict=r["strict"],
-        leakproof=r["leakproof"],
-        parallel=_PARALLEL[r["parallel"]],
-        cost=float(r["cost"]) if r["cost"] is not None else None,
-        rows=float(r["rows"]) if r["rows"] is not None else None,
-        settings=tuple(_setting(s) for s in r["settings"]),
-        verbatim=True,
-        description=r["description"],
-    )
-
-
-_PARALLEL: dict[str, Literal["unsafe", "restricted", "safe"]] = {
-    "u": "unsafe",
-    "r": "restricted",
-    "s": "safe",
-}
-
-
-def _aggregate(r: Row) -> Aggregate:
-    return Aggregate(
-        schema_name=r["schema_name"],
-        name=r["name"],
-        arguments=r["arguments"],
-        sfunc_schema=r["sfunc_schema"],
-        sfunc=r["sfunc"],
-        stype=canonical_type_text(r["stype"]),
-        finalfunc_schema=r["finalfunc_schema"],
-        finalfunc=r["finalfunc"],
-        initcond=r["initcond"],
-        parallel=_PARALLEL[r["parallel"]],
-        description=r["description"],
-    )
-
-
-def _operator(r: Row) -> Operator:
-    def operand(text: str | None) -> str | None:
-        return None if text is None else canonical_type_text(text)
-
-    return Operator(
-        schema_name=r["schema_name"],
-        name=r["name"],
-        function_schema=r["function_schema"],
-        function=r["function"],
-        leftarg=operand(r["leftarg"]),
-        rightarg=operand(r["rightarg"]),
-        commutator_schema=r["commutator_schema"],
-        commutator=r["commutator"],
-        negator_schema=r["negator_schema"],
-        negator=r["negator"],
-        restrict_schema=r["restrict_schema"],
-        restrict=r["restrict"],
-        join_schema=r["join_schema"],
-        join=r["join"],
-        hashes=r["hashes"],
-        merges=r["merges"],
-        description=r["description"],
-    )
-
-
-def _setting(entry: str) -> tuple[str, str]:
-    name, _, value = entry.partition("=")
-    return name, value
-
-
-def _trigger_arguments(r: Row) -> tuple[str, ...]:
-    # tgargs holds each argument followed by a NUL byte
-    raw = bytes(r["args"] or b"")
-    return tuple(part.decode() for part in raw.split(b"\x00")[: r["nargs"]])
-
-
-def _trigger(r: Row) -> Trigger:
-    tgtype = r["tgtype"]
-    timing: Literal["before", "after", "instead of"] = "after"
-    if tgtype & _TG_BEFORE:
-        timing = "before"
-    elif tgtype & _TG_INSTEAD:
-        timing = "instead of"
-    when = None
-    if r["definition"]:
-        match = _TRIGGER_WHEN.search(r["definition"])
-        when = match.group(1) if match else None
-    return Trigger(
-        name=r["name"],
-        table_schema=r["table_schema"],
-        table=r["table_name"],
-        timing=timing,
-        events=tuple(event for bit, event in _TG_EVENTS if tgtype & bit),
-        for_each="row" if tgtype & _TG_ROW else "statement",
-        function_schema=r["function_schema"],
-        function=r["function_name"],
-        arguments=_trigger_arguments(r),
-        update_of=tuple(r["update_of"]),
-        old_table=r["old_table"],
-        new_table=r["new_table"],
-        when=when,
-        description=r["description"],
-    )
+        selected = [r["name"] for r in cur.fetchall() if wanted is None or r["name"] in wanted]
+        fetched = fetch(cur, selected)
+    return build_schema(selected, fetched)

@@ -1,4 +1,4 @@
-"""Sequences of their own and domains from the catalog (the part of inspect/__init__.py for
+"""Sequences of their own and domains from the catalog (the part of inspect/build.py for
 object kinds that are not tables).
 
 A serial column is what `serial` would make, exactly: its sequence has the name PostgreSQL
@@ -9,6 +9,7 @@ is an object of its own with `owned_by`: rebuilt from the specs it is the same s
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Literal, cast
 
 from schemac.model.schema import (
@@ -20,11 +21,24 @@ from schemac.model.schema import (
     Sequence,
     Table,
 )
+from schemac.model.types import TypeSyntaxError, canonical_type
 
 Row = dict[str, Any]
 
 _SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
 _MAX = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
+
+
+@cache
+def column_type(text: str) -> str:
+    """`text` (format_type) as the model spells types, or as it is when model/types.py does
+    not read it."""
+    # a database has few distinct type spellings and many columns: parse each spelling once
+    try:
+        return canonical_type(text)
+    except TypeSyntaxError:
+        # a type spelling model/types.py does not read: keep PostgreSQL's own
+        return text
 
 
 def sequences(
@@ -94,8 +108,6 @@ def _retyped(table: Table, columns: dict[str, Column] | None) -> Table:
 def domains(rows: list[Row]) -> tuple[Domain, ...]:
     """Domains with their checks; a check's expression is what CHECK (...) holds (a NOT VALID
     check is read as a check: the format writes none)."""
-    from schemac.inspect import _column_type
-
     out = []
     for r in rows:
         checks = []
@@ -107,7 +119,7 @@ def domains(rows: list[Row]) -> tuple[Domain, ...]:
             Domain(
                 schema_name=r["schema_name"],
                 name=r["name"],
-                type=_column_type(r["base_type"]),
+                type=column_type(r["base_type"]),
                 not_null=r["not_null"],
                 default=r["default"],
                 checks=tuple(checks),
@@ -119,14 +131,12 @@ def domains(rows: list[Row]) -> tuple[Domain, ...]:
 
 
 def composites(rows: list[Row]) -> tuple[Composite, ...]:
-    from schemac.inspect import _column_type
-
     return tuple(
         Composite(
             schema_name=r["schema_name"],
             name=r["name"],
             attributes=tuple(
-                Attribute(name=a["name"], type=_column_type(a["type"]), collation=a["collation"])
+                Attribute(name=a["name"], type=column_type(a["type"]), collation=a["collation"])
                 for a in r["attributes"]
             ),
             description=r["description"],
