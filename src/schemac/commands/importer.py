@@ -31,8 +31,19 @@ from schemac.render.files import Versioning
 
 if TYPE_CHECKING:
     from schemac.config import Settings
-    from schemac.importer import Imported
+    from schemac.importer.writer import Imported
     from schemac.model.schema import Schema
+
+
+#: what the command needs after reading the database, imported while it reads (in this order:
+#: the model, then the writer and the resolver that loads the written specs back)
+_BESIDE_READING = (
+    "schemac.inspect.build",
+    "schemac.importer.writer",
+    "schemac.write",
+    "schemac.report",
+    "schemac.pipeline",
+)
 
 
 @click.command("import")
@@ -120,7 +131,11 @@ def import_command(
 ) -> None:
     """Write specs (one file per schema) from an existing database."""
 
-    from schemac.importer import UnknownSchemas, read_catalog, write_specs
+    from psycopg.rows import dict_row  # noqa: F401 (imported before the imports beside)
+
+    from schemac.commands.live import imported_beside
+    from schemac.importer import UnknownSchemas, read_catalog
+    from schemac.inspect import fetch  # noqa: F401 (imported before the imports beside)
     from schemac.verify.backends import mask_conninfo
 
     if not baseline and any(v is not None for v in (migrations, layout, versioning, config)):
@@ -132,12 +147,15 @@ def import_command(
         target = _baseline_target(out, migrations, layout, versioning, config)
     where = mask_conninfo(database_url)
     try:
-        catalog = read_database(
-            database_url, where, lambda conn: read_catalog(conn, list(schemas) or None)
-        )
+        with imported_beside(_BESIDE_READING):
+            catalog = read_database(
+                database_url, where, lambda conn: read_catalog(conn, list(schemas) or None)
+            )
     except UnknownSchemas as exc:
         found = ", ".join(exc.available) or "none"
         _fail(f"no schema {', '.join(exc.missing)} in {where} (its schemas: {found})", EXIT_INPUT)
+    from schemac.importer.writer import write_specs
+
     imported = write_specs(catalog, "md" if fmt == "md" else "yaml", split=split, traits=traits)
     if target is not None:
         sys.exit(_import_baseline(imported, where, out, *target))

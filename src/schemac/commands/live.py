@@ -3,8 +3,11 @@ per problem (2 for an unreadable URL, 3 for the database), the password never sh
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -54,3 +57,37 @@ def read_database(database_url: str, where: str, read: Callable[[psycopg.Connect
     except psycopg.Error as exc:
         message = exc.diag.message_primary or str(exc)
         fail(f"reading {where} failed: {one_line(message, database_url)}", EXIT_ENV)
+
+
+#: how long the importing thread may hold the interpreter when the block's reply has come (the
+#: default 5 ms, once for each of a catalog's queries, would cost more than the imports save)
+_SWITCH_S = 0.0002
+
+
+@contextlib.contextmanager
+def imported_beside(modules: Sequence[str]) -> Iterator[None]:
+    """Import `modules` in a thread while the block runs, and wait for them at its end.
+
+    Reading a catalog is mostly waiting for the server, and a command's start is mostly importing
+    (the model, the resolver): done side by side, the wait is hidden. The block must import none
+    of `modules` itself (two threads importing one cycle of modules can see it half-made); a
+    module that fails here is left unimported and fails again, with its real error, where it is
+    used.
+    """
+
+    def run() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # raised again where the module is used
+                return
+
+    thread = threading.Thread(target=run, name="schemac-imports", daemon=True)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(_SWITCH_S)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+        sys.setswitchinterval(interval)
