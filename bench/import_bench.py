@@ -4,7 +4,9 @@
 
 One throwaway local cluster holds every corpus database; each command runs in a fresh process
 (best of --repeat, output written to a temporary directory) and the table gives the ratio
-import / pg_dump. The goal is within 2x.
+import / pg_dump. The goal is within 2x. Beside them, the floor of a Python reader on schemac's
+stack (import_floor.py: psycopg imported, the same catalog queries run, nothing built), which
+no Python import can beat.
 """
 
 from __future__ import annotations
@@ -81,8 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         _tool(bin_dir, "pg_dump"),
     )  # next to the server, else PATH
     rows: list[str] = [
-        "| schema | pg_dump -s | schemac import | import / pg_dump |",
-        "|---|---:|---:|---:|",
+        "| schema | pg_dump -s | Python floor | schemac import | floor / pg_dump "
+        "| import / pg_dump |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     failed = False
     with (
@@ -115,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
             dump, dump_code = _best(
                 [pg_dump, "-s", "-d", url, "-f", f"{tmp}/{name}.sql"], args.repeat
             )
+            floor, floor_code = _best(
+                [sys.executable, str(REPO / "bench" / "import_floor.py"), url], args.repeat
+            )
             out = Path(tmp) / f"specs_{name}"
             argv_import = [
                 sys.executable,
@@ -135,11 +141,16 @@ def main(argv: list[str] | None = None) -> int:
                 if code not in (0, 1):
                     break
             # import exits 1 when what it wrote does not load back cleanly: still timed
-            failed |= dump_code != 0 or code not in (0, 1)
+            failed |= dump_code != 0 or floor_code != 0 or code not in (0, 1)
             rows.append(
-                f"| {name} | {dump * 1000:.0f} ms | {best * 1000:.0f} ms | {best / dump:.1f}x |"
+                f"| {name} | {dump * 1000:.0f} ms | {floor * 1000:.0f} ms | {best * 1000:.0f} ms "
+                f"| {floor / dump:.1f}x | {best / dump:.1f}x |"
             )
-            print(f"{name}: pg_dump {dump:.3f}s, import {best:.3f}s (exit {code})", file=sys.stderr)
+            print(
+                f"{name}: pg_dump {dump:.3f}s, floor {floor:.3f}s, import {best:.3f}s "
+                f"(exit {code})",
+                file=sys.stderr,
+            )
     print("\n".join(rows))
     return 1 if failed else 0
 
