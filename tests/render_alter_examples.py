@@ -3,7 +3,17 @@ objects its creation examples make (users, audit.audit_logs, "order", active_use
 
 from __future__ import annotations
 
-from schemac.model.schema import Check, Column, Enum, Partition, Policy, Table, Unique, View
+from schemac.model.schema import (
+    Check,
+    Column,
+    Enum,
+    Partition,
+    Policy,
+    SequenceOptions,
+    Table,
+    Unique,
+    View,
+)
 from schemac.plan import changes as c
 
 ROLE = Enum(name="user_role", values=("owner", "member", "it's", "naïve"))
@@ -11,6 +21,8 @@ NICK = Column(name="nick", type="text", nullable=True, default="'x'")
 #: a stored generated column (nick computed from email): rendered only, nick stays plain
 TOTAL = Column(name="nick", type="text", nullable=True, generated="lower(email)")
 POLICY = Policy(name="tenant_isolation", using="true")
+#: identity options of users.n (bigint) after `set identity options`
+STEPS = SequenceOptions(start=10, increment=5, min_value=1, max_value=10**6, cache=1, cycle=False)
 
 
 def _column(table: Table, name: str) -> Column:
@@ -21,7 +33,7 @@ def _column(table: Table, name: str) -> Column:
 
 def alter_examples(USERS: Table, AUDIT: Table) -> dict[str, list[c.Change]]:
     """Kind -> examples, in an order PostgreSQL accepts after the creation examples."""
-    AGE, EMAIL, ROLE_COL = (_column(USERS, n) for n in ("age", "email", "role"))
+    AGE, EMAIL, ROLE_COL, N = (_column(USERS, n) for n in ("age", "email", "role", "n"))
     return {
         "add_enum_value": [
             c.AddEnumValue(ROLE, "admin", ("before", "member")),
@@ -47,6 +59,9 @@ def alter_examples(USERS: Table, AUDIT: Table) -> dict[str, list[c.Change]]:
             c.AlterColumn(USERS, "drop not null", ROLE_COL, ROLE_COL),
             c.AlterColumn(USERS, "set not null", ROLE_COL, ROLE_COL, proven=True),
             c.AlterColumn(USERS, "add identity", NICK, NICK),  # rendered only: nick is text
+            c.AlterColumn(
+                USERS, "set identity options", N, N.model_copy(update={"identity_options": STEPS})
+            ),
             c.AlterColumn(USERS, "drop expression", TOTAL, NICK),  # rendered only
         ],
         "regenerate_column": [c.RegenerateColumn(USERS, NICK, TOTAL, live=True)],
@@ -139,7 +154,7 @@ NOT_APPLIED = {
     ("alter_column", 0),
     ("alter_column", 1),
     ("alter_column", 6),
-    ("alter_column", 7),
+    ("alter_column", 8),
     ("regenerate_column", 0),
     ("add_constraint", 1),
     ("attach_index", 0),

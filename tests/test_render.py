@@ -25,6 +25,7 @@ from schemac.model.schema import (
     PrimaryKey,
     Rls,
     SeedTable,
+    SequenceOptions,
     Table,
     Trigger,
     Unique,
@@ -73,7 +74,14 @@ USERS = Table(
         Column(name="order", type="integer", nullable=True),
         Column(name="age", type="integer", nullable=True),
         Column(name="n", type="bigint", identity="always"),
-        Column(name="m", type="bigint", identity="by_default"),
+        Column(
+            name="m",
+            type="bigint",
+            identity="by_default",
+            identity_options=SequenceOptions(
+                start=100, increment=-2, min_value=-1000, max_value=100, cache=10, cycle=True
+            ),
+        ),
         Column(name="price", type="numeric(19,4)"),
         Column(name="quantity", type="integer", default="1"),
         Column(name="total", type="numeric(19,4)", nullable=True, generated="price * quantity"),

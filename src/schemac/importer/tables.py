@@ -15,7 +15,16 @@ from typing import Any
 from schemac.importer.context import INTEGER_MAX, SERIALS, Context, object_name
 from schemac.importer.emit import YAML_FLOAT, Flow
 from schemac.model.names import quote_ident
-from schemac.model.schema import Check, Column, ForeignKey, Index, IndexPart, Partition, Table
+from schemac.model.schema import (
+    Check,
+    Column,
+    ForeignKey,
+    Index,
+    IndexPart,
+    Partition,
+    Table,
+    default_sequence_options,
+)
 from schemac.model.storage import COLUMN_PARAMS, INDEX_PARAMS, TABLE_PARAMS, Param
 from schemac.model.types import EXTENSION_TYPES, TypeSyntaxError, parse_type
 from schemac.resolve.expressions import BARE_DEFAULTS, referenced_columns
@@ -126,7 +135,7 @@ def _column(ctx: Context, table: Table, col: Column) -> Any:
     if default is not None:
         spec["default"] = default
     if col.identity is not None:
-        spec["identity"] = col.identity
+        spec["identity"] = _identity(col)
         _check_identity(ctx, table, col)
     if col.generated is not None:
         spec["generated"] = col.generated
@@ -194,12 +203,38 @@ def _known_type(ctx: Context, text: str) -> bool:
     return ref.schema is None and EXTENSION_TYPES.get(ref.base) in ctx.extensions
 
 
-def _sequence_differences(seq: Any, data_type: str, expected_name: str) -> list[str]:
+def _identity(col: Column) -> Any:
+    """`always`, or the long form with the options that differ from PostgreSQL's."""
+    options = col.identity_options
+    if options is None:
+        return col.identity
+    usual = default_sequence_options(col.type, options.increment)
+    spec: dict[str, Any] = {"generated": col.identity}
+    for key, value, default in (
+        ("start", options.start, usual.start),
+        ("increment", options.increment, 1),
+        ("min", options.min_value, usual.min_value),
+        ("max", options.max_value, usual.max_value),
+        ("cache", options.cache, 1),
+        ("cycle", options.cycle, False),
+    ):
+        if value != default:
+            spec[key] = value
+    return Flow(spec)
+
+
+def _sequence_differences(
+    seq: Any, data_type: str, expected_name: str, *, options: bool = True
+) -> list[str]:
+    """What a column's sequence has that the column alone would not make (`options`: its
+    options too, which only an identity column can say)."""
     found = []
     if seq.name != expected_name:
         found.append(f"its name (the column would make {expected_name})")
     if seq.data_type != data_type:
         found.append(f"AS {seq.data_type}")
+    if not options:
+        return found
     if seq.start != 1:
         found.append(f"START WITH {seq.start}")
     if seq.increment != 1:
@@ -238,7 +273,8 @@ def _check_identity(ctx: Context, table: Table, col: Column) -> None:
     if seq is None:
         return
     expected = object_name(table.name, col.name, "seq")
-    found = _sequence_differences(seq, col.type, expected)
+    # the options are the column's (identity: {start: ...}); its name and type are not
+    found = _sequence_differences(seq, col.type, expected, options=False)
     if found:
         ctx.gap(
             "sequence",

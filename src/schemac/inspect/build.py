@@ -41,10 +41,12 @@ from schemac.model.schema import (
     PrimaryKey,
     Rls,
     Schema,
+    SequenceOptions,
     Table,
     Trigger,
     Unique,
     View,
+    default_sequence_options,
 )
 
 if TYPE_CHECKING:
@@ -253,12 +255,28 @@ def _column(r: Row) -> Column:
         nullable=r["nullable"],
         default=default,
         identity=r["identity"],
+        identity_options=_identity_options(r, type_) if r["identity"] is not None else None,
         generated=r["generated"],
         collation=r["collation"],
         description=r["description"],
         statistics=r["statistics"],
         options=stored_options(r["options"]),
     )
+
+
+def _identity_options(r: Row, type_: str) -> SequenceOptions | None:
+    """An identity's sequence options, None when they are PostgreSQL's for the type."""
+    if r["identity_start"] is None:  # no sequence found: the column's options are unknown
+        return None
+    options = SequenceOptions(
+        start=r["identity_start"],
+        increment=r["identity_increment"],
+        min_value=r["identity_min"],
+        max_value=r["identity_max"],
+        cache=r["identity_cache"],
+        cycle=r["identity_cycle"],
+    )
+    return None if options == default_sequence_options(type_) else options
 
 
 def stored_options(texts: list[str] | None) -> tuple[tuple[str, str], ...]:

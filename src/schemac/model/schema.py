@@ -55,6 +55,40 @@ def _valid() -> bool:
     return valid
 
 
+class SequenceOptions(Node):
+    """The options of an identity column's sequence, every one concrete (as the catalog holds
+    them). A column says them only when one differs from what PostgreSQL gives its type."""
+
+    start: int
+    increment: int
+    min_value: int
+    max_value: int
+    cache: int
+    cycle: bool
+
+
+#: the range of each integer type a sequence or an identity column can have
+SEQUENCE_TYPE_RANGE = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+}
+
+
+def default_sequence_options(type_: str, increment: int = 1) -> SequenceOptions:
+    """What PostgreSQL gives a sequence of `type_` with nothing but `increment` said."""
+    low, high = SEQUENCE_TYPE_RANGE.get(type_, SEQUENCE_TYPE_RANGE["bigint"])
+    minimum, maximum = (1, high) if increment > 0 else (low, -1)
+    return SequenceOptions(
+        start=minimum if increment > 0 else maximum,
+        increment=increment,
+        min_value=minimum,
+        max_value=maximum,
+        cache=1,
+        cycle=False,
+    )
+
+
 class Column(Node):
     """A table column. `type` is canonical (model/types.py); NOT NULL unless `nullable`."""
 
@@ -64,6 +98,10 @@ class Column(Node):
     #: SQL expression exactly as it is emitted (`now()`, `'free'`, `'{}'::jsonb`)
     default: str | None = None
     identity: Literal["always", "by_default"] | None = None
+    #: the identity's sequence options; None (left out of snapshots): PostgreSQL's for the type
+    identity_options: SequenceOptions | None = Field(
+        default=None, exclude_if=lambda value: value is None
+    )
     #: expression of a GENERATED ALWAYS AS (...) STORED column
     generated: str | None = None
     collation: str | None = None

@@ -392,6 +392,7 @@ AlterAction = Literal[
     "add identity",
     "drop identity",
     "set identity",
+    "set identity options",
     "drop expression",
 ]
 
@@ -456,6 +457,10 @@ class AlterColumn(Change):
             )
         if self.action == "set not null" and self.live and not self.proven:
             return "scans the table for NULLs under ACCESS EXCLUSIVE"
+        if self.action == "set identity options" and self.live:
+            return (
+                "PostgreSQL rewrites the identity's sequence, one page (constant time; no row read)"
+            )
         return None
 
     def inverse(self) -> tuple[Change, ...]:

@@ -19,6 +19,7 @@ from typing import TypeVar
 from schemac.model.canonical import same_expr, same_literal_sets, same_literals, zoned_keys
 from schemac.model.names import MAX_IDENTIFIER_BYTES, identifier_too_long
 from schemac.model.schema import (
+    SEQUENCE_TYPE_RANGE,
     Check,
     Column,
     ForeignKey,
@@ -27,8 +28,10 @@ from schemac.model.schema import (
     Partition,
     Policy,
     PrimaryKey,
+    SequenceOptions,
     Table,
     Unique,
+    default_sequence_options,
 )
 from schemac.model.storage import (
     COLUMN_PARAMS,
@@ -532,13 +535,32 @@ def _alter_column(d: Diff, table: Table, old: Column, new: Column) -> bool:
         d.add(TABLES, _alter(table, action, old, new))
     if old.identity != new.identity:
         if old.identity is None:
-            d.add(TABLES, _alter(table, "add identity", old, new))
-            # the new sequence starts at 1: move it past the values the rows already hold
-            d.add(TABLES, c.SyncIdentity(table, new.name, live=True, span=new.span))
+            stage = c.STAGE_MAIN
+            before = old
+            if old.nullable:
+                # PostgreSQL adds an identity to a NOT NULL column only (55000): SET NOT NULL
+                # first, proven by a validated check, and the identity after it in that stage
+                before = old.model_copy(update={"nullable": False})
+                _set_not_null(d, table, old, before)
+                stage = c.STAGE_VALIDATE
+            d.add(
+                TABLES,
+                c.AlterColumn(
+                    table, "add identity", before, new, stage=stage, live=True, span=new.span
+                ),
+            )
+            # the new sequence starts at its start: move it past the values the rows hold
+            d.add(TABLES, c.SyncIdentity(table, new.name, stage=stage, live=True, span=new.span))
         elif new.identity is None:
             d.add(TABLES, _alter(table, "drop identity", old, new))
         else:
             d.add(TABLES, _alter(table, "set identity", old, new))
+    if (
+        old.identity is not None
+        and new.identity is not None
+        and _identity_options(old, new.type) != _identity_options(new, new.type)
+    ):
+        d.add(TABLES, _alter(table, "set identity options", old, new))
     nullable_before = old.nullable and old.identity is None
     nullable_after = new.nullable and new.identity is None
     if nullable_before and not nullable_after and new.identity is None:
@@ -565,6 +587,23 @@ def _alter_column(d: Diff, table: Table, old: Column, new: Column) -> bool:
             ),
         )
     return retyped
+
+
+def _identity_options(column: Column, type_: str) -> SequenceOptions:
+    """The options of an identity column's sequence once the column has type `type_`: a type
+    change moves a minimum or maximum that was the old type's bound to the new type's bound
+    (PostgreSQL's ALTER SEQUENCE ... AS), and keeps every other option."""
+    options = column.identity_options or default_sequence_options(column.type)
+    if column.type == type_ or column.type not in SEQUENCE_TYPE_RANGE:
+        return options
+    low, high = SEQUENCE_TYPE_RANGE[column.type]
+    new_low, new_high = SEQUENCE_TYPE_RANGE.get(type_, (low, high))
+    return options.model_copy(
+        update={
+            "min_value": new_low if options.min_value == low else options.min_value,
+            "max_value": new_high if options.max_value == high else options.max_value,
+        }
+    )
 
 
 def _rebuilt_by_retype(table: Table, column: Column, old_collation: str | None) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from schemac.model.canonical import zoned_keys
 from schemac.model.names import qualify, quote_ident, quote_literal
-from schemac.model.schema import Check, PrimaryKey, Unique
+from schemac.model.schema import Check, PrimaryKey, Unique, default_sequence_options
 from schemac.model.types import sql_type
 from schemac.plan import changes as c
 from schemac.render import clauses as cl
@@ -69,12 +69,14 @@ def _alter_action(ch: c.AlterColumn) -> str:
         return "DROP NOT NULL"
     if ch.action == "drop expression":
         return "DROP EXPRESSION"
-    how = "ALWAYS" if new.identity == "always" else "BY DEFAULT"
     if ch.action == "add identity":
-        return f"ADD GENERATED {how} AS IDENTITY"
+        return f"ADD {cl.identity(new)}"
     if ch.action == "drop identity":
         return "DROP IDENTITY IF EXISTS"
-    return f"SET GENERATED {how}"
+    if ch.action == "set identity options":
+        options = new.identity_options or default_sequence_options(new.type)
+        return " ".join(f"SET {words}" for words in cl.sequence_options(options))
+    return f"SET GENERATED {'ALWAYS' if new.identity == 'always' else 'BY DEFAULT'}"
 
 
 def _regenerate_column(ch: c.RegenerateColumn) -> Context:
@@ -91,11 +93,18 @@ def _alter_column(ch: c.AlterColumn) -> Context:
 
 def _sync_identity(ch: c.SyncIdentity) -> Context:
     table = qualify(ch.table.schema_name, ch.table.name)
+    column = ch.table.column(ch.column)
+    options = (column.identity_options if column else None) or default_sequence_options(
+        column.type if column else "bigint"
+    )
+    column_sql = quote_ident(ch.column)
     return {
         "table": table,
         "table_text": quote_literal(table),
         "column_text": quote_literal(ch.column),
-        "column": quote_ident(ch.column),
+        "next_value": f"least(coalesce(min({column_sql}), 0) - 1, {options.start})"
+        if options.increment < 0
+        else f"greatest(coalesce(max({column_sql}), 0) + 1, {options.start})",
     }
 
 

@@ -20,7 +20,17 @@ from schemac.model.names import (
     quote_ident,
     quote_literal,
 )
-from schemac.model.schema import Column, ForeignKey, Index, IndexPart, Partition, SeedTable, Table
+from schemac.model.schema import (
+    Column,
+    ForeignKey,
+    Index,
+    IndexPart,
+    Partition,
+    SeedTable,
+    SequenceOptions,
+    Table,
+    default_sequence_options,
+)
 from schemac.model.types import sql_type
 from schemac.render.check import UnsafeFragment
 
@@ -58,11 +68,46 @@ def column(column: Column) -> str:
     if column.default is not None:
         parts.append(f"DEFAULT {fragment(column.default, 'default')}")
     if column.identity is not None:
-        how = "ALWAYS" if column.identity == "always" else "BY DEFAULT"
-        parts.append(f"GENERATED {how} AS IDENTITY")
+        parts.append(identity(column))
     if column.generated is not None:
         parts.append(f"GENERATED ALWAYS AS ({fragment(column.generated)}) STORED")
     return " ".join(parts)
+
+
+def identity(column: Column) -> str:
+    """`GENERATED ... AS IDENTITY`, with the options that differ from PostgreSQL's for the
+    column's type (and the direction of the increment) in parentheses."""
+    how = "ALWAYS" if column.identity == "always" else "BY DEFAULT"
+    text = f"GENERATED {how} AS IDENTITY"
+    options = column.identity_options
+    if options is None:
+        return text
+    usual = default_sequence_options(column.type, options.increment)
+    said = [
+        words
+        for words, value, default in (
+            (f"INCREMENT BY {options.increment}", options.increment, 1),
+            (f"MINVALUE {options.min_value}", options.min_value, usual.min_value),
+            (f"MAXVALUE {options.max_value}", options.max_value, usual.max_value),
+            (f"START WITH {options.start}", options.start, usual.start),
+            (f"CACHE {options.cache}", options.cache, 1),
+            ("CYCLE", options.cycle, False),
+        )
+        if value != default
+    ]
+    return f"{text} ({' '.join(said)})" if said else text
+
+
+def sequence_options(options: SequenceOptions) -> tuple[str, ...]:
+    """Every option, as ALTER SEQUENCE and ALTER COLUMN ... SET take them."""
+    return (
+        f"INCREMENT BY {options.increment}",
+        f"MINVALUE {options.min_value}",
+        f"MAXVALUE {options.max_value}",
+        f"START WITH {options.start}",
+        f"CACHE {options.cache}",
+        "CYCLE" if options.cycle else "NO CYCLE",
+    )
 
 
 def deferral(deferrable: bool, initially_deferred: bool) -> str:

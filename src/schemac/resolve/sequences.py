@@ -4,26 +4,29 @@ Codes (E200-E204):
 
 | code | what |
 |---|---|
-| E200 | sequence `increment` of 0 |
-| E201 | sequence `min`/`max` outside its type, or `min` not below `max` |
-| E202 | sequence `start` outside `min`..`max` |
+| E200 | sequence (or identity) `increment` of 0 |
+| E201 | sequence (or identity) `min`/`max` outside its type, or `min` not below `max` |
+| E202 | sequence (or identity) `start` outside `min`..`max` |
 | E203 | sequence `owned_by` that is not `table.column` of a table of the sequence's schema |
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from schemac.load.loader import RawDoc
-from schemac.model.schema import Sequence, Table
+from schemac.model.schema import SEQUENCE_TYPE_RANGE as TYPE_RANGE
+from schemac.model.schema import (
+    Sequence,
+    SequenceOptions,
+    Table,
+    default_sequence_options,
+)
 from schemac.resolve.context import Context
 from schemac.source import Span
-from schemac.spec.models import DocumentSpec, SequenceSpec
+from schemac.spec.models import DocumentSpec, IdentitySpec, SequenceSpec
 
-#: the range of each sequence type
-TYPE_RANGE = {
-    "smallint": (-(2**15), 2**15 - 1),
-    "integer": (-(2**31), 2**31 - 1),
-    "bigint": (-(2**63), 2**63 - 1),
-}
+__all__ = ["TYPE_RANGE", "identity_options", "register_sequences", "resolve_sequences"]
 
 
 def register_sequences(
@@ -64,42 +67,8 @@ def _sequence(
 
     key_span = raw.spans.key(("sequences", name))
     ctx.check_length(name, f"sequence {name}", key_span, derived=False)
-    low, high = TYPE_RANGE[seq.as_]
-    if seq.increment == 0:
-        # PostgreSQL: INCREMENT must not be zero
-        ctx.error("E200", f"sequence {name}: increment 0", at("increment"), "use 1 or -1")
-        return None
-    ascending = seq.increment > 0
-    minimum = seq.min if seq.min is not None else (1 if ascending else low)
-    maximum = seq.max if seq.max is not None else (high if ascending else -1)
-    for field, value in (("min", minimum), ("max", maximum)):
-        if not low <= value <= high:
-            # PostgreSQL: MINVALUE (...) is out of range for sequence data type integer
-            ctx.error(
-                "E201",
-                f"sequence {name}: {field} {value} is out of range for {seq.as_}",
-                at(field),
-                f"use a value from {low} to {high}, or `as: bigint`",
-            )
-            return None
-    if minimum >= maximum:
-        # PostgreSQL: MINVALUE (5) must be less than MAXVALUE (5)
-        ctx.error(
-            "E201",
-            f"sequence {name}: min {minimum} is not below max {maximum}",
-            at("min" if seq.min is not None else "max"),
-            "make min smaller than max",
-        )
-        return None
-    start = seq.start if seq.start is not None else (minimum if ascending else maximum)
-    if not minimum <= start <= maximum:
-        # PostgreSQL: START value (0) cannot be less than MINVALUE (1)
-        ctx.error(
-            "E202",
-            f"sequence {name}: start {start} is outside {minimum}..{maximum}",
-            at("start"),
-            "choose a start between min and max",
-        )
+    options = sequence_options(ctx, f"sequence {name}", seq.as_, seq, at)
+    if options is None:
         return None
     owner = _owner(ctx, name, seq, schema, tables, at("owned_by"))
     if seq.owned_by is not None and owner is None:
@@ -108,16 +77,92 @@ def _sequence(
         schema_name=schema,
         name=name,
         data_type=seq.as_,
-        start=start,
-        increment=seq.increment,
-        min_value=minimum,
-        max_value=maximum,
-        cache=seq.cache,
-        cycle=seq.cycle,
+        start=options.start,
+        increment=options.increment,
+        min_value=options.min_value,
+        max_value=options.max_value,
+        cache=options.cache,
+        cycle=options.cycle,
         owned_by=owner,
         description=seq.description,
         span=key_span,
     )
+
+
+def sequence_options(
+    ctx: Context,
+    what: str,
+    type_: str,
+    said: SequenceSpec | IdentitySpec,
+    at: Callable[[str], Span | None],
+) -> SequenceOptions | None:
+    """The options `said` of a sequence of `type_` (`what`, for messages), PostgreSQL's defaults
+    filled in; None, with an error at the option's value, when PostgreSQL would refuse them."""
+    low, high = TYPE_RANGE[type_]
+    if said.increment == 0:
+        # PostgreSQL: INCREMENT must not be zero
+        ctx.error("E200", f"{what}: increment 0", at("increment"), "use 1 or -1")
+        return None
+    ascending = said.increment > 0
+    minimum = said.min if said.min is not None else (1 if ascending else low)
+    maximum = said.max if said.max is not None else (high if ascending else -1)
+    for field, value in (("min", minimum), ("max", maximum)):
+        if not low <= value <= high:
+            # PostgreSQL: MINVALUE (...) is out of range for sequence data type integer
+            ctx.error(
+                "E201",
+                f"{what}: {field} {value} is out of range for {type_}",
+                at(field),
+                f"use a value from {low} to {high}, or `as: bigint`"
+                if isinstance(said, SequenceSpec)
+                else f"use a value from {low} to {high}, or a wider column type",
+            )
+            return None
+    if minimum >= maximum:
+        # PostgreSQL: MINVALUE (5) must be less than MAXVALUE (5)
+        ctx.error(
+            "E201",
+            f"{what}: min {minimum} is not below max {maximum}",
+            at("min" if said.min is not None else "max"),
+            "make min smaller than max",
+        )
+        return None
+    start = said.start if said.start is not None else (minimum if ascending else maximum)
+    if not minimum <= start <= maximum:
+        # PostgreSQL: START value (0) cannot be less than MINVALUE (1)
+        ctx.error(
+            "E202",
+            f"{what}: start {start} is outside {minimum}..{maximum}",
+            at("start"),
+            "choose a start between min and max",
+        )
+        return None
+    return SequenceOptions(
+        start=start,
+        increment=said.increment,
+        min_value=minimum,
+        max_value=maximum,
+        cache=said.cache,
+        cycle=said.cycle,
+    )
+
+
+def identity_options(
+    ctx: Context,
+    what: str,
+    type_: str | None,
+    said: IdentitySpec,
+    at: Callable[[str], Span | None],
+) -> SequenceOptions | None:
+    """The options of an identity column of `type_`; None when they are PostgreSQL's defaults
+    (or the type is not an integer type: that error is the column's, E042)."""
+    plain = IdentitySpec(generated=said.generated)
+    if type_ not in TYPE_RANGE or said == plain:
+        return None
+    options = sequence_options(ctx, what, type_, said, at)
+    if options is None or options == default_sequence_options(type_):
+        return None
+    return options
 
 
 def _owner(

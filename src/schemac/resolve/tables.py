@@ -33,6 +33,7 @@ from schemac.resolve.context import (
 )
 from schemac.resolve.indexes import resolve_index
 from schemac.resolve.partitions import resolve_partitions
+from schemac.resolve.sequences import identity_options
 from schemac.resolve.storage import storage_options
 from schemac.resolve.traits import (
     BUILTIN_TRAITS,
@@ -139,7 +140,16 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
                 type=col_type or col.type,
                 nullable=col.nullable,
                 default=default,
-                identity=col.identity,
+                identity=None if col.identity is None else col.identity.generated,
+                identity_options=None
+                if col.identity is None
+                else identity_options(
+                    ctx,
+                    f"identity of column {table}.{name}",
+                    col_type,
+                    col.identity,
+                    _option_spans(vspan, "identity", span),
+                ),
                 generated=None
                 if col.generated is None
                 else checked_expression(ctx, col.generated, vspan("generated")),
@@ -341,6 +351,13 @@ def _value_spans(
     if path is None:
         return lambda *keys: fallback
     return lambda *keys: where.span(*path, *keys)
+
+
+def _option_spans(
+    spans: Callable[..., Span | None], key: str, fallback: Span | None
+) -> Callable[[str], Span | None]:
+    """Where each option of the mapping under `key` was written (else `key`'s value)."""
+    return lambda option: spans(key, option) or spans(key) or fallback
 
 
 def _spans_or(

@@ -45,6 +45,11 @@ MODELS: dict[str, str] = {
         "function arguments and results."
     ),
     "AttributeSpec": "One attribute of a composite type: `name: type`, or the long form.",
+    "IdentitySpec": (
+        "GENERATED ... AS IDENTITY: `always` or `by_default`, or the long form with the "
+        "options of the identity's sequence (those left out take PostgreSQL's defaults for the "
+        "column's type and the direction of `increment`)."
+    ),
     "EnumSpec": "An enum type (CREATE TYPE ... AS ENUM), keyed by its name.",
     "TraitSpec": (
         "A reusable bundle of columns and indexes that tables list under `traits`; a user "
@@ -190,6 +195,16 @@ FIELDS: dict[str, dict[str, str]] = {
         "description": "becomes COMMENT ON SEQUENCE",
         "schema": _SCHEMA_OF_OBJECT,
     },
+    "IdentitySpec": {
+        "generated": "`always` (GENERATED ALWAYS: an explicit value needs OVERRIDING) or "
+        "`by_default`",
+        "start": "the first value; default: `min` ascending, `max` descending",
+        "increment": "step between values, negative for a descending identity; not 0 (default 1)",
+        "min": "the smallest value; default: 1 ascending, the type's minimum descending",
+        "max": "the largest value; default: the type's maximum ascending, -1 descending",
+        "cache": "values handed out ahead to each session (default 1)",
+        "cycle": "wrap around after the last value instead of failing",
+    },
     "DomainSpec": {
         "type": "the base type, as a column's `type`",
         "not_null": "values may not be NULL (ALTER DOMAIN ... SET NOT NULL when it changes)",
@@ -274,7 +289,10 @@ FIELDS: dict[str, dict[str, str]] = {
         "unique": "a UNIQUE constraint `uq_{table}_{column}`",
         "references": "a foreign key: `table`, `table.column`, `schema.table.column` or long form",
         "check": "a SQL boolean expression: constraint `chk_{table}_{column}`",
-        "identity": "`always` or `by_default`: GENERATED ... AS IDENTITY",
+        "identity": (
+            "`always` or `by_default`: GENERATED ... AS IDENTITY; the long form adds the "
+            "sequence's options (`{generated: always, start: 1000}`)"
+        ),
         "generated": "a SQL expression: GENERATED ALWAYS AS (expression) STORED",
         "collation": 'the column\'s collation, e.g. `"C"`',
         "classification": "how sensitive the column's data is (overrides the table's level)",

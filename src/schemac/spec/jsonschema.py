@@ -38,6 +38,11 @@ SHORT_FORMS: dict[str, dict[str, Any]] = {
         "description": "short form: the constraint's columns (name derived: uq_{table}_{cols})",
     },
     "AttributeSpec": {"type": "string", "description": "short form: the attribute type"},
+    "IdentitySpec": {
+        "type": "string",
+        "enum": ["always", "by_default"],
+        "description": "short form: GENERATED ALWAYS or BY DEFAULT, every option PostgreSQL's",
+    },
 }
 
 

@@ -73,6 +73,24 @@ class ClassificationSpec(SpecModel):
         return {"level": value} if isinstance(value, str) else value
 
 
+class IdentitySpec(SpecModel):
+    """`identity: always`, or `{generated: always, start: 1000, ...}`: options left out take
+    PostgreSQL's defaults for the column's type and the direction of `increment`."""
+
+    generated: Literal["always", "by_default"]
+    start: int | None = None
+    increment: int = 1
+    min: int | None = None
+    max: int | None = None
+    cache: int = Field(default=1, ge=1)
+    cycle: StrictBool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"generated": value} if isinstance(value, str) else value
+
+
 class ColumnSpec(SpecModel):
     type: str
     nullable: StrictBool = False
@@ -81,7 +99,7 @@ class ColumnSpec(SpecModel):
     unique: StrictBool = False
     references: ReferenceSpec | None = None
     check: str | None = None
-    identity: Literal["always", "by_default"] | None = None
+    identity: IdentitySpec | None = None
     generated: str | None = None
     collation: str | None = None
     description: str | None = None

@@ -23,6 +23,7 @@ from schemac.model.schema import (
     Partitioning,
     Policy,
     PrimaryKey,
+    SequenceOptions,
     Table,
     Unique,
 )
@@ -71,6 +72,9 @@ def _compare_column(report: Report, what: str, s: Column, d: Column, span: Span 
     report.check(what, "default", s.default, d.default, span, same_expr(s.default, d.default))
     report.check(what, "identity", s.identity, d.identity, span)
     report.check(
+        what, "identity options", _sequence(s.identity_options), _sequence(d.identity_options), span
+    )
+    report.check(
         what, "generated", s.generated, d.generated, span, same_expr(s.generated, d.generated)
     )
     report.check(what, "collation", _collation(s.collation), _collation(d.collation), span)
@@ -78,6 +82,17 @@ def _compare_column(report: Report, what: str, s: Column, d: Column, span: Span 
     report.check(what, "statistics", s.statistics, d.statistics, span)
     same = same_options(COLUMN_PARAMS, s.options, d.options)
     report.check(what, "options", _options(s.options), _options(d.options), span, same)
+
+
+def _sequence(options: SequenceOptions | None) -> str | None:
+    if options is None:
+        return None
+    o = options
+    cycle = "CYCLE" if o.cycle else "NO CYCLE"
+    return (
+        f"START WITH {o.start} INCREMENT BY {o.increment} MINVALUE {o.min_value} "
+        f"MAXVALUE {o.max_value} CACHE {o.cache} {cycle}"
+    )
 
 
 def _nullability(col: Column) -> str:
