@@ -36,6 +36,14 @@ def resolve_text(tmp_path: Path, body: str, settings: Settings | None = None) ->
     return schema
 
 
+def load_text(tmp_path: Path, body: str) -> tuple[Schema | None, list[tuple[str, str]]]:
+    """Resolve one spec body: the schema (None when it does not resolve) and the (code,
+    message) of every diagnostic."""
+    write_spec(tmp_path / "specs", body)
+    schema, diags = load_schema(tmp_path / "specs", Settings())
+    return schema, [(d.code, d.message) for d in diags]
+
+
 def errors_of(tmp_path: Path, body: str) -> list[Diagnostic]:
     write_spec(tmp_path / "specs", body)
     schema, diags = load_schema(tmp_path / "specs", Settings())

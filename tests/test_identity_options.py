@@ -13,13 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from schemac.cli import cli
-from schemac.config import Settings
-from schemac.model.schema import Schema, SequenceOptions
-from schemac.pipeline import load_schema
+from schemac.model.schema import SequenceOptions
 from schemac.verify.backends import Backend
-from tests.helpers import write_spec
+from tests.helpers import drift_messages, load_text, write_spec
 from tests.import_helpers import round_trip, run_import
-from tests.test_incremental import Case, _evolve, _golden, _judge
+from tests.test_incremental import Case, _evolve, converge
 
 SPEC = """
 tables:
@@ -32,14 +30,8 @@ tables:
 """
 
 
-def _load(tmp_path: Path, body: str) -> tuple[Schema | None, list[tuple[str, str]]]:
-    write_spec(tmp_path / "specs", body)
-    schema, diags = load_schema(tmp_path / "specs", Settings())
-    return schema, [(d.code, d.message) for d in diags]
-
-
 def test_options_take_postgresql_defaults_and_defaults_are_none(tmp_path: Path) -> None:
-    schema, diags = _load(tmp_path, SPEC)
+    schema, diags = load_text(tmp_path, SPEC)
     assert schema is not None, diags
     table = schema.tables[0]
     options = {c.name: c.identity_options for c in table.columns}
@@ -175,10 +167,7 @@ def case_name(request: pytest.FixtureRequest) -> str:
 def test_identity_options_converge(
     tmp_path: Path, case_name: str, pg_backend: Backend, request: pytest.FixtureRequest
 ) -> None:
-    case = CASES[case_name]
-    specs, out, new = _evolve(tmp_path, case, "flyway")
-    _golden(case_name, out, new, request.config.getoption("--update-golden"))
-    _judge(pg_backend, case, specs, out, new)
+    converge(tmp_path, case_name, CASES[case_name], pg_backend, request)
 
 
 def test_a_wider_type_sets_no_option(tmp_path: Path) -> None:
@@ -233,3 +222,35 @@ def test_a_renamed_identity_sequence_is_still_one_warning(pg_conninfo: str, tmp_
         "warning: sequence public.old_name_id_seq: imported as the sequence of the identity column "
         "new_name.id, without its name (the column would make new_name_id_seq)"
     ], run.warnings
+
+
+@pytest.mark.postgres
+def test_verify_and_diff_see_a_changed_option(
+    tmp_path: Path, pg_backend: Backend, pg_conninfo: str
+) -> None:
+    messages = drift_messages(
+        tmp_path,
+        SPEC,
+        pg_backend,
+        "ALTER TABLE orders ALTER COLUMN id SET INCREMENT BY 7",
+        "ALTER TABLE orders ALTER COLUMN plain SET CYCLE",
+    )
+    assert len(messages) == 2, messages
+    assert any("orders.id" in m and "INCREMENT BY 7" in m for m in messages), messages
+    assert any("orders.plain" in m and " CYCLE" in m for m in messages), messages
+    # schemac diff: the change that brings the database back, at the column's line
+    out = tmp_path / "m"
+    assert (
+        CliRunner().invoke(cli, ["build", str(tmp_path / "specs"), "-o", str(out)]).exit_code == 0
+    )
+    with psycopg.connect(pg_conninfo, autocommit=True) as conn:
+        conn.execute(next(out.glob("V*.sql")).read_text())  # type: ignore[call-overload]
+        conn.execute("ALTER TABLE orders ALTER COLUMN id SET START WITH 5")
+    result = CliRunner().invoke(
+        cli, ["diff", "--database-url", pg_conninfo, str(tmp_path / "specs")]
+    )
+    assert result.exit_code == 1, result.output + result.stderr
+    assert "spec.yaml:6:7: alter column public.orders.id: set identity options" in result.output, (
+        result.output
+    )
+    assert "SET START WITH 1000" in result.output

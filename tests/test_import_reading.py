@@ -20,6 +20,17 @@ from schemac.verify.backends import Backend
 SRC = Path(__file__).parent.parent / "src"
 
 
+def _python(script: str) -> subprocess.CompletedProcess[str]:
+    """`script` run by a fresh interpreter that imports schemac from this checkout."""
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(SRC), "PATH": ""},
+        check=True,
+    )
+
+
 def test_the_reading_side_imports_no_model() -> None:
     script = textwrap.dedent(
         """
@@ -34,13 +45,7 @@ def test_the_reading_side_imports_no_model() -> None:
         ))
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(SRC), "PATH": ""},
-        check=True,
-    )
+    done = _python(script)
     assert done.stdout.strip() == "[]"
 
 
@@ -59,13 +64,7 @@ def test_imported_beside_imports_during_the_block_and_restores_the_switch_interv
         print("schemac.model.schema" in sys.modules, "colorsys" in sys.modules)
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(SRC), "PATH": ""},
-        check=True,
-    )
+    done = _python(script)
     # a module that cannot be imported stops the thread's list there, without a word
     assert done.stdout.split("\n")[:2] == ["True True", "True False"]
     assert done.stderr == ""

@@ -1649,10 +1649,7 @@ def case_name(request: pytest.FixtureRequest) -> Iterator[str]:
 def test_incremental_converges(
     tmp_path: Path, case_name: str, pg_backend: Backend, request: pytest.FixtureRequest
 ) -> None:
-    case = CASES[case_name]
-    specs, out, new = _evolve(tmp_path, case, "flyway")
-    _golden(case_name, out, new, request.config.getoption("--update-golden"))
-    _judge(pg_backend, case, specs, out, new)
+    converge(tmp_path, case_name, CASES[case_name], pg_backend, request)
 
 
 def _judge(backend: Backend, case: Case, specs: Path, out: Path, new: list[Path]) -> None:
@@ -1667,6 +1664,16 @@ def _judge(backend: Backend, case: Case, specs: Path, out: Path, new: list[Path]
     assert outcome.ok, problems + outcome.leftovers + outcome.round_trip
     _lock_proof(backend, up, case, new)
     _squawk(out, new)
+
+
+def converge(
+    tmp_path: Path, name: str, case: Case, backend: Backend, request: pytest.FixtureRequest
+) -> None:
+    """The case built as flyway (v1, then v2), its new files equal to the goldens of `name`
+    (rewritten with --update-golden), and judged on PostgreSQL (_judge)."""
+    specs, out, new = _evolve(tmp_path, case, "flyway")
+    _golden(name, out, new, request.config.getoption("--update-golden"))
+    _judge(backend, case, specs, out, new)
 
 
 def _golden(name: str, out: Path, new: list[Path], update: bool) -> None:

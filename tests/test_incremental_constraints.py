@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from schemac.verify.backends import Backend
-from tests.test_incremental import Case, _evolve, _golden, _judge
+from tests.test_incremental import Case, converge
 
 CASES: dict[str, Case] = {
     "constraint_names_and_comments": Case(
@@ -175,7 +175,4 @@ INSERT INTO events VALUES (101, 'k', 1, now(), 'x');
 def test_incremental_constraints_converge(
     tmp_path: Path, case_name: str, pg_backend: Backend, request: pytest.FixtureRequest
 ) -> None:
-    case = CASES[case_name]
-    specs, out, new = _evolve(tmp_path, case, "flyway")
-    _golden(case_name, out, new, request.config.getoption("--update-golden"))
-    _judge(pg_backend, case, specs, out, new)
+    converge(tmp_path, case_name, CASES[case_name], pg_backend, request)

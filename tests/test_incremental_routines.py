@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from schemac.verify.backends import Backend
-from tests.test_incremental import Case, _evolve, _golden, _judge
+from tests.test_incremental import Case, converge
 
 ITEMS = """
 tables:
@@ -237,7 +237,4 @@ def case_name(request: pytest.FixtureRequest) -> str:
 def test_incremental_routines_converge(
     tmp_path: Path, case_name: str, pg_backend: Backend, request: pytest.FixtureRequest
 ) -> None:
-    case = CASES[case_name]
-    specs, out, new = _evolve(tmp_path, case, "flyway")
-    _golden(case_name, out, new, request.config.getoption("--update-golden"))
-    _judge(pg_backend, case, specs, out, new)
+    converge(tmp_path, case_name, CASES[case_name], pg_backend, request)

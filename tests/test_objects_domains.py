@@ -11,13 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from schemac.cli import cli
-from schemac.config import Settings
-from schemac.model.schema import Schema
-from schemac.pipeline import load_schema
 from schemac.render.environment import make_environment
 from schemac.render.sql import render_change
 from schemac.verify.backends import Backend
-from tests.helpers import write_spec
+from tests.helpers import load_text, write_spec
 from tests.import_helpers import round_trip
 from tests.render_object_examples import domain_examples
 
@@ -41,14 +38,8 @@ tables:
 """
 
 
-def _load(tmp_path: Path, body: str) -> tuple[Schema | None, list[tuple[str, str]]]:
-    write_spec(tmp_path / "specs", body)
-    schema, diags = load_schema(tmp_path / "specs", Settings())
-    return schema, [(d.code, d.message) for d in diags]
-
-
 def test_columns_take_the_domain_as_their_type(tmp_path: Path) -> None:
-    schema, diags = _load(tmp_path, SPEC)
+    schema, diags = load_text(tmp_path, SPEC)
     assert schema is not None, diags
     films = schema.table("films")
     assert films is not None
@@ -74,7 +65,7 @@ def test_columns_take_the_domain_as_their_type(tmp_path: Path) -> None:
 def test_what_postgresql_refuses_is_an_error(
     tmp_path: Path, body: str, code: str, words: str
 ) -> None:
-    schema, diags = _load(tmp_path, body)
+    schema, diags = load_text(tmp_path, body)
     assert schema is None
     assert [(c, m) for c, m in diags if c == code and words in m], diags
 

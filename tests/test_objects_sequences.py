@@ -12,13 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from schemac.cli import cli
-from schemac.config import Settings
-from schemac.model.schema import Schema
-from schemac.pipeline import load_schema
 from schemac.render.environment import make_environment
 from schemac.render.sql import render_change
 from schemac.verify.backends import Backend
-from tests.helpers import write_spec
+from tests.helpers import load_text, write_spec
 from tests.import_helpers import round_trip, run_import
 from tests.render_object_examples import object_examples
 
@@ -35,14 +32,8 @@ tables:
 """
 
 
-def _load(tmp_path: Path, body: str) -> tuple[Schema | None, list[tuple[str, str]]]:
-    write_spec(tmp_path / "specs", body)
-    schema, diags = load_schema(tmp_path / "specs", Settings())
-    return schema, [(d.code, d.message) for d in diags]
-
-
 def test_options_take_postgresql_defaults_for_the_type_and_direction(tmp_path: Path) -> None:
-    schema, diags = _load(tmp_path, SPEC)
+    schema, diags = load_text(tmp_path, SPEC)
     assert schema is not None, diags
     seqs = {s.name: s for s in schema.sequences}
     assert (seqs["order_no"].min_value, seqs["order_no"].max_value) == (1, 2**31 - 1)
@@ -67,13 +58,13 @@ def test_options_postgresql_refuses_are_errors(
     tmp_path: Path, options: str, code: str, words: str
 ) -> None:
     body = SPEC.replace("{as: smallint, increment: -1, cycle: true}", options)
-    schema, diags = _load(tmp_path, body)
+    schema, diags = load_text(tmp_path, body)
     assert schema is None
     assert [(c, m) for c, m in diags if c == code and words in m], diags
 
 
 def test_a_sequence_named_like_a_table_is_refused(tmp_path: Path) -> None:
-    schema, diags = _load(tmp_path, SPEC.replace("  countdown:", "  crates:"))
+    schema, diags = load_text(tmp_path, SPEC.replace("  countdown:", "  crates:"))
     assert schema is None
     assert any(c == "E032" and "crates" in m for c, m in diags), diags
 
