@@ -401,6 +401,30 @@ EXAMPLES: dict[str, list[c.Change]] = {
                 function="log_change",
             )
         ),
+        c.CreateTrigger(
+            Trigger(
+                name="Settle",
+                table="users",
+                timing="after",
+                events=("insert", "update"),
+                function_schema="app",
+                function="log_change",
+                constraint=True,
+                deferrable=True,
+                initially_deferred=True,
+            )
+        ),
+        c.CreateTrigger(
+            Trigger(
+                name="settle_now",
+                table="users",
+                timing="after",
+                events=("delete",),
+                function_schema="app",
+                function="log_change",
+                constraint=True,
+            )
+        ),
     ],
     "enable_rls": [c.EnableRls(USERS), c.EnableRls(AUDIT)],
     "create_policy": [

@@ -185,6 +185,10 @@ def trigger_spec(trig: Trigger, *, named: bool = False) -> Flow:
         spec["arguments"] = Flow(list(trig.arguments))
     if trig.when is not None:
         spec["when"] = trig.when
+    if trig.constraint:
+        spec["constraint"] = True
+    if trig.deferrable:
+        spec["deferrable"] = True if trig.initially_deferred else "initially_immediate"
     if trig.description is not None:
         spec["description"] = trig.description
     return Flow(spec)

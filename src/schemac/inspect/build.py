@@ -507,4 +507,7 @@ def _trigger(r: Row) -> Trigger:
         new_table=r["new_table"],
         when=when,
         description=r["description"],
+        constraint=r["is_constraint"],
+        deferrable=r["deferrable"],
+        initially_deferred=r["initially_deferred"],
     )

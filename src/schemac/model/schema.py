@@ -556,6 +556,10 @@ class Trigger(Node):
     new_table: str | None = Field(default=None, exclude_if=lambda value: value is None)
     when: str | None = None
     description: str | None = None
+    #: CREATE CONSTRAINT TRIGGER, and its deferral
+    constraint: bool = Field(default=False, exclude_if=lambda value: not value)
+    deferrable: bool = Field(default=False, exclude_if=lambda value: not value)
+    initially_deferred: bool = Field(default=False, exclude_if=lambda value: not value)
     span: Span | None = _span()
 
 

@@ -706,6 +706,8 @@ def _triggers(d: Diff) -> None:
             or before.for_each != trig.for_each
             or (before.function_schema, before.function) != (trig.function_schema, trig.function)
             or not same_expr(before.when, trig.when)
+            or (before.constraint, before.deferrable, before.initially_deferred)
+            != (trig.constraint, trig.deferrable, trig.initially_deferred)
             or qualified(trig.function_schema, trig.function) in d.recreated_functions
             # PostgreSQL refuses to retype a column a WHEN reads or UPDATE OF names (0A000),
             # or drop a function it calls

@@ -223,10 +223,12 @@ def _schedule_refresh(ch: c.ScheduleRefresh) -> Context:
 def _create_trigger(ch: c.CreateTrigger) -> Context:
     tr = ch.trigger
     return {
+        "kind": "CONSTRAINT TRIGGER" if tr.constraint else "TRIGGER",
         "name": quote_ident(tr.name),
         "timing": tr.timing.upper(),
         "events": rt.trigger_events(tr),
         "table": qualify(tr.table_schema, tr.table),
+        "deferral": cl.deferral(tr.deferrable, tr.initially_deferred),
         "referencing": rt.trigger_referencing(tr),
         "for_each": tr.for_each.upper(),
         "when": f" WHEN ({cl.fragment(tr.when)})" if tr.when is not None else "",

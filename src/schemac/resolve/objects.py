@@ -307,6 +307,9 @@ def resolve_trigger(
         new_table=ref.new_table if ref is not None else None,
         when=when,
         description=spec.description,
+        constraint=spec.constraint,
+        deferrable=spec.deferrable is not False,
+        initially_deferred=spec.deferrable in (True, "initially_deferred"),
         span=where.key_span(),
     )
 

@@ -1,4 +1,5 @@
-"""Function attributes, trigger options and aggregates (codes E191-E196).
+"""Function attributes, trigger options and aggregates (codes E191-E196; E230 for a constraint
+trigger's shape and deferral).
 
 Function settings (`set: {search_path: "pg_catalog, public"}`) are kept as pg_proc.proconfig
 holds them, so that a spec and the database it built compare equal; trigger options are judged
@@ -88,8 +89,9 @@ def check_function_attributes(ctx: Context, name: str, spec: FunctionSpec, where
 def check_trigger_options(
     ctx: Context, name: str, spec: TriggerSpec, where: Located, table: Table | None
 ) -> None:
-    """UPDATE OF and REFERENCING, as CREATE TRIGGER judges them."""
+    """UPDATE OF, REFERENCING and CONSTRAINT, as CREATE TRIGGER judges them."""
     timing = spec.timing.replace("_", " ")
+    _check_constraint_trigger(ctx, name, spec, where, timing)
     if spec.update_of:
         if "update" not in spec.events:
             # PostgreSQL's grammar has no column list but on UPDATE
@@ -166,6 +168,36 @@ def check_trigger_options(
         hint = "use 'for_each: statement'"
     if problem is not None:
         ctx.error("E195", f"trigger {name}: {problem}", span, hint)
+
+
+def _check_constraint_trigger(
+    ctx: Context, name: str, spec: TriggerSpec, where: Located, timing: str
+) -> None:
+    if not spec.constraint:
+        if spec.deferrable is not False:
+            # only CREATE CONSTRAINT TRIGGER takes DEFERRABLE
+            ctx.error(
+                "E230",
+                f"trigger {name}: only a constraint trigger can be deferrable",
+                where.span("deferrable"),
+                "add 'constraint: true', or drop deferrable",
+            )
+        return
+    # PostgreSQL's grammar: CREATE CONSTRAINT TRIGGER ... AFTER ... FOR EACH ROW, without
+    # REFERENCING (a syntax error otherwise)
+    for key, wrong, hint in (
+        ("timing", timing != "after", "use 'timing: after'"),
+        ("for_each", spec.for_each != "row", "use 'for_each: row'"),
+        ("referencing", spec.referencing is not None, "drop referencing"),
+    ):
+        if wrong:
+            ctx.error(
+                "E230",
+                f"trigger {name}: a constraint trigger is AFTER ... FOR EACH ROW, without "
+                "transition tables",
+                where.span(key),
+                hint,
+            )
 
 
 _FUNCTION_NAME = re.compile(r"(?:([A-Za-z_][A-Za-z0-9_$]*)\.)?([A-Za-z_][A-Za-z0-9_$]*)")

@@ -456,6 +456,11 @@ FIELDS: dict[str, dict[str, str]] = {
         "for_each": "`row` (default) or `statement`",
         "function": "the trigger function: a function of the specs or of a built-in trait",
         "when": "a SQL condition: WHEN (...)",
+        "constraint": (
+            "CREATE CONSTRAINT TRIGGER (`timing: after`, `for_each: row`): its firing can be "
+            "deferred with `deferrable`, or by SET CONSTRAINTS"
+        ),
+        "deferrable": f"of a constraint trigger: {_DEFERRABLE}",
         "description": "becomes COMMENT ON TRIGGER",
     },
     "SeedSpec": {

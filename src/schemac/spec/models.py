@@ -425,6 +425,9 @@ class TriggerSpec(SpecModel):
         default=None, description="the transition tables of an AFTER trigger"
     )
     when: str | None = None
+    #: CREATE CONSTRAINT TRIGGER: fired at the end of the statement, or of the transaction
+    constraint: StrictBool = False
+    deferrable: StrictBool | Literal["initially_deferred", "initially_immediate"] = False
     description: str | None = None
 
     @field_validator("timing", mode="before")

@@ -421,7 +421,17 @@ def _compare_triggers(report: Report, spec: Sequence[Trigger], db: Sequence[Trig
             s.span,
         )
         report.check(what, "when", s.when, d.when, s.span, same=same_expr(s.when, d.when))
+        report.check(what, "kind", _trigger_kind(s), _trigger_kind(d), s.span)
         report.check(what, "description", s.description, d.description, s.span)
+
+
+def _trigger_kind(trig: Trigger) -> str:
+    if not trig.constraint:
+        return "trigger"
+    if trig.deferrable:
+        deferred = "DEFERRED" if trig.initially_deferred else "IMMEDIATE"
+        return f"constraint trigger DEFERRABLE INITIALLY {deferred}"
+    return "constraint trigger"
 
 
 def render_part(part: IndexPart) -> str:

@@ -1,6 +1,6 @@
--- What the spec format cannot say yet about triggers and policies: CONSTRAINT and ENABLE of
--- triggers, triggers on views, foreign tables or single partitions, policies on partitions,
--- comments on policies.
+-- What the spec format cannot say yet about triggers and policies: a constraint trigger's FROM
+-- table, ENABLE of triggers, triggers on views, foreign tables or single partitions, policies
+-- on partitions, comments on policies.
 WITH rel AS (
   SELECT c.oid, c.relname, c.relkind, c.relispartition, n.nspname
   FROM pg_class c
@@ -16,9 +16,8 @@ CROSS JOIN LATERAL (
   SELECT CASE rel.relkind WHEN 'v' THEN 'on a view' ELSE 'on a foreign table' END
     WHERE rel.relkind IN ('v', 'f')
   UNION ALL SELECT 'declared on the partition' WHERE rel.relispartition
-  UNION ALL SELECT 'CONSTRAINT' || CASE WHEN t.tginitdeferred THEN ' DEFERRABLE INITIALLY DEFERRED'
-                                        WHEN t.tgdeferrable THEN ' DEFERRABLE' ELSE '' END
-    WHERE t.tgconstraint <> 0
+  -- constraint triggers are imported (constraint:, deferrable:), but not one FROM a table
+  UNION ALL SELECT 'FROM ' || t.tgconstrrelid::regclass::text WHERE t.tgconstrrelid <> 0
   UNION ALL SELECT CASE t.tgenabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA'
                                     ELSE 'ENABLE ALWAYS' END
     WHERE t.tgenabled <> 'O'

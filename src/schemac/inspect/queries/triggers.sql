@@ -14,7 +14,10 @@ SELECT n.nspname AS table_schema,
        t.tgoldtable::text AS old_table,
        t.tgnewtable::text AS new_table,
        CASE WHEN t.tgqual IS NOT NULL THEN pg_get_triggerdef(t.oid, true) END AS definition,
-       obj_description(t.oid, 'pg_trigger') AS description
+       obj_description(t.oid, 'pg_trigger') AS description,
+       t.tgconstraint <> 0 AS is_constraint,
+       t.tgdeferrable AS deferrable,
+       t.tginitdeferred AS initially_deferred
 FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
