@@ -2,11 +2,11 @@
 
 Everything is read in one READ ONLY, REPEATABLE READ transaction that is rolled back, so the
 model and the gaps describe the same moment of the database and nothing is ever written to it.
-The model comes from inspect/__init__.py (the one reader of pg_catalog into the model); the
-queries here (queries/*.sql) find what that model has no field for: object kinds the format
-lacks (domains, aggregates, exclusion constraints, grants...) and options of the objects it has
-(STRICT, NOT VALID, trigger arguments...). Each becomes a Gap, reported as one warning per
-object, so nothing is lost without a word.
+The model comes from inspect (the one reader of pg_catalog into the model); the queries here
+(queries/*.sql) find what that model has no field for: object kinds the format lacks (grants,
+event triggers, rules...) and options of the objects it has (a trigger's ENABLE, index
+TABLESPACE...), plus the sequences and function identities the writer needs. Each gap is one
+warning per object, so nothing is lost without a word.
 """
 
 from __future__ import annotations
@@ -56,20 +56,6 @@ class Gap:
 
 
 @dataclass(frozen=True)
-class Domain:
-    """A domain: its columns are written with `base_type` (the format has no domains yet)."""
-
-    schema: str
-    name: str
-    #: the type as columns spell it (format_type with search_path = public)
-    spelled: str
-    base_type: str
-    not_null: bool
-    default: str | None
-    checks: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class SequenceInfo:
     """A sequence with its options and, when a column owns it, that column."""
 
@@ -108,7 +94,6 @@ class Catalog:
     #: the server's major version (e.g. 15)
     server_version: int
     gaps: tuple[Gap, ...]
-    domains: tuple[Domain, ...]
     sequences: tuple[SequenceInfo, ...]
     #: (schema, function name, arguments as the model holds them) -> identity arguments
     function_identities: dict[tuple[str, str, str], str]
@@ -171,18 +156,6 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: Sequence[str] | None = 
             for name in GAP_QUERIES
             for r in rows(name)
         )
-        domains = tuple(
-            Domain(
-                schema=r["schema_name"],
-                name=r["name"],
-                spelled=r["spelled"],
-                base_type=r["base_type"],
-                not_null=r["not_null"],
-                default=r["default"],
-                checks=tuple(r["checks"]),
-            )
-            for r in rows("domains")
-        )
         sequences = tuple(_sequence(r) for r in rows("sequences"))
         identities = {
             (r["schema_name"], r["name"], r["arguments"]): r["identity"] for r in rows("functions")
@@ -194,7 +167,6 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: Sequence[str] | None = 
         namespaces=tuple(selected),
         server_version=int(version_row["major"]) if version_row else 16,
         gaps=gaps,
-        domains=domains,
         sequences=sequences,
         function_identities=identities,
     )

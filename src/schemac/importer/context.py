@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from schemac.importer.catalog import Catalog, Domain, Gap, SequenceInfo
+from schemac.importer.catalog import Catalog, Gap, SequenceInfo
 from schemac.model.names import MAX_IDENTIFIER_BYTES, quote_ident
 from schemac.model.schema import Table
 
@@ -24,8 +24,8 @@ class Context:
     #: qualified names of the enums of the model
     enums: set[str] = field(default_factory=set)
     extensions: set[str] = field(default_factory=set)
-    #: domain as columns spell it -> the domain
-    domains: dict[str, Domain] = field(default_factory=dict)
+    #: domains as columns spell them (canonical)
+    domains: set[str] = field(default_factory=set)
     #: composite types as columns spell them (canonical)
     composites: set[str] = field(default_factory=set)
     #: (schema, table, column) -> the sequence the column owns
@@ -40,7 +40,7 @@ class Context:
         ctx.tables = {t.qualified_name for t in schema.tables}
         ctx.enums = {e.qualified_name for e in schema.enums}
         ctx.extensions = {e.name for e in schema.extensions}
-        ctx.domains = {_canonical(d.spelled): d for d in catalog.domains}
+        ctx.domains = {d.spelled for d in schema.domains}
         ctx.composites = {c.spelled for c in schema.composites}
         for seq in catalog.sequences:
             ctx.sequences[regclass_text(seq.schema, seq.name)] = seq
@@ -89,13 +89,3 @@ def object_name(name1: str, name2: str | None, label: str) -> str:
 def _clip(data: bytes, length: int) -> str:
     """The longest prefix of at most `length` bytes that ends on a character boundary."""
     return data[:length].decode("utf-8", errors="ignore")
-
-
-def _canonical(type_text: str) -> str:
-    """A type as the model holds it (model/types.py), or as PostgreSQL spells it."""
-    from schemac.model.types import TypeSyntaxError, canonical_type
-
-    try:
-        return canonical_type(type_text)
-    except TypeSyntaxError:
-        return type_text

@@ -228,7 +228,12 @@ def domain_spec(domain: Domain) -> Flow | dict[str, Any]:
     if domain.collation is not None:
         spec["collation"] = domain.collation
     if domain.checks:
-        spec["checks"] = {check.name: check.expression for check in domain.checks}
+        spec["checks"] = {
+            check.name: check.expression
+            if check.valid
+            else Flow({"expression": check.expression, "valid": False})
+            for check in domain.checks
+        }
     if domain.description is not None:
         spec["description"] = domain.description
     return Flow(spec) if "checks" not in spec and "description" not in spec else spec

@@ -96,7 +96,6 @@ def write_specs(
         parts = adopt_traits(parts, lambda p: _text(p[1], p[2], fmt))
     files = [SpecFile(name, _text(doc, heading, fmt)) for name, doc, heading in parts]
     _sequence_gaps(ctx)
-    _domain_gaps(ctx)
     return Imported(tuple(files), warnings(ctx.gaps + list(catalog.gaps)), _counts(schema))
 
 
@@ -190,14 +189,6 @@ def _sequence_gaps(ctx: Context) -> None:
         if owner is not None and owner.unlogged and said:
             continue
         ctx.gap("sequence", seq.schema, seq.name, "UNLOGGED")
-
-
-def _domain_gaps(ctx: Context) -> None:
-    # domains are written (`domains:`); what the format does not say is a NOT VALID check
-    for domain in ctx.catalog.domains:
-        for check in domain.checks:
-            if check.endswith(" NOT VALID"):
-                ctx.gap("domain", domain.schema, domain.name, f"NOT VALID on {check}")
 
 
 def warnings(gaps: list[Gap]) -> tuple[str, ...]:

@@ -106,15 +106,15 @@ def _retyped(table: Table, columns: dict[str, Column] | None) -> Table:
 
 
 def domains(rows: list[Row]) -> tuple[Domain, ...]:
-    """Domains with their checks; a check's expression is what CHECK (...) holds (a NOT VALID
-    check is read as a check: the format writes none)."""
+    """Domains with their checks; a check's expression is what CHECK (...) holds."""
     out = []
     for r in rows:
         checks = []
         for item in r["checks"]:
             definition = item["definition"].removesuffix(" NOT VALID")
             inner = definition[definition.index("(") + 1 : definition.rindex(")")]
-            checks.append(DomainCheck(name=item["name"], expression=inner))
+            valid = definition == item["definition"]
+            checks.append(DomainCheck(name=item["name"], expression=inner, valid=valid))
         out.append(
             Domain(
                 schema_name=r["schema_name"],

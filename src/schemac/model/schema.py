@@ -335,6 +335,8 @@ class DomainCheck(Node):
     name: str
     #: boolean expression over VALUE, as emitted inside CHECK (...)
     expression: str
+    #: False: NOT VALID (the values stored before it was added are not checked)
+    valid: bool = Field(default=True, exclude_if=lambda value: value is True)
 
 
 class Domain(Node):

@@ -1679,6 +1679,8 @@ class ValidateDomainCheck(Change):
     domain: Domain
     name: str
     tables: tuple[str, ...] = ()
+    #: the check as it was, NOT VALID, when it existed before (undone by adding it so again)
+    unvalidated: DomainCheck | None = None
 
     @property
     def key(self) -> str:
@@ -1697,6 +1699,14 @@ class ValidateDomainCheck(Change):
         if self.tables:
             return "the stored values are checked under SHARE on each table using the domain"
         return None
+
+    def inverse(self) -> tuple[Change, ...]:
+        if self.unvalidated is None:  # the check is new: dropping it undoes both
+            return ()
+        return (
+            DropDomainCheck(self.domain, self.name, live=self.live),
+            AddDomainCheck(self.domain, self.unvalidated, not_valid=True, live=self.live),
+        )
 
 
 @dataclass(frozen=True)

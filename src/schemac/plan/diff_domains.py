@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemac.model.canonical import same_expr
-from schemac.model.schema import Domain
+from schemac.model.schema import Domain, DomainCheck
 from schemac.plan import changes as c
 from schemac.plan.diff import (
     COMMENTS,
@@ -34,6 +34,8 @@ def diff_domains(d: Diff) -> None:
         before = old.get(domain.qualified_name)
         if before is None:
             d.add(TYPES, c.CreateDomain(domain, span=domain.span))
+            for check in _not_valid(domain):
+                d.add(TYPES, c.AddDomainCheck(domain, check, not_valid=True, span=domain.span))
             if domain.description is not None:
                 d.add(COMMENTS, _comment(domain, None, covered=True))
             continue
@@ -42,6 +44,9 @@ def diff_domains(d: Diff) -> None:
     for domain in reversed(d.old.domains):
         if domain.qualified_name not in new_names:
             restore: tuple[c.Change, ...] = (c.CreateDomain(domain),)
+            restore += tuple(
+                c.AddDomainCheck(domain, check, not_valid=True) for check in _not_valid(domain)
+            )
             if domain.description is not None:
                 restore += (_comment(domain, None),)
             d.add(
@@ -100,30 +105,53 @@ def _changed(d: Diff, before: Domain, domain: Domain) -> None:
     new_checks = {check.name: check for check in domain.checks}
     for name, check in old_checks.items():
         kept = new_checks.get(name)
-        if kept is None or not same_expr(check.expression, kept.expression):
-            restore = (c.AddDomainCheck(before, check, not_valid=True, live=True),)
+        if kept is None or _replaced(check, kept):
+            restore: tuple[c.Change, ...] = (
+                c.AddDomainCheck(before, check, not_valid=True, live=True),
+            )
+            if check.valid:  # the down migration gives the check back as it was: validated
+                restore += (c.ValidateDomainCheck(before, name, tables=tables, live=True),)
             d.add(
                 DROP_DEPENDENTS,
                 c.DropDomainCheck(domain, name, restore=restore, span=domain.span, live=True),
             )
     for name, check in new_checks.items():
         previous = old_checks.get(name)
-        if previous is not None and same_expr(previous.expression, check.expression):
-            continue
-        d.add(
-            TYPES,
-            c.AddDomainCheck(
-                domain, check, not_valid=True, tables=tables, span=domain.span, live=True
-            ),
-        )
-        d.add(
-            CONSTRAINTS,
-            c.ValidateDomainCheck(
-                domain, name, tables=tables, span=domain.span, live=True, stage=c.STAGE_VALIDATE
-            ),
-        )
+        added = previous is None or _replaced(previous, check)
+        if added:
+            d.add(
+                TYPES,
+                c.AddDomainCheck(
+                    domain, check, not_valid=True, tables=tables, span=domain.span, live=True
+                ),
+            )
+        # `valid: false` leaves the values stored before the check unchecked
+        if check.valid and (added or (previous is not None and not previous.valid)):
+            d.add(
+                CONSTRAINTS,
+                c.ValidateDomainCheck(
+                    domain,
+                    name,
+                    tables=tables,
+                    unvalidated=None if added else previous,
+                    span=domain.span,
+                    live=True,
+                    stage=c.STAGE_VALIDATE,
+                ),
+            )
     if before.description != domain.description:
         d.add(COMMENTS, _comment(domain, before.description))
+
+
+def _not_valid(domain: Domain) -> tuple[DomainCheck, ...]:
+    """The NOT VALID checks of a domain: CREATE DOMAIN cannot say them, ALTER DOMAIN adds them."""
+    return tuple(check for check in domain.checks if not check.valid)
+
+
+def _replaced(old: DomainCheck, new: DomainCheck) -> bool:
+    """The check is dropped and added again: a new expression, or a validated check made NOT
+    VALID (PostgreSQL cannot take the validation back)."""
+    return not same_expr(old.expression, new.expression) or (old.valid and not new.valid)
 
 
 def _constrained_columns(d: Diff) -> None:

@@ -96,7 +96,8 @@ def _create_domain(ch: c.CreateDomain) -> Context:
         "collation": f" COLLATE {cl.dotted(d.collation)}" if d.collation is not None else "",
         "default": f" DEFAULT {cl.fragment(d.default)}" if d.default is not None else "",
         "not_null": " NOT NULL" if d.not_null else "",
-        "checks": "".join(f" {_check(check)}" for check in d.checks),
+        # a NOT VALID check can only be added to a domain that exists (AddDomainCheck after it)
+        "checks": "".join(f" {_check(check)}" for check in d.checks if check.valid),
     }
 
 

@@ -55,8 +55,8 @@ def resolve_domains(ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]]) 
                         "write one SQL expression that reads no column",
                     )
             checks = []
-            for check_name, expression in domain.checks.items():
-                text = expression.strip()
+            for check_name, check in domain.checks.items():
+                text = check.expression.strip()
                 problem = expressions.syntax_error(text)
                 if problem:
                     ctx.error(
@@ -66,7 +66,7 @@ def resolve_domains(ctx: Context, documents: list[tuple[RawDoc, DocumentSpec]]) 
                         "write one boolean expression over VALUE",
                     )
                 ctx.check_length(check_name, f"domain check {check_name}", key_span, False)
-                checks.append(DomainCheck(name=check_name, expression=text))
+                checks.append(DomainCheck(name=check_name, expression=text, valid=check.valid))
             if base is None:
                 continue
             resolved.append(

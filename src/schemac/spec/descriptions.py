@@ -45,6 +45,10 @@ MODELS: dict[str, str] = {
         "function arguments and results."
     ),
     "AttributeSpec": "One attribute of a composite type: `name: type`, or the long form.",
+    "DomainCheckSpec": (
+        "A check of a domain, keyed by its constraint name: a boolean expression over VALUE, or "
+        "the long form."
+    ),
     "IdentitySpec": (
         "GENERATED ... AS IDENTITY: `always` or `by_default`, or the long form with the "
         "options of the identity's sequence (those left out take PostgreSQL's defaults for the "
@@ -204,6 +208,13 @@ FIELDS: dict[str, dict[str, str]] = {
         "max": "the largest value; default: the type's maximum ascending, -1 descending",
         "cache": "values handed out ahead to each session (default 1)",
         "cycle": "wrap around after the last value instead of failing",
+    },
+    "DomainCheckSpec": {
+        "expression": "a SQL boolean expression over VALUE",
+        "valid": (
+            "`false`: added NOT VALID (values already stored are not checked, new ones are); "
+            "`true` later is VALIDATE CONSTRAINT"
+        ),
     },
     "DomainSpec": {
         "type": "the base type, as a column's `type`",

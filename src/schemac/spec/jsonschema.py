@@ -20,6 +20,7 @@ SHORT_FORMS: dict[str, dict[str, Any]] = {
     "ReferenceSpec": {"type": "string", "description": "short form: table, or table.column"},
     "ExtensionSpec": {"type": "string", "description": "short form: the extension name"},
     "CheckSpec": {"type": "string", "description": "short form: the boolean expression"},
+    "DomainCheckSpec": {"type": "string", "description": "short form: the boolean expression"},
     "ClassificationSpec": {
         "type": "string",
         "enum": ["public", "internal", "pii", "sensitive", "secret"],

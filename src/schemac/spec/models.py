@@ -510,6 +510,18 @@ class SequenceSpec(SpecModel):
     schema_: str | None = Field(default=None, alias="schema")
 
 
+class DomainCheckSpec(SpecModel):
+    """A domain check: `name: expression`, or `{expression: ..., valid: false}`."""
+
+    expression: str
+    valid: StrictBool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"expression": value} if isinstance(value, str) else value
+
+
 class DomainSpec(SpecModel):
     """A domain (`CREATE DOMAIN`): a base type with NOT NULL, a default and named checks that
     read the value as VALUE; columns name it as their type."""
@@ -517,8 +529,8 @@ class DomainSpec(SpecModel):
     type: str
     not_null: StrictBool = False
     default: Scalar = None
-    #: constraint name -> boolean expression over VALUE
-    checks: dict[str, str] = {}
+    #: constraint name -> boolean expression over VALUE, or its long form
+    checks: dict[str, DomainCheckSpec] = {}
     collation: str | None = None
     description: str | None = None
     schema_: str | None = Field(default=None, alias="schema")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence as Items
 
 from schemac.model.canonical import same_expr
-from schemac.model.schema import Composite, Domain, Sequence
+from schemac.model.schema import Composite, Domain, DomainCheck, Sequence
 from schemac.verify.compare import Report, display_name, match
 
 #: option fields of a sequence and how messages name them
@@ -59,6 +59,14 @@ def compare_domains(report: Report, spec: Items[Domain], db: Items[Domain]) -> N
                 s.span,
                 same_expr(s_checks[name], d_checks[name]),
             )
+        s_valid = {check.name: _validity(check) for check in s.checks}
+        d_valid = {check.name: _validity(check) for check in d.checks}
+        for name in sorted(set(s_valid) & set(d_valid)):
+            report.check(what, f"check {name}", s_valid[name], d_valid[name], s.span)
+
+
+def _validity(check: DomainCheck) -> str:
+    return "valid" if check.valid else "NOT VALID"
 
 
 def compare_composites(report: Report, spec: Items[Composite], db: Items[Composite]) -> None:

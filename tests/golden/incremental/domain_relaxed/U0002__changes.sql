@@ -11,3 +11,7 @@ ALTER DOMAIN year SET DEFAULT 2000;
 
 -- add domain check public.year.year_check [safe, reversible]
 ALTER DOMAIN year ADD CONSTRAINT year_check CHECK (VALUE >= 1901) NOT VALID;
+
+-- validate domain check public.year.year_check [locking, reversible, SHARE on public.films (scan/rewrite)]
+-- the stored values are checked under SHARE on each table using the domain
+ALTER DOMAIN year VALIDATE CONSTRAINT year_check;
