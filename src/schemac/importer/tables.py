@@ -447,6 +447,8 @@ def _rls(ctx: Context, table: Table) -> dict[str, Any] | None:
                 entry["using"] = policy.using
             if policy.with_check is not None:
                 entry["with_check"] = policy.with_check
+            if policy.description is not None:
+                entry["description"] = policy.description
             written[policy.name] = Flow(entry)
         spec["policies"] = written
     return spec

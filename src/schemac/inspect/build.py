@@ -398,6 +398,7 @@ def _policy(r: Row) -> Policy:
         roles=tuple(r["roles"]),
         using=r["using"],
         with_check=r["with_check"],
+        description=r["description"],
     )
 
 

@@ -240,6 +240,7 @@ class Policy(Node):
     roles: tuple[str, ...] = ("public",)
     using: str | None = None
     with_check: str | None = None
+    description: str | None = Field(default=None, exclude_if=lambda value: value is None)
     span: Span | None = _span()
 
 

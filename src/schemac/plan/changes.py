@@ -1317,6 +1317,7 @@ CommentTarget = Literal[
     "aggregate",
     "operator",
     "trigger",
+    "policy",
     "index",
     "constraint",
     "sequence",

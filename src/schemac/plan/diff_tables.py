@@ -224,6 +224,11 @@ def table_comments(table: Table, *, covered: bool) -> list[c.Change]:
     for con in _constraints(table):
         if con.description and not isinstance(con, ForeignKey):
             out.append(constraint_comment(table, con, None, covered=covered))
+    out += [
+        _policy_comment(table, p, None, covered=covered)
+        for p in table.rls.policies
+        if p.description is not None
+    ]
     return out
 
 
@@ -1386,6 +1391,8 @@ def _rls(d: Diff, old: Table, new: Table, gone: set[str]) -> None:
         reads = gone | d.recreated_functions
         reads_changed = mentions(before.using, reads) or mentions(before.with_check, reads)
         if _same_policy(before, after) and not reads_changed:
+            if before.description != after.description:
+                d.add(COMMENTS, _policy_comment(new, after, before.description))
             continue
         in_place = (
             before.command == after.command
@@ -1396,14 +1403,34 @@ def _rls(d: Diff, old: Table, new: Table, gone: set[str]) -> None:
         )
         if in_place:
             d.add(RLS, c.AlterPolicy(new, before, after, live=True, span=after.span))
+            if before.description != after.description:
+                d.add(COMMENTS, _policy_comment(new, after, before.description))
         else:
             removed.append(before)
             added.append(after)
     for policy in removed:
-        restore = (c.CreatePolicy(old, policy, live=True),)
+        restore: tuple[c.Change, ...] = (c.CreatePolicy(old, policy, live=True),)
+        if policy.description is not None:
+            restore += (_policy_comment(old, policy, None),)
         d.add(
             DROP_DEPENDENTS,
             c.Drop("policy", old.schema_name, policy.name, on=old.name, restore=restore, live=True),
         )
     for policy in added:
         d.add(RLS, c.CreatePolicy(new, policy, live=True, span=policy.span))
+        if policy.description is not None:
+            d.add(COMMENTS, _policy_comment(new, policy, None, covered=True))
+
+
+def _policy_comment(
+    table: Table, policy: Policy, previous: str | None, *, covered: bool = False
+) -> c.Comment:
+    return c.Comment(
+        "policy",
+        table.schema_name,
+        policy.name,
+        policy.description,
+        sub=table.name,
+        previous=previous,
+        covered=covered,
+    )

@@ -272,8 +272,9 @@ def _comment_target(ch: c.Comment) -> str:
         return f"{ch.target.upper()} {name}({cl.function_signature(ch.arguments)})"
     if ch.target == "operator":
         return f"OPERATOR {quote_operator(ch.schema_name, ch.name)} ({_operands(ch.arguments)})"
-    if ch.target == "trigger":
-        return f"TRIGGER {quote_ident(ch.name)} ON {cl.on_table(ch.schema_name, ch.sub or '')}"
+    if ch.target in ("trigger", "policy"):
+        on = cl.on_table(ch.schema_name, ch.sub or "")
+        return f"{ch.target.upper()} {quote_ident(ch.name)} ON {on}"
     if ch.target == "constraint":
         on = cl.on_table(ch.schema_name, ch.sub or "")
         return f"CONSTRAINT {quote_ident(ch.name)} ON {on}"

@@ -344,6 +344,7 @@ def resolve_rls(
                     roles=tuple(policy.roles),
                     using=using,
                     with_check=check,
+                    description=policy.description,
                     span=span,
                 )
             )

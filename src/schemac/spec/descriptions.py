@@ -424,6 +424,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "with_check": "SQL predicate: which new rows may be written (WITH CHECK)",
         "roles": "the roles the policy applies to (TO ...); `public` is every role",
         "permissive": "`true`: AS PERMISSIVE (policies combine with OR); `false`: AS RESTRICTIVE",
+        "description": "becomes COMMENT ON POLICY",
     },
     "ViewSpec": {
         "query": "the view's SELECT statement",

@@ -200,6 +200,7 @@ class PolicySpec(SpecModel):
     #: PostgreSQL: a policy applies to at least one role (PUBLIC is every role)
     roles: list[str] = Field(default=["public"], min_length=1)
     permissive: StrictBool = True
+    description: str | None = None
 
 
 class RlsSpec(SpecModel):

@@ -317,6 +317,7 @@ def _compare_policy(report: Report, what: str, s: Policy, d: Policy, span: Span 
     report.check(
         what, "with check", s.with_check, d.with_check, span, same_expr(s.with_check, d.with_check)
     )
+    report.check(what, "description", s.description, d.description, span)
 
 
 def _kind(policy: Policy) -> str:

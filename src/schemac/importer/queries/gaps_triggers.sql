@@ -1,6 +1,6 @@
 -- What the spec format cannot say yet about triggers and policies: a constraint trigger's FROM
 -- table, ENABLE of triggers, triggers on views, foreign tables or single partitions, policies
--- on partitions, comments on policies.
+-- on partitions.
 WITH rel AS (
   SELECT c.oid, c.relname, c.relkind, c.relispartition, n.nspname
   FROM pg_class c
@@ -31,6 +31,8 @@ FROM pg_policy pol
 JOIN rel ON rel.oid = pol.polrelid
 CROSS JOIN LATERAL (
   SELECT 'declared on the partition' WHERE rel.relispartition
-  UNION ALL SELECT 'COMMENT' WHERE obj_description(pol.oid, 'pg_policy') IS NOT NULL
+  -- a policy's comment is imported (description:), but not one of a policy on a partition
+  UNION ALL SELECT 'COMMENT' WHERE rel.relispartition
+    AND obj_description(pol.oid, 'pg_policy') IS NOT NULL
 ) AS found(detail)
 ORDER BY 1, 2, 3, 5;

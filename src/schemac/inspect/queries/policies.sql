@@ -10,7 +10,8 @@ SELECT pol.polrelid AS table_oid,
          ORDER BY 1
        ) AS roles,
        pg_get_expr(pol.polqual, pol.polrelid, true) AS using,
-       pg_get_expr(pol.polwithcheck, pol.polrelid, true) AS with_check
+       pg_get_expr(pol.polwithcheck, pol.polrelid, true) AS with_check,
+       obj_description(pol.oid, 'pg_policy') AS description
 FROM pg_policy pol
 JOIN pg_class c ON c.oid = pol.polrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
