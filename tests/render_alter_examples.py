@@ -133,6 +133,16 @@ def alter_examples(USERS: Table, AUDIT: Table) -> dict[str, list[c.Change]]:
             c.SetPersistence(USERS, True, live=True),
             c.SetPersistence(USERS, False, live=True),
         ],
+        "set_replica_identity": [
+            c.SetReplicaIdentity(USERS.model_copy(update={"replica_identity": "full"})),
+            c.SetReplicaIdentity(
+                USERS.model_copy(
+                    update={"replica_identity": "index", "replica_index": "uq_users_email"}
+                )
+            ),
+            c.SetReplicaIdentity(USERS.model_copy(update={"replica_identity": "nothing"})),
+            c.SetReplicaIdentity(USERS),
+        ],
         "set_column_storage": [
             c.SetColumnStorage(USERS, "age", 500, (("n_distinct", "-0.5"),), live=True),
             c.SetColumnStorage(USERS, "age", -1, (), ("n_distinct",), live=True),

@@ -70,6 +70,10 @@ def table_spec(ctx: Context, table: Table) -> dict[str, Any]:
         spec["rls"] = rls
     if table.unlogged:
         spec["unlogged"] = True
+    if table.replica_identity == "index":
+        spec["replica_identity"] = Flow({"index": table.replica_index})
+    elif table.replica_identity is not None:
+        spec["replica_identity"] = table.replica_identity
     if table.storage:
         spec["with"] = options_spec(TABLE_PARAMS, table.storage)
     return spec

@@ -230,10 +230,19 @@ def _tables(
                     policies=tuple(policies.get(oid, ())),
                 ),
                 unlogged=r["unlogged"],
+                **_replica_identity(r["replica_identity"], r["replica_index"]),
                 storage=stored_options(r["storage"]),
             )
         )
     return tuple(tables)
+
+
+def _replica_identity(kind: str, index: str | None) -> dict[str, Any]:
+    """relreplident as the model holds it: `d` is the default (None); `i` whose index was
+    dropped leaves the table with no identity, as NOTHING does."""
+    if kind == "i" and index is not None:
+        return {"replica_identity": "index", "replica_index": index}
+    return {"replica_identity": {"f": "full", "n": "nothing", "i": "nothing"}.get(kind)}
 
 
 def _column(r: Row) -> Column:

@@ -265,6 +265,11 @@ class Table(Node):
     partitions: tuple[Partition, ...] = ()
     rls: Rls = Rls()
     unlogged: bool = Field(default=False, exclude_if=lambda value: value is False)
+    #: REPLICA IDENTITY FULL / NOTHING / USING INDEX (replica_index); None: DEFAULT
+    replica_identity: Literal["full", "nothing", "index"] | None = Field(
+        default=None, exclude_if=lambda value: value is None
+    )
+    replica_index: str | None = Field(default=None, exclude_if=lambda value: value is None)
     #: storage parameters (WITH)
     storage: Options = _options()
     traits: tuple[str, ...] = Field(default=(), exclude=True)

@@ -769,6 +769,33 @@ class SetPersistence(Change):
 
 
 @dataclass(frozen=True)
+class SetReplicaIdentity(Change):
+    """ALTER TABLE ... REPLICA IDENTITY: catalog only, under a brief ACCESS EXCLUSIVE."""
+
+    kind: ClassVar[str] = "set_replica_identity"
+    table: Table
+    #: the identity before (for the down migration): (kind, index) as the model holds them
+    previous: tuple[str | None, str | None] = (None, None)
+
+    @property
+    def key(self) -> str:
+        return f"replica:{self.table.qualified_name}"
+
+    @property
+    def locks(self) -> tuple[Lock, ...]:
+        return self._exclusive(self.table.qualified_name)
+
+    def inverse(self) -> tuple[Change, ...]:
+        kind, index = self.previous
+        before = self.table.model_copy(update={"replica_identity": kind, "replica_index": index})
+        now = (self.table.replica_identity, self.table.replica_index)
+        return (SetReplicaIdentity(before, now, live=self.live, stage=self.stage),)
+
+    def describe(self) -> str:
+        return f"set replica identity of {self.table.qualified_name}"
+
+
+@dataclass(frozen=True)
 class SetColumnStorage(Change):
     """ALTER TABLE ... ALTER COLUMN ... SET STATISTICS n, and SET (n_distinct = ...) / RESET:
     what ANALYZE samples and what the planner assumes about one column."""
@@ -1799,6 +1826,7 @@ ALL_CHANGE_KINDS: tuple[type[Change], ...] = (
     DropConstraint,
     SetStorage,
     SetPersistence,
+    SetReplicaIdentity,
     SetColumnStorage,
     SetIndexStatistics,
     CreatePartition,

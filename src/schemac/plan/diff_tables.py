@@ -132,6 +132,8 @@ def creation(table: Table, inline: Sequence[ForeignKey], *, covered: bool) -> li
     if table.rls.enabled or table.rls.force:
         out.append(c.EnableRls(table, covered=covered))
     out += [c.CreatePolicy(table, p, covered=covered, span=p.span) for p in table.rls.policies]
+    if table.replica_identity is not None:
+        out.append(c.SetReplicaIdentity(table, covered=covered, span=table.span))
     out += [
         c.AddConstraint(table, check, not_valid=True, covered=covered, span=check.span)
         for check in table.checks
@@ -241,6 +243,7 @@ _BUCKET_OF = {
     c.CreatePartition: PARTITIONS,
     c.CreateIndex: INDEXES,
     c.EnableRls: RLS,
+    c.SetReplicaIdentity: RLS,
     c.CreatePolicy: RLS,
     c.Comment: COMMENTS,
 }
@@ -411,6 +414,7 @@ def _alter_table(d: Diff, old: Table, new: Table) -> None:
     _indexes(d, old, new, derived, dropped | set(renames) | regenerated, follow)
     _partitions(d, old, new, derived)
     _rls(d, old, new, reshaped)
+    _replica_identity(d, old, new)
     _storage(d, old, new, renames, dropped | regenerated)
     if old.description != new.description:
         d.add(
@@ -1122,6 +1126,18 @@ def _indexes(
                 ),
             )
             _index_statistics(d, new, temp, after.statistics, (), c.STAGE_VALIDATE)
+            if new.replica_identity == "index" and new.replica_index == after.name:
+                # the identity moves to the new copy before the old index goes
+                d.add(
+                    INDEXES,
+                    c.SetReplicaIdentity(
+                        new.model_copy(update={"replica_index": temp}),
+                        ("index", before.name),
+                        stage=c.STAGE_VALIDATE,
+                        live=True,
+                        covered=True,
+                    ),
+                )
             d.add(INDEXES, _drop_index(old, before, concurrently=True))
             d.add(
                 INDEXES,
@@ -1367,6 +1383,24 @@ def _rebind(d: Diff, table: Table, rebound: list[tuple[Partition, Partition]]) -
         d.add(TABLES, attach)
     for holder, name in checks:
         d.add(TABLES, c.DropConstraint(holder, name, if_exists=True, stage=late, live=True))
+
+
+def _replica_identity(d: Diff, old: Table, new: Table) -> None:
+    """REPLICA IDENTITY set again when it changes, or when its index is dropped and created
+    again (PostgreSQL forgets it with the index). USING INDEX waits for the validate stage, by
+    which every new index exists; an index rebuilt concurrently hands the identity to its new
+    copy itself (_indexes), so that the table never goes without one."""
+    before = (old.replica_identity, old.replica_index)
+    after = (new.replica_identity, new.replica_index)
+    recreated = False
+    if after[0] == "index" and new.partitioning is not None:
+        old_index = next((i for i in old.indexes if i.name == new.replica_index), None)
+        new_index = next((i for i in new.indexes if i.name == new.replica_index), None)
+        recreated = None not in (old_index, new_index) and old_index != new_index
+    if before == after and not recreated:
+        return
+    stage = c.STAGE_VALIDATE if after[0] == "index" else c.STAGE_MAIN
+    d.add(RLS, c.SetReplicaIdentity(new, before, live=True, stage=stage, span=new.span))
 
 
 def _same_policy(a: Policy, b: Policy) -> bool:

@@ -227,6 +227,15 @@ def _set_storage(ch: c.SetStorage) -> Context:
     return {"table": qualify(ch.table.schema_name, ch.table.name), "actions": ", ".join(actions)}
 
 
+def _set_replica_identity(ch: c.SetReplicaIdentity) -> Context:
+    t = ch.table
+    if t.replica_identity == "index":
+        identity = f"USING INDEX {quote_ident(t.replica_index or '')}"
+    else:
+        identity = (t.replica_identity or "default").upper()
+    return {"table": qualify(t.schema_name, t.name), "identity": identity}
+
+
 def _set_persistence(ch: c.SetPersistence) -> Context:
     return {
         "table": qualify(ch.table.schema_name, ch.table.name),
@@ -280,6 +289,7 @@ ALTER_BUILDERS: dict[str, Callable[[Any], Context]] = {
     c.Irreversible.kind: _irreversible,
     c.SetStorage.kind: _set_storage,
     c.SetPersistence.kind: _set_persistence,
+    c.SetReplicaIdentity.kind: _set_replica_identity,
     c.SetColumnStorage.kind: _set_column_storage,
     c.SetIndexStatistics.kind: _set_index_statistics,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Literal
 
 from schemac.diagnostics import suggestion
 from schemac.model.construct import construct
@@ -320,6 +321,7 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
     indexes = [index for index in indexes if index.name not in replaced] + own
     partitioning, partitions = resolve_partitions(ctx, draft, known, pk, uniques)
     partitions = _partition_objects(ctx, draft, partitions, known)
+    replica, replica_index = _replica_identity(ctx, draft, columns, pk, uniques, indexes)
     return construct(
         Table,
         schema_name=draft.schema_name,
@@ -335,6 +337,8 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
         partitions=partitions,
         rls=Rls(),
         unlogged=spec.unlogged,
+        replica_identity=replica,
+        replica_index=replica_index,
         storage=_table_storage(ctx, draft),
         traits=tuple(draft.traits),
         renamed_from=spec.renamed_from,
@@ -342,6 +346,59 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
         document=where.doc.path,
         span=where.key_span(),
     )
+
+
+def _replica_identity(
+    ctx: Context,
+    draft: TableDraft,
+    columns: list[Column],
+    pk: PrimaryKey | None,
+    uniques: list[Unique],
+    indexes: list[Index],
+) -> tuple[Literal["full", "nothing", "index"] | None, str | None]:
+    """REPLICA IDENTITY as the model holds it; USING INDEX is checked as ALTER TABLE checks it
+    (E231 at the index's name: a unique, immediate, non-partial index of NOT NULL columns)."""
+    said = draft.spec.replica_identity
+    if isinstance(said, str):
+        return (None if said == "default" else said), None
+    name = said.index
+    span = draft.where.span("replica_identity", "index") or draft.where.span("replica_identity")
+    nullable = {c.name for c in columns if c.nullable}
+    keys: list[PrimaryKey | Unique] = [*([pk] if pk else []), *uniques]
+    key = next((k for k in keys if k.name == name), None)
+    index = next((i for i in indexes if i.name == name), None)
+    problem: str | None = None
+    if key is not None:
+        if isinstance(key, Unique) and key.deferrable:
+            # PostgreSQL: cannot use non-immediate index "..." as replica identity
+            problem = f'cannot use non-immediate index "{name}" as replica identity'
+        elif nullable & set(key.columns):
+            problem = f'index "{name}" cannot be used as replica identity because column '
+            problem += f'"{sorted(nullable & set(key.columns))[0]}" is nullable'
+    elif index is None:
+        problem = f'index "{name}" for table "{draft.name}" does not exist'
+    elif not index.unique:
+        problem = f'cannot use non-unique index "{name}" as replica identity'
+    elif index.where is not None:
+        problem = f'cannot use partial index "{name}" as replica identity'
+    elif any(part.column is None for part in index.parts):
+        problem = f'cannot use expression index "{name}" as replica identity'
+    elif nullable & {part.column for part in index.parts if part.column}:
+        column = sorted(nullable & {part.column for part in index.parts if part.column})[0]
+        problem = f'index "{name}" cannot be used as replica identity because column '
+        problem += f'"{column}" is nullable'
+    if problem is not None:
+        known = [k.name for k in keys] + [i.name for i in indexes if i.unique]
+        missing = key is None and index is None
+        ctx.error(
+            "E231",
+            f"table {draft.name}: {problem}",
+            span,
+            (suggestion(name, known) if missing else None)
+            or "name a unique, non-partial index of NOT NULL columns, or a key",
+        )
+        return None, None
+    return "index", name
 
 
 def _value_spans(

@@ -45,6 +45,9 @@ MODELS: dict[str, str] = {
         "function arguments and results."
     ),
     "AttributeSpec": "One attribute of a composite type: `name: type`, or the long form.",
+    "ReplicaIndexSpec": (
+        "REPLICA IDENTITY USING INDEX: the index (or key) whose columns identify a row."
+    ),
     "DomainCheckSpec": (
         "A check of a domain, keyed by its constraint name: a boolean expression over VALUE, or "
         "the long form."
@@ -209,6 +212,9 @@ FIELDS: dict[str, dict[str, str]] = {
         "cache": "values handed out ahead to each session (default 1)",
         "cycle": "wrap around after the last value instead of failing",
     },
+    "ReplicaIndexSpec": {
+        "index": "a unique, non-partial index of the table on NOT NULL columns, or a key's name",
+    },
     "DomainCheckSpec": {
         "expression": "a SQL boolean expression over VALUE",
         "valid": (
@@ -275,6 +281,11 @@ FIELDS: dict[str, dict[str, str]] = {
         "with": (
             "storage parameters: CREATE TABLE ... WITH (fillfactor=50, autovacuum_*...); "
             "changed with ALTER TABLE ... SET / RESET"
+        ),
+        "replica_identity": (
+            "REPLICA IDENTITY: what logical replication writes of an updated or deleted row: "
+            "`default` (the primary key), `full` (every column), `nothing`, or `{index: name}` "
+            "(a unique index of NOT NULL columns, or a key's)"
         ),
     },
     "ClassificationSpec": {

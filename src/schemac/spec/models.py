@@ -258,6 +258,12 @@ class UniqueSpec(SpecModel):
         return {"columns": value} if isinstance(value, list) else value
 
 
+class ReplicaIndexSpec(SpecModel):
+    """`replica_identity: {index: name}`: REPLICA IDENTITY USING INDEX."""
+
+    index: str
+
+
 class TableSpec(SpecModel):
     description: str | None = None
     traits: list[str] = []
@@ -272,6 +278,8 @@ class TableSpec(SpecModel):
     rls: RlsSpec | None = None
     #: CREATE UNLOGGED TABLE (not written to the WAL: emptied after a crash, not replicated)
     unlogged: StrictBool = False
+    #: REPLICA IDENTITY: what logical replication writes of an updated or deleted row
+    replica_identity: Literal["default", "full", "nothing"] | ReplicaIndexSpec = "default"
     #: storage parameters, CREATE TABLE ... WITH (fillfactor = 50)
     with_: dict[str, OptionValue] = Field(default={}, alias="with")
     renamed_from: str | None = None

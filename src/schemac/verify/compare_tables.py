@@ -48,8 +48,15 @@ def _compare_storage(report: Report, table: str, spec: Table, db: Table) -> None
     what = f"table {table}"
     persistence = {False: "LOGGED", True: "UNLOGGED"}
     report.check(what, "", persistence[spec.unlogged], persistence[db.unlogged], spec.span)
+    report.check(what, "replica identity", _replica(spec), _replica(db), spec.span)
     same = same_options(TABLE_PARAMS, spec.storage, db.storage)
     report.check(what, "with", _options(spec.storage), _options(db.storage), spec.span, same)
+
+
+def _replica(table: Table) -> str:
+    if table.replica_identity == "index":
+        return f"USING INDEX {table.replica_index}"
+    return (table.replica_identity or "default").upper()
 
 
 def _options(pairs: tuple[tuple[str, str], ...]) -> str:

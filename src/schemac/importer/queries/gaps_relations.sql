@@ -35,9 +35,10 @@ CROSS JOIN LATERAL (
   UNION ALL SELECT 'USING ' || (SELECT amname FROM pg_am WHERE oid = relam)
     WHERE relkind IN ('r', 'm') AND relam <> 0 AND relam <> (SELECT oid FROM pg_am WHERE amname = 'heap')
   UNION ALL SELECT 'OF ' || format_type(reloftype, NULL) WHERE reloftype <> 0
+  -- a table's REPLICA IDENTITY is in the format (replica_identity:); a partition's is not
   UNION ALL SELECT 'REPLICA IDENTITY ' || CASE relreplident WHEN 'n' THEN 'NOTHING' WHEN 'f' THEN 'FULL'
                                               ELSE 'USING INDEX' END
-    WHERE relkind IN ('r', 'p') AND relreplident <> 'd'
+    WHERE relkind IN ('r', 'p') AND relreplident <> 'd' AND relispartition
   UNION ALL SELECT 'INHERITS (' || string_agg(p.oid::regclass::text, ', ' ORDER BY i.inhseqno) || ')'
     FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
     WHERE i.inhrelid = labelled.oid AND NOT labelled.relispartition

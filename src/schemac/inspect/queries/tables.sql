@@ -8,7 +8,12 @@ SELECT c.oid,
        pt.partstrat AS partition_strategy,
        CASE WHEN pt.partrelid IS NOT NULL THEN pg_get_partkeydef(c.oid) END AS partition_key,
        c.relpersistence = 'u' AS unlogged,
-       c.reloptions AS storage
+       c.reloptions AS storage,
+       c.relreplident AS replica_identity,
+       (SELECT ic.relname::text
+        FROM pg_index ix
+        JOIN pg_class ic ON ic.oid = ix.indexrelid
+        WHERE ix.indrelid = c.oid AND ix.indisreplident) AS replica_index
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
