@@ -395,3 +395,12 @@ def test_incremental_procedures_converge(
     tmp_path: Path, case_name: str, pg_backend: Backend, request: pytest.FixtureRequest
 ) -> None:
     converge(tmp_path, case_name, INCREMENTAL[case_name], pg_backend, request)
+
+
+def test_the_schema_document_shows_procedures_as_procedures(tmp_path: Path) -> None:
+    from tests.test_document_markdown import document_of
+
+    document = document_of(tmp_path, SPEC)
+    assert "### `touch(a integer)`" in document
+    assert "Procedure (CALL `touch`); language `sql`; security definer" in document
+    assert "Returns ``" not in document
