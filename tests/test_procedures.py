@@ -81,6 +81,11 @@ REJECTED = {
         "procedures:\n  ^p: {language: sql, body: SELECT 1}\n",
         "E225",
     ),
+    "named-like-a-trait-function": (
+        ACCOUNTS.replace("  accounts:\n", "  accounts:\n    traits: [timestamps]\n")
+        + "procedures:\n  ^updated_at_trigger: {language: sql, body: SELECT 1}\n",
+        "E225",
+    ),
     "out-before-14": (
         "database: {version: 13}\n" + _procedure("arguments: ^OUT n integer\nbody: BEGIN END"),
         "E226",
@@ -404,3 +409,20 @@ def test_the_schema_document_shows_procedures_as_procedures(tmp_path: Path) -> N
     assert "### `touch(a integer)`" in document
     assert "Procedure (CALL `touch`); language `sql`; security definer" in document
     assert "Returns ``" not in document
+
+
+@pytest.mark.postgres
+def test_an_overloaded_procedure_is_one_warning_by_its_identity(
+    pg_conninfo: str, tmp_path: Path
+) -> None:
+    with psycopg.connect(pg_conninfo, autocommit=True) as conn:
+        conn.execute("CREATE PROCEDURE twice(a integer) LANGUAGE sql AS 'SELECT 1'")
+        conn.execute("CREATE PROCEDURE twice(a text, INOUT b text) LANGUAGE sql AS 'SELECT a'")
+    run = run_import(pg_conninfo, tmp_path / "specs")
+    assert run.code == 0, run.stderr
+    assert run.warnings == [
+        "warning: procedure public.twice(IN a text, INOUT b text): not imported (the spec format "
+        "keys functions and procedures by name, and another twice is imported)"
+    ]
+    public = (tmp_path / "specs" / "public.yaml").read_text()
+    assert "procedures:\n  twice:\n    arguments: a integer\n" in public

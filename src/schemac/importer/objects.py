@@ -7,6 +7,7 @@ from typing import Any
 from schemac.importer.context import Context
 from schemac.importer.emit import Flow
 from schemac.importer.tables import index_spec
+from schemac.model.canonical import without_in_modes
 from schemac.model.schema import (
     Aggregate,
     Composite,
@@ -59,7 +60,19 @@ def matview_spec(view: MaterializedView) -> dict[str, Any]:
 
 def identity(ctx: Context, fn: Function) -> str:
     """`name(argument types)`, how warnings name a function."""
-    args = ctx.catalog.function_identities.get((fn.schema_name, fn.name, fn.arguments))
+    identities = ctx.catalog.function_identities
+    args = identities.get((fn.schema_name, fn.name, fn.arguments))
+    if args is None and fn.is_procedure:
+        # the catalog writes a procedure's IN modes, the model leaves them out
+        args = next(
+            (
+                identity
+                for (schema, name, arguments), identity in identities.items()
+                if (schema, name) == (fn.schema_name, fn.name)
+                and without_in_modes(arguments) == fn.arguments
+            ),
+            None,
+        )
     return f"{fn.name}({fn.arguments if args is None else args})"
 
 

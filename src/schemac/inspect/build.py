@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from schemac.inspect.objects import column_type, composites, domains, sequences
-from schemac.model.canonical import canonical_type_text, split_keys, split_top_level
+from schemac.model.canonical import canonical_type_text, split_keys, without_in_modes
 from schemac.model.construct import construct
 from schemac.model.schema import (
     Aggregate,
@@ -402,10 +402,7 @@ def _policy(r: Row) -> Policy:
 
 
 def _function(r: Row) -> Function:
-    arguments = r["arguments"]
-    if r["procedure"]:
-        # pg_get_function_arguments writes a procedure's IN mode, which is the default
-        arguments = ", ".join(a.removeprefix("IN ") for a in split_top_level(arguments))
+    arguments = without_in_modes(r["arguments"]) if r["procedure"] else r["arguments"]
     return Function(
         schema_name=r["schema_name"],
         name=r["name"],

@@ -246,6 +246,12 @@ def canonical_arguments(arguments: str) -> str:
     return ", ".join(parts)
 
 
+def without_in_modes(arguments: str) -> str:
+    """A procedure's argument list as pg_get_function_arguments writes it (`IN a integer`),
+    without the IN mode it spells out and a spec leaves implicit."""
+    return ", ".join(a.removeprefix("IN ") for a in split_top_level(arguments))
+
+
 def argument_types(arguments: str, *, outs: bool = False) -> str:
     """The identity of a function's signature: its input argument types only (and its OUT
     arguments' with `outs`, as a procedure's identity holds them)."""

@@ -29,15 +29,22 @@ from schemac.spec.models import DocumentSpec, ProcedureSpec
 
 
 def resolve_procedures(
-    ctx: Context, documents: Sequence[tuple[RawDoc, DocumentSpec]], version: int
+    ctx: Context,
+    documents: Sequence[tuple[RawDoc, DocumentSpec]],
+    functions: Sequence[Function],
+    version: int,
 ) -> list[Function]:
-    """The `procedures:` of every document, after the functions have claimed their names."""
+    """The `procedures:` of every document, after the functions (the specs' and the traits')
+    and aggregates have claimed their names."""
+    # a trait's trigger function claims no name in the registry: it is only in `functions`
+    resolved = {f.qualified_name: f.span for f in functions}
     out: list[Function] = []
     for raw, spec in documents:
         for name, proc in spec.procedures.items():
             schema = proc.schema_ or spec.schema_ or "public"
             where = Located(raw, spec, ("procedures", name))
-            first = ctx.registry.get(("function", f"{schema}.{name}"), False)
+            qualified = f"{schema}.{name}"
+            first = ctx.registry.get(("function", qualified), resolved.get(qualified, False))
             if first is not False:
                 at = f" (declared at {first})" if first else ""
                 # PostgreSQL: function "p" already exists with same argument types
