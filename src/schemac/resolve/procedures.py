@@ -105,7 +105,8 @@ def _check_transactions(ctx: Context, name: str, spec: ProcedureSpec, where: Loc
     if spec.language.strip().lower() == "sql":
         ctx.error(
             "E228",
-            f"procedure {name}: COMMIT is not allowed in an SQL procedure (CALL would fail)",
+            f"procedure {name}: COMMIT, ROLLBACK and other transaction statements are not "
+            "allowed in an SQL procedure (CALL would fail)",
             where.span("body"),
             "write the procedure in plpgsql to commit in it",
         )
