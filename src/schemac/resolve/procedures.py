@@ -9,8 +9,8 @@ E226: OUT arguments while database.version is below 14 (PostgreSQL 11-13: proced
       have OUT arguments).
 E227: COMMIT or ROLLBACK in the body of a SECURITY DEFINER procedure or one with `set:`
       (PostgreSQL at CALL: invalid transaction termination).
-E228: COMMIT or ROLLBACK in a `language: sql` procedure (PostgreSQL at CALL: COMMIT is not
-      allowed in an SQL function).
+E228: a transaction statement (COMMIT, ROLLBACK, ...) in a `language: sql` procedure
+      (PostgreSQL at CALL: COMMIT is not allowed in an SQL function).
 E229: an OUT argument after one with a default (PostgreSQL: procedure OUT parameters cannot
       appear after one with a default value).
 """
