@@ -411,7 +411,7 @@ def test_what_the_format_cannot_say_is_one_warning_per_object(
         CREATE TRIGGER b_tg BEFORE UPDATE ON b FOR EACH ROW EXECUTE FUNCTION tg();
         CREATE TRIGGER b_tg BEFORE UPDATE ON films FOR EACH ROW EXECUTE FUNCTION tg();
         CREATE AGGREGATE total(integer) (SFUNC = int4pl, STYPE = integer);
-        CREATE PROCEDURE noop() LANGUAGE sql AS 'SELECT 1';
+        CREATE PROCEDURE noop() LANGUAGE sql BEGIN ATOMIC SELECT 1; END;
         GRANT SELECT ON films TO pg_read_all_data;
         """)
     )
@@ -420,7 +420,8 @@ def test_what_the_format_cannot_say_is_one_warning_per_object(
     assert run.warnings == [
         "warning: exclusion constraint public.films_during_excl on films: not imported (EXCLUDE "
         "USING gist (during WITH &&))",
-        "warning: procedure public.noop(): not imported (the spec format cannot say it yet)",
+        "warning: procedure public.noop(): not imported (its body is SQL-standard (BEGIN ATOMIC "
+        "/ RETURN))",
         "warning: table public.films: imported without privileges "
         "postgres=arwdDxt/postgres, pg_read_all_data=r/postgres",
     ]

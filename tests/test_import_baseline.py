@@ -297,7 +297,7 @@ def test_lint_errors_are_a_note_and_what_the_format_cannot_say_is_not_in_the_bas
     with psycopg.connect(pg_conninfo, autocommit=True) as conn:
         conn.execute(
             "CREATE TABLE events (id integer PRIMARY KEY, at timestamp NOT NULL);"
-            "CREATE PROCEDURE noop() LANGUAGE sql AS 'SELECT 1';"
+            "CREATE PROCEDURE noop() LANGUAGE sql BEGIN ATOMIC SELECT 1; END;"
         )
     specs, migrations = tmp_path / "specs", tmp_path / "migrations"
     run = run_import(pg_conninfo, specs, "--baseline", "-m", str(migrations))

@@ -214,6 +214,31 @@ EXAMPLES: dict[str, list[c.Change]] = {
                 verbatim=True,
             )
         ),
+        # a procedure: no return type, INOUT and a default, a COMMIT in its body
+        c.CreateFunction(
+            Function(
+                schema_name="app",
+                name="settle",
+                arguments="INOUT total integer, amount integer DEFAULT 1",
+                returns="",
+                body="BEGIN\n  total := total + amount;\n  COMMIT;\nEND;",
+                kind="procedure",
+            )
+        ),
+        # a changed procedure: OR REPLACE, with its security and settings
+        c.CreateFunction(
+            Function(
+                name="Touch",
+                arguments="VARIADIC ids integer[]",
+                returns="",
+                language="sql",
+                body="UPDATE plans SET price = price WHERE false",
+                security_definer=True,
+                settings=(("search_path", "pg_catalog, public"),),
+                kind="procedure",
+            ),
+            replace_of=Function(name="Touch", returns="", body="BEGIN END;", kind="procedure"),
+        ),
     ],
     "create_aggregate": [
         c.CreateAggregate(
@@ -463,6 +488,13 @@ EXAMPLES: dict[str, list[c.Change]] = {
             "The tenant.",
             arguments="fallback uuid DEFAULT NULL",
         ),
+        c.Comment(
+            "procedure",
+            "app",
+            "settle",
+            "Settles.",
+            arguments="INOUT total integer, amount integer DEFAULT 1",
+        ),
         c.Comment("trigger", "public", "set_updated_at", "Keeps updated_at.", sub="users"),
         c.Comment("index", "audit", "ix_audit_logs_created_at", "Newest first."),
     ],
@@ -492,6 +524,8 @@ EXAMPLES: dict[str, list[c.Change]] = {
         c.Drop("aggregate", "app", "total", arguments="integer"),
         c.Drop("operator", "public", "!!-", arguments="NONE, integer"),
         c.Drop("operator", "app", "~<<", arguments="text, text"),
+        c.Drop("procedure", "app", "settle", arguments="INOUT total integer, amount integer = 1"),
+        c.Drop("procedure", "public", "Touch", arguments="VARIADIC ids integer[]"),
     ],
     "drop_constraint": [c.DropConstraint(ORDERS, "fk_order_parent_id")],
     "disable_rls": [c.DisableRls(USERS), c.DisableRls(AUDIT)],
@@ -719,7 +753,7 @@ DOWN_ORDER = [
     ("delete_seed", None),
     ("drop_constraint", None),
     ("disable_rls", None),
-    ("drop", [13, 14, 9, 10, 7, 8, 6, 0, 1, 11, 12, 5, 4, 2, 3]),
+    ("drop", [13, 14, 15, 16, 9, 10, 7, 8, 6, 0, 1, 11, 12, 5, 4, 2, 3]),
 ]
 
 
@@ -755,3 +789,5 @@ def test_examples_run_on_a_real_server(pg_conninfo: str) -> None:
         )
         assert left.fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM tenants").fetchone() == (0,)
+        # DROP PROCEDURE IF EXISTS names each procedure by its identity: none is left
+        assert conn.execute("SELECT count(*) FROM pg_proc WHERE prokind = 'p'").fetchone() == (0,)

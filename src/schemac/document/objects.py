@@ -93,11 +93,11 @@ def functions_section(page: Page) -> list[Block]:
         blocks.append([f"### {code(f'{name}({f.arguments})', cell=False)}"])
         if f.description:
             blocks.append([paragraph(f.description)])
-        facts = [
-            f"Returns {code(f.returns, cell=False)}",
-            f"language {code(f.language, cell=False)}",
-        ]
-        facts.append(f.volatility)
+        language = f"language {code(f.language, cell=False)}"
+        if f.is_procedure:
+            facts = [f"Procedure (CALL {code(name, cell=False)})", language]
+        else:
+            facts = [f"Returns {code(f.returns, cell=False)}", language, f.volatility]
         if f.security_definer:
             facts.append("security definer (runs with its owner's rights)")
         blocks.append([f"{'; '.join(facts)}."])

@@ -21,6 +21,8 @@ class Context:
     tables: set[str] = field(default_factory=set)
     #: qualified names of the functions written
     functions: set[str] = field(default_factory=set)
+    #: qualified names of the procedures written (beside the functions: one namespace)
+    procedures: set[str] = field(default_factory=set)
     #: qualified names of the enums of the model
     enums: set[str] = field(default_factory=set)
     extensions: set[str] = field(default_factory=set)

@@ -7,6 +7,7 @@ from typing import Any
 from schemac.importer.context import Context
 from schemac.importer.emit import Flow
 from schemac.importer.tables import index_spec
+from schemac.model.canonical import without_in_modes
 from schemac.model.schema import (
     Aggregate,
     Composite,
@@ -59,7 +60,19 @@ def matview_spec(view: MaterializedView) -> dict[str, Any]:
 
 def identity(ctx: Context, fn: Function) -> str:
     """`name(argument types)`, how warnings name a function."""
-    args = ctx.catalog.function_identities.get((fn.schema_name, fn.name, fn.arguments))
+    identities = ctx.catalog.function_identities
+    args = identities.get((fn.schema_name, fn.name, fn.arguments))
+    if args is None and fn.is_procedure:
+        # the catalog writes a procedure's IN modes, the model leaves them out
+        args = next(
+            (
+                identity
+                for (schema, name, arguments), identity in identities.items()
+                if (schema, name) == (fn.schema_name, fn.name)
+                and without_in_modes(arguments) == fn.arguments
+            ),
+            None,
+        )
     return f"{fn.name}({fn.arguments if args is None else args})"
 
 
@@ -71,23 +84,25 @@ def writable(fn: Function) -> bool:
 
 
 def functions_spec(ctx: Context, functions: list[Function]) -> dict[str, Any]:
-    """The functions of one schema, keyed by name: the format names a function by its name
-    alone, so of overloads only the first (by argument types) is written."""
+    """The functions and procedures of one schema, keyed by name: the format names a function
+    by its name alone, so of overloads only the first (by argument types) is written (the
+    procedures among them are in ctx.procedures)."""
     written: dict[str, Any] = {}
     for fn in functions:
         if not writable(fn):
             continue
         if fn.name in written:
             ctx.gap(
-                "function",
+                fn.kind,
                 fn.schema_name,
                 identity(ctx, fn),
-                f"the spec format keys functions by name, and another {fn.name} is imported",
+                f"the spec format keys functions and procedures by name, and another "
+                f"{fn.name} is imported",
                 whole=True,
             )
             continue
         written[fn.name] = function_spec(ctx, fn)
-        ctx.functions.add(fn.qualified_name)
+        (ctx.procedures if fn.is_procedure else ctx.functions).add(fn.qualified_name)
     return written
 
 
@@ -97,7 +112,8 @@ def function_spec(ctx: Context, fn: Function) -> dict[str, Any]:
         spec["description"] = fn.description
     if fn.arguments:
         spec["arguments"] = fn.arguments
-    spec["returns"] = fn.returns
+    if not fn.is_procedure:
+        spec["returns"] = fn.returns
     if fn.language != "plpgsql":
         spec["language"] = fn.language
     if fn.volatility != "volatile":

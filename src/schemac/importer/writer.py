@@ -72,8 +72,14 @@ def write_specs(
             parts.append((names[f"{ns}.{anchor}"], part, f"{ns}: {anchor}"))
         if "tables" in doc and not doc["tables"]:
             del doc["tables"]
-        if written_functions[ns]:
-            doc["functions"] = dict(sorted(written_functions[ns].items()))
+        for key, procedures in (("functions", False), ("procedures", True)):
+            written = {
+                name: spec
+                for name, spec in written_functions[ns].items()
+                if (f"{ns}.{name}" in ctx.procedures) == procedures
+            }
+            if written:
+                doc[key] = dict(sorted(written.items()))
         written_aggregates = objects.aggregates_spec(
             ctx, [a for a in schema.aggregates if a.schema_name == ns], written_functions[ns]
         )
@@ -229,7 +235,8 @@ def _counts(schema: Schema) -> dict[str, int]:
         "tables": len(schema.tables),
         "views": len(schema.views),
         "materialized views": len(schema.materialized_views),
-        "functions": len(schema.functions),
+        "functions": sum(not fn.is_procedure for fn in schema.functions),
+        "procedures": sum(fn.is_procedure for fn in schema.functions),
         "triggers": len(schema.triggers),
         "enums": len(schema.enums),
         "extensions": len(schema.extensions),

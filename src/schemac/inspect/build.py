@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from schemac.inspect.objects import column_type, composites, domains, sequences
-from schemac.model.canonical import canonical_type_text, split_keys
+from schemac.model.canonical import canonical_type_text, split_keys, without_in_modes
 from schemac.model.construct import construct
 from schemac.model.schema import (
     Aggregate,
@@ -412,10 +412,11 @@ def _policy(r: Row) -> Policy:
 
 
 def _function(r: Row) -> Function:
+    arguments = without_in_modes(r["arguments"]) if r["procedure"] else r["arguments"]
     return Function(
         schema_name=r["schema_name"],
         name=r["name"],
-        arguments=r["arguments"],
+        arguments=arguments,
         returns=canonical_type_text(r["returns"]),
         language=r["language"],
         body=r["body"],
@@ -428,6 +429,7 @@ def _function(r: Row) -> Function:
         rows=float(r["rows"]) if r["rows"] is not None else None,
         settings=tuple(_setting(s) for s in r["settings"]),
         verbatim=True,
+        kind="procedure" if r["procedure"] else "function",
         description=r["description"],
     )
 

@@ -246,20 +246,27 @@ def canonical_arguments(arguments: str) -> str:
     return ", ".join(parts)
 
 
-def argument_types(arguments: str) -> str:
-    """The identity of a function's signature: its input argument types only."""
+def without_in_modes(arguments: str) -> str:
+    """A procedure's argument list as pg_get_function_arguments writes it (`IN a integer`),
+    without the IN mode it spells out and a spec leaves implicit."""
+    return ", ".join(a.removeprefix("IN ") for a in split_top_level(arguments))
+
+
+def argument_types(arguments: str, *, outs: bool = False) -> str:
+    """The identity of a function's signature: its input argument types only (and its OUT
+    arguments' with `outs`, as a procedure's identity holds them)."""
     kept = []
-    for part in _split_top_level(canonical_arguments(arguments)):
+    for part in split_top_level(canonical_arguments(arguments)):
         words = part.split(" default ", 1)[0].split()
-        if words and words[0] in ("out", "table"):
+        if words and words[0] in ("out", "table") and not outs:
             continue
-        if words and words[0] in ("inout", "variadic"):
+        if words and words[0] in ("out", "inout", "variadic"):
             words = words[1:]
         kept.append(words[-1] if len(words) >= 2 else " ".join(words))
     return ", ".join(kept)
 
 
-def _split_top_level(text: str) -> list[str]:
+def split_top_level(text: str) -> list[str]:
     """Split on commas outside parentheses and quotes."""
     parts: list[str] = []
     current: list[str] = []
@@ -283,7 +290,7 @@ def _split_top_level(text: str) -> list[str]:
 
 def split_keys(text: str) -> tuple[str, ...]:
     """Partition keys as pg_get_partkeydef prints them inside `RANGE (...)`."""
-    return tuple(_unquote_ident(p) for p in _split_top_level(text))
+    return tuple(_unquote_ident(p) for p in split_top_level(text))
 
 
 def _unquote_ident(text: str) -> str:

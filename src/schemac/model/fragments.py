@@ -209,8 +209,9 @@ def returns_problem(returns: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=256)
-def body_problem(body: str, language: str, arguments: str, returns: str) -> str | None:
-    """Why a function body cannot be created as written, or None.
+def body_problem(body: str, language: str, arguments: str, returns: str | None) -> str | None:
+    """Why a function body (a procedure's, when `returns` is None) cannot be created as
+    written, or None.
 
     A body is emitted between dollar quotes whose tag never occurs in it (render/sql.py), so it
     cannot end its string; SQL bodies are parsed as statements, PL/pgSQL bodies with the
@@ -227,21 +228,48 @@ def body_problem(body: str, language: str, arguments: str, returns: str) -> str 
     return None
 
 
-def _plpgsql_problem(body: str, arguments: str, returns: str) -> str | None:
-    from pglast import parser
-
+def _plpgsql_sql(body: str, arguments: str, returns: str | None) -> str:
     tag, n = "$body$", 0
     while tag in body:
         n += 1
         tag = f"$body_{n}$"
-    sql = (
-        f"CREATE FUNCTION f({arguments}) RETURNS {returns} LANGUAGE plpgsql AS {tag}\n{body}\n{tag}"
+    head = (
+        f"PROCEDURE f({arguments})"
+        if returns is None
+        else f"FUNCTION f({arguments}) RETURNS {returns}"
     )
+    return f"CREATE {head} LANGUAGE plpgsql AS {tag}\n{body}\n{tag}"
+
+
+#: what pglast's PL/pgSQL parser says where it lacks the catalog the server has
+_OFFLINE_LIMITS = ("Not implemented", "VARIADIC parameter must be an array")
+
+
+def _plpgsql_problem(body: str, arguments: str, returns: str | None) -> str | None:
+    from pglast import parser
+
     try:
-        parser.parse_plpgsql_json(sql)
+        parser.parse_plpgsql_json(_plpgsql_sql(body, arguments, returns))
     except parser.ParseError as exc:
         message = first_line(exc)
         # pglast's offline PL/pgSQL parser cannot look up a type in another schema
-        # (`v app_public.users;`): the server can, so that is no problem of the body
-        return None if message.startswith("Not implemented") else message
+        # (`v app_public.users;`), nor tell that `integer[]` is an array (VARIADIC): the
+        # server can, so that is no problem of the body
+        return None if message.startswith(_OFFLINE_LIMITS) else message
     return None
+
+
+def plpgsql_tree(body: str, arguments: str, returns: str | None) -> str:
+    """The PL/pgSQL parse tree of a body as JSON text ("" when it does not parse)."""
+    from pglast import parser
+
+    try:
+        return str(parser.parse_plpgsql_json(_plpgsql_sql(body, arguments, returns)))
+    except parser.ParseError:
+        return ""
+
+
+def statements_tree(sql: str) -> str:
+    """The parse tree of SQL statements as JSON text ("" when they do not parse)."""
+    stmts, problem = _parse(sql)
+    return "" if problem is not None else json.dumps(stmts)

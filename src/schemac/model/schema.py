@@ -473,12 +473,22 @@ class Function(Node):
     #: True when `body` is the source exactly (prosrc); False when the migration writes it
     #: between two line breaks (the body of a `|` block reads as it is written)
     verbatim: bool = Field(default=False, exclude_if=lambda value: not value)
+    #: "procedure" for CREATE PROCEDURE (pg_proc.prokind 'p'): called with CALL, no return type
+    #: (`returns` is ""), and none of the attributes above but security_definer and settings.
+    #: Procedures and functions share pg_proc's namespace, so they share this collection
+    kind: Literal["function", "procedure"] = Field(
+        default="function", exclude_if=lambda value: value == "function"
+    )
     description: str | None = None
     span: Span | None = _span()
 
     @property
     def qualified_name(self) -> str:
         return f"{self.schema_name}.{self.name}"
+
+    @property
+    def is_procedure(self) -> bool:
+        return self.kind == "procedure"
 
     @property
     def source(self) -> str:

@@ -216,11 +216,14 @@ class CreateFunction(Change):
     def key(self) -> str:
         return self.function.qualified_name
 
+    def describe(self) -> str:
+        return f"create {self.function.kind} {self.key}"
+
     def inverse(self) -> tuple[Change, ...]:
         if self.replace_of is not None:
             return (CreateFunction(self.replace_of, replace_of=self.function),)
         fn = self.function
-        return (Drop("function", fn.schema_name, fn.name, arguments=fn.arguments),)
+        return (Drop(fn.kind, fn.schema_name, fn.name, arguments=fn.arguments),)
 
 
 @dataclass(frozen=True)
@@ -1341,6 +1344,7 @@ CommentTarget = Literal[
     "materialized view",
     "type",
     "function",
+    "procedure",
     "aggregate",
     "operator",
     "trigger",
@@ -1432,6 +1436,7 @@ DropTarget = Literal[
     "extension",
     "type",
     "function",
+    "procedure",
     "aggregate",
     "operator",
     "table",

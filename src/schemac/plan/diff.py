@@ -314,18 +314,20 @@ def _aside_name(name: str) -> str:
 
 
 def _signature(fn: Function) -> tuple[str, str, str]:
-    return (fn.schema_name, fn.name, argument_types(fn.arguments))
+    # a procedure's OUT arguments are part of its identity (PostgreSQL 14+)
+    return (fn.schema_name, fn.name, argument_types(fn.arguments, outs=fn.is_procedure))
 
 
 def _same_function(a: Function, b: Function) -> bool:
     return (
-        a.source == b.source
+        a.kind == b.kind
+        and a.source == b.source
         and a.language.lower() == b.language.lower()
         and a.volatility == b.volatility
         and a.security_definer == b.security_definer
         and same_attributes(a, b)
         and canonical_type_text(a.returns) == canonical_type_text(b.returns)
-        and squash(a.arguments) == squash(b.arguments)
+        and canonical_arguments(a.arguments) == canonical_arguments(b.arguments)
     )
 
 
@@ -377,9 +379,12 @@ def _functions(d: Diff) -> None:
             continue
         retyped = mentions(f"{fn.arguments} {fn.returns}", d.recreated_types)
         if retyped or not _same_function(before, fn):
+            # CREATE OR REPLACE cannot turn a function into a procedure (cannot change
+            # routine kind)
             same_shape = (
-                canonical_type_text(before.returns) == canonical_type_text(fn.returns)
-                and squash(before.arguments) == squash(fn.arguments)
+                before.kind == fn.kind
+                and canonical_type_text(before.returns) == canonical_type_text(fn.returns)
+                and canonical_arguments(before.arguments) == canonical_arguments(fn.arguments)
                 and not retyped
             )
             if same_shape:
@@ -504,7 +509,8 @@ def _operator_shape(op: Operator) -> tuple[object, ...]:
 
 #: the objects named by a signature (name and argument types): their change kind and CREATE
 _SIGNED: dict[
-    type, tuple[Literal["function", "aggregate", "operator"], Callable[[Any], c.Change]]
+    type,
+    tuple[Literal["function", "procedure", "aggregate", "operator"], Callable[[Any], c.Change]],
 ] = {
     Function: ("function", c.CreateFunction),
     Aggregate: ("aggregate", c.CreateAggregate),
@@ -512,8 +518,16 @@ _SIGNED: dict[
 }
 
 
-def _drop_signature(obj: Function | Aggregate | Operator, *, live: bool = False) -> c.Drop:
+def _signed(
+    obj: Function | Aggregate | Operator,
+) -> tuple[Literal["function", "procedure", "aggregate", "operator"], Callable[[Any], c.Change]]:
+    """The object's word in DROP and COMMENT ON, and the change that creates it."""
     kind, create = _SIGNED[type(obj)]
+    return (obj.kind if isinstance(obj, Function) else kind), create
+
+
+def _drop_signature(obj: Function | Aggregate | Operator, *, live: bool = False) -> c.Drop:
+    kind, create = _signed(obj)
     restore: list[c.Change] = [create(obj)]
     if obj.description:
         restore.append(_signature_comment(obj, None))
@@ -531,7 +545,7 @@ def _signature_comment(
     obj: Function | Aggregate | Operator, previous: str | None, *, covered: bool = False
 ) -> c.Comment:
     return c.Comment(
-        _SIGNED[type(obj)][0],
+        _signed(obj)[0],
         obj.schema_name,
         obj.name,
         obj.description,

@@ -77,9 +77,11 @@ def _create_function(ch: c.CreateFunction) -> Context:
     attributes = rt.function_attributes(fn)
     body = fn.source
     # the body cannot end its dollar quote (see dollar_tag); the rest is checked as resolve does
+    # a procedure has no return type (the model holds "" for it)
+    returns = None if fn.is_procedure else fn.returns
     for what, text, problem in (
         ("argument list", fn.arguments, fragments.arguments_problem(fn.arguments)),
-        ("return type", fn.returns, fragments.returns_problem(fn.returns)),
+        ("return type", fn.returns, returns and fragments.returns_problem(returns)),
         ("function body", body, fragments.characters_problem(body)),
     ):
         if problem is not None:
@@ -87,9 +89,10 @@ def _create_function(ch: c.CreateFunction) -> Context:
     replace = ch.replace_of is not None or _returns_trigger(fn)
     return {
         "or_replace": "OR REPLACE " if replace else "",
+        "routine": fn.kind.upper(),
         "name": qualify(fn.schema_name, fn.name),
         "arguments": fn.arguments,
-        "returns": fn.returns,
+        "returns": "" if returns is None else f" RETURNS {returns}",
         "language": quote_ident(fn.language),
         "attributes": attributes,
         "tag": rt.dollar_tag(body),
@@ -268,7 +271,7 @@ def _comment_target(ch: c.Comment) -> str:
     name = qualify(ch.schema_name, ch.name)
     if ch.target == "column":
         return f"COLUMN {name}.{quote_ident(ch.sub or '')}"
-    if ch.target in ("function", "aggregate"):
+    if ch.target in ("function", "procedure", "aggregate"):
         return f"{ch.target.upper()} {name}({cl.function_signature(ch.arguments)})"
     if ch.target == "operator":
         return f"OPERATOR {quote_operator(ch.schema_name, ch.name)} ({_operands(ch.arguments)})"
@@ -336,7 +339,7 @@ def _drop(ch: c.Drop) -> Context:
         name = f"{quote_operator(ch.schema_name, ch.name)} ({_operands(ch.arguments or '')})"
     else:
         name = qualify(ch.schema_name, ch.name)
-    if ch.object_type in ("function", "aggregate"):
+    if ch.object_type in ("function", "procedure", "aggregate"):
         name += f"({cl.function_signature(ch.arguments or '')})"
     on = ""
     if ch.object_type in ("trigger", "policy"):

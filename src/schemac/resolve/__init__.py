@@ -33,6 +33,7 @@ from schemac.resolve import (
     identifiers,
     objects,
     operators,
+    procedures,
     routines,
     sequences,
     traits,
@@ -134,6 +135,7 @@ def resolve(
     functions, triggers = _functions_and_triggers(ctx, documents, drafts, tables)
     aggregates = routines.resolve_aggregates(ctx, documents, functions)
     own_operators = operators.resolve_operators(ctx, documents, functions)
+    functions += procedures.resolve_procedures(ctx, documents, functions, database.version)
     for draft in drafts:
         tables[draft.qualified_name] = _with_rls(ctx, draft, tables[draft.qualified_name])
     views: list[View] = []

@@ -26,7 +26,7 @@ from schemac.resolve.columnrefs import (
     unknown_columns,
 )
 from schemac.resolve.context import Context, Located
-from schemac.spec.models import DocumentSpec
+from schemac.spec.models import DocumentSpec, FunctionSpec, RoutineSpec
 
 #: every code these checks report, with its kebab-case name and what it catches
 CODES: dict[str, tuple[str, str]] = {
@@ -145,8 +145,13 @@ def _check_functions(
     ctx: Context, documents: Sequence[tuple[RawDoc, DocumentSpec]], relation: Relation
 ) -> None:
     for raw, spec in documents:
-        for name, fn in spec.functions.items():
-            where = Located(raw, spec, ("functions", name))
+        routines: list[tuple[str, str, RoutineSpec]] = [
+            *(("functions", name, fn) for name, fn in spec.functions.items()),
+            *(("procedures", name, proc) for name, proc in spec.procedures.items()),
+        ]
+        for key, name, fn in routines:
+            where = Located(raw, spec, (key, name))
+            what = f"{key[:-1]} {name}"
             # the language is emitted quoted as written: "SQL" is not sql
             language = fn.language.strip()
             extension = _LANGUAGE_EXTENSIONS.get(language, language)
@@ -160,13 +165,16 @@ def _check_functions(
                 # PostgreSQL: language "plv8" does not exist
                 ctx.error(
                     "E145",
-                    f'function {name}: language "{language}" does not exist',
+                    f'{what}: language "{language}" does not exist',
                     where.span("language"),
                     hint,
                 )
             if language != "sql":
                 continue
-            if fn.returns.strip().lower() in ("trigger", "pg_catalog.trigger"):
+            if isinstance(fn, FunctionSpec) and fn.returns.strip().lower() in (
+                "trigger",
+                "pg_catalog.trigger",
+            ):
                 # PostgreSQL: SQL functions cannot return type trigger
                 ctx.error(
                     "E147",
@@ -186,7 +194,7 @@ def _check_functions(
                 ):
                     ctx.error(
                         "E148",
-                        f"function {name}: {message}",
+                        f"{what}: {message}",
                         where.span("body"),
                         suggestion(missing, known) or "fix the name, or add the column",
                     )

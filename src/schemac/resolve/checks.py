@@ -40,6 +40,10 @@ Codes (E080-E119):
 | E113 | nullable identity or serial column |
 | E114 | serial column with a default or generation expression |
 | E116 | empty name |
+
+Procedures have E225-E229 (resolve/procedures.py): a name shared with a function (E225), OUT
+arguments before PostgreSQL 14 (E226), COMMIT/ROLLBACK under SECURITY DEFINER or SET (E227) or
+in an SQL procedure (E228), an OUT argument after a defaulted one (E229).
 """
 
 from __future__ import annotations

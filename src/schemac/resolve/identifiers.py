@@ -112,6 +112,9 @@ def check_document(ctx: Context, raw: RawDoc, spec: DocumentSpec) -> None:
     for name, function in spec.functions.items():
         _at_key(ctx, raw, name, "function", ("functions", name))
         _at_value(ctx, raw, function.schema_, "schema", ("functions", name, "schema"))
+    for name, procedure in spec.procedures.items():
+        _at_key(ctx, raw, name, "procedure", ("procedures", name))
+        _at_value(ctx, raw, procedure.schema_, "schema", ("procedures", name, "schema"))
     for name in spec.triggers:
         _at_key(ctx, raw, name, "trigger", ("triggers", name))
 

@@ -26,6 +26,7 @@ from schemac.spec.models import (
     FunctionSpec,
     MaterializedViewSpec,
     RlsSpec,
+    RoutineSpec,
     SeedSpec,
     TriggerSpec,
     ViewSpec,
@@ -182,69 +183,86 @@ def _output_columns(query: str) -> list[str]:
     return [e.alias_or_name for e in tree.expressions if e.alias_or_name and e.alias_or_name != "*"]
 
 
-def _arguments(spec: FunctionSpec) -> str:
+def routine_arguments(spec: RoutineSpec) -> str:
+    """The argument list of a function or procedure as one string."""
     arguments = spec.arguments if isinstance(spec.arguments, str) else ", ".join(spec.arguments)
     return arguments.strip()
 
 
-def check_function(ctx: Context, name: str, spec: FunctionSpec, where: Located) -> None:
-    """Report the raw SQL of a function that is not exactly what its field stands for: the
-    arguments one parameter list (E062), the return type one type (E063), the body a body of its
-    language (E064). Each is pasted into CREATE FUNCTION, DROP FUNCTION and COMMENT ON."""
-    arguments, returns = _arguments(spec), spec.returns.strip()
+def _what(spec: RoutineSpec, name: str) -> str:
+    return f"{'function' if isinstance(spec, FunctionSpec) else 'procedure'} {name}"
+
+
+def check_function(
+    ctx: Context, name: str, spec: RoutineSpec, where: Located, *, body: bool = True
+) -> None:
+    """Report the raw SQL of a function or procedure that is not exactly what its field stands
+    for: the arguments one parameter list (E062), the return type one type (E063), the body a
+    body of its language (E064). Each is pasted into CREATE FUNCTION (PROCEDURE), DROP and
+    COMMENT ON. `body` False leaves the body alone (its arguments were refused already)."""
+    what = _what(spec, name)
+    arguments = routine_arguments(spec)
+    returns = spec.returns.strip() if isinstance(spec, FunctionSpec) else None
     problem = fragments.arguments_problem(arguments)
     if problem is not None:
         ctx.error(
             "E062",
-            f"function {name}: arguments must be one parameter list: {problem}",
+            f"{what}: arguments must be one parameter list: {problem}",
             where.span("arguments"),
             'write the parameters only, e.g. "tenant uuid, fallback text DEFAULT NULL"',
         )
-    returns_problem = fragments.returns_problem(returns)
+    returns_problem = None if returns is None else fragments.returns_problem(returns)
     if returns_problem is not None:
         ctx.error(
             "E063",
-            f"function {name}: returns must be one return type: {returns_problem}",
+            f"{what}: returns must be one return type: {returns_problem}",
             where.span("returns"),
             "write a type, SETOF type or TABLE (name type, ...); volatility and "
             "security_definer have keys of their own",
         )
-    routines.check_function_attributes(ctx, name, spec, where)
-    if problem is None and returns_problem is None:
-        body = fragments.body_problem(spec.body, spec.language, arguments, returns)
-        if body is not None:
+    if isinstance(spec, FunctionSpec):
+        routines.check_function_attributes(ctx, name, spec, where)
+    if body and problem is None and returns_problem is None:
+        body_problem = fragments.body_problem(spec.body, spec.language, arguments, returns)
+        if body_problem is not None:
             ctx.error(
                 "E064",
-                f"function {name}: the {spec.language} body cannot be created: {body}",
+                f"{what}: the {spec.language} body cannot be created: {body_problem}",
                 where.span("body"),
                 "fix the body; PostgreSQL would refuse it as written",
             )
 
 
 def resolve_function(
-    ctx: Context, name: str, spec: FunctionSpec, where: Located, schema: str
+    ctx: Context, name: str, spec: RoutineSpec, where: Located, schema: str
 ) -> Function:
+    """The Function of a `functions:` or `procedures:` entry (kind "procedure" for the latter)."""
     body = spec.body if spec.body.endswith("\n") or spec.verbatim else spec.body + "\n"
+    shared: dict[str, Any] = {
+        "schema_name": schema,
+        "name": name,
+        "arguments": routine_arguments(spec),
+        "language": spec.language,
+        "body": body,
+        "security_definer": spec.security_definer,
+        "settings": routines.function_settings(ctx, _what(spec, name), spec, where),
+        "verbatim": spec.verbatim,
+        "description": spec.description,
+        "span": where.key_span(),
+    }
+    if not isinstance(spec, FunctionSpec):
+        return construct(Function, **shared, returns="", kind="procedure")
     return construct(
         Function,
-        schema_name=schema,
-        name=name,
-        arguments=_arguments(spec),
+        **shared,
         returns=spec.returns.strip(),
-        language=spec.language,
-        body=body,
         volatility=spec.volatility,
-        security_definer=spec.security_definer,
         strict=spec.strict,
         leakproof=spec.leakproof,
         parallel=spec.parallel,
         # PostgreSQL's defaults are kept as None, as the catalog reads them back
         cost=None if spec.cost == 100 else spec.cost,
         rows=None if spec.rows == 1000 else spec.rows,
-        settings=routines.function_settings(ctx, name, spec, where),
-        verbatim=spec.verbatim,
-        description=spec.description,
-        span=where.key_span(),
     )
 
 

@@ -18,7 +18,7 @@ from schemac.model.construct import construct
 from schemac.model.routines import LIST_SETTINGS, list_elements, setting_text
 from schemac.model.schema import Aggregate, Function, Table
 from schemac.resolve.context import Context, Located
-from schemac.spec.models import AggregateSpec, DocumentSpec, FunctionSpec, TriggerSpec
+from schemac.spec.models import AggregateSpec, DocumentSpec, FunctionSpec, RoutineSpec, TriggerSpec
 
 #: a configuration parameter's name as SET takes it unquoted: a name, or `prefix.name`
 _SETTING_NAME = re.compile(r"[a-z_][a-z0-9_$]*(?:\.[a-z_][a-z0-9_$]*)*")
@@ -33,16 +33,17 @@ def _list_text(elements: list[str]) -> str:
 
 
 def function_settings(
-    ctx: Context, name: str, spec: FunctionSpec, where: Located
+    ctx: Context, what: str, spec: RoutineSpec, where: Located
 ) -> tuple[tuple[str, str], ...]:
-    """The `set:` mapping as (name, value) pairs in proconfig's spelling; bad ones reported."""
+    """The `set:` mapping as (name, value) pairs in proconfig's spelling; bad ones reported
+    (`what` names the routine: "function f", "procedure p")."""
     out: list[tuple[str, str]] = []
     for setting, raw in spec.set.items():
         span = where.key_span("set", setting)
         if not _SETTING_NAME.fullmatch(setting):
             ctx.error(
                 "E191",
-                f"function {name}: '{setting}' is not a configuration parameter name",
+                f"{what}: '{setting}' is not a configuration parameter name",
                 span,
                 "write the parameter as SHOW takes it, in lower case: search_path, "
                 "work_mem, or a custom one like app.tenant_id",
@@ -52,7 +53,7 @@ def function_settings(
         if "\x00" in value or "\n" in value or "\r" in value:
             ctx.error(
                 "E192",
-                f"function {name}: the value of {setting} must be one line of text",
+                f"{what}: the value of {setting} must be one line of text",
                 where.span("set", setting),
                 "write the value on one line, without control characters",
             )
@@ -62,7 +63,7 @@ def function_settings(
             if elements is None:
                 ctx.error(
                     "E192",
-                    f"function {name}: {setting} must be a list of names, like "
+                    f"{what}: {setting} must be a list of names, like "
                     f"'pg_catalog, public' (read: {value!r})",
                     where.span("set", setting),
                     'separate names with commas; quote a name with double quotes ("$user")',

@@ -107,6 +107,10 @@ MODELS: dict[str, str] = {
         "installed)."
     ),
     "FunctionSpec": "A function (CREATE FUNCTION), keyed by its name.",
+    "ProcedureSpec": (
+        "A procedure (CREATE PROCEDURE, PostgreSQL 11+), keyed by its name: run with CALL, it "
+        "returns nothing but its OUT and INOUT arguments and may COMMIT in its body."
+    ),
     "TriggerSpec": "A trigger (CREATE TRIGGER), keyed by its name.",
     "SeedSpec": (
         "Seed rows of one table, keyed by the table's name: `INSERT ... ON CONFLICT [(key)] "
@@ -158,6 +162,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "views": "views by name",
         "materialized_views": "materialized views by name",
         "functions": "functions by name",
+        "procedures": "procedures by name, called with CALL (one namespace with the functions)",
         "aggregates": "aggregates by name (one namespace with the functions)",
         "operators": 'operators by symbol, e.g. `"~<<"` (one per symbol and schema)',
         "triggers": "triggers by name",
@@ -470,6 +475,19 @@ FIELDS: dict[str, dict[str, str]] = {
         "volatility": "`volatile` (default), `stable` or `immutable`",
         "security_definer": "SECURITY DEFINER: run with the owner's privileges",
         "description": "becomes COMMENT ON FUNCTION",
+        "schema": _SCHEMA_OF_OBJECT,
+    },
+    "ProcedureSpec": {
+        "body": "the procedure body, as written between the dollar quotes",
+        "language": "the procedure's language; default `plpgsql`",
+        "arguments": (
+            "the parameter list (IN, INOUT, VARIADIC; OUT from PostgreSQL 14), as one string or "
+            "a list of parameters"
+        ),
+        "security_definer": (
+            "SECURITY DEFINER: run with the owner's privileges (its body cannot COMMIT then)"
+        ),
+        "description": "becomes COMMENT ON PROCEDURE",
         "schema": _SCHEMA_OF_OBJECT,
     },
     "TriggerSpec": {

@@ -331,6 +331,22 @@ class MaterializedViewSpec(SpecModel):
     schema_: str | None = Field(default=None, alias="schema")
 
 
+def _settings_field(what: str) -> Any:
+    return Field(
+        default={},
+        description=f"settings the {what} runs with, SET name TO value: {{search_path: "
+        '"pg_catalog, public"}',
+    )
+
+
+def _verbatim_field(what: str) -> Any:
+    return Field(
+        default=False,
+        description=f"the body is the {what}'s source byte for byte (no line break added "
+        "before and after it)",
+    )
+
+
 class FunctionSpec(SpecModel):
     returns: str
     body: str
@@ -349,16 +365,8 @@ class FunctionSpec(SpecModel):
     rows: float | None = Field(
         default=None, gt=0, description="ROWS of a set-returning function; default 1000"
     )
-    set: dict[str, str | int | float | bool] = Field(
-        default={},
-        description="settings the function runs with, SET name TO value: {search_path: "
-        '"pg_catalog, public"}',
-    )
-    verbatim: StrictBool = Field(
-        default=False,
-        description="the body is the function's source byte for byte (no line break added "
-        "before and after it)",
-    )
+    set: dict[str, str | int | float | bool] = _settings_field("function")
+    verbatim: StrictBool = _verbatim_field("function")
     description: str | None = None
     schema_: str | None = Field(default=None, alias="schema")
 
@@ -366,6 +374,25 @@ class FunctionSpec(SpecModel):
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
+
+
+class ProcedureSpec(SpecModel):
+    """CREATE PROCEDURE (PostgreSQL 11+): called with CALL, returns nothing but its OUT and
+    INOUT arguments, and may COMMIT or ROLLBACK in its body. Its keys are the function keys a
+    procedure can have."""
+
+    body: str
+    language: str = "plpgsql"
+    arguments: str | list[str] = ""
+    security_definer: StrictBool = False
+    set: dict[str, str | int | float | bool] = _settings_field("procedure")
+    verbatim: StrictBool = _verbatim_field("procedure")
+    description: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+
+
+#: what functions and procedures share (body, language, arguments, security_definer, set, ...)
+RoutineSpec = FunctionSpec | ProcedureSpec
 
 
 class AggregateSpec(SpecModel):
@@ -590,6 +617,7 @@ class DocumentSpec(SpecModel):
     views: dict[str, ViewSpec] = {}
     materialized_views: dict[str, MaterializedViewSpec] = {}
     functions: dict[str, FunctionSpec] = {}
+    procedures: dict[str, ProcedureSpec] = {}
     aggregates: dict[str, AggregateSpec] = {}
     operators: dict[str, OperatorSpec] = {}
     triggers: dict[str, TriggerSpec] = {}

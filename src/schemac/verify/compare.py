@@ -290,7 +290,7 @@ def _same_query(a: str, b: str) -> bool:
 
 
 def _signature(fn: Function) -> tuple[str, str, str]:
-    return (fn.schema_name, fn.name, argument_types(fn.arguments))
+    return (fn.schema_name, fn.name, argument_types(fn.arguments, outs=fn.is_procedure))
 
 
 def _compare_functions(report: Report, spec: Sequence[Function], db: Sequence[Function]) -> None:
@@ -304,11 +304,12 @@ def _compare_functions(report: Report, spec: Sequence[Function], db: Sequence[Fu
             extra.remove(same_name[0])
             pairs.append((s, same_name[0]))
     for fn in missing:
-        report.missing(f"function {_name(fn)}({fn.arguments})", fn.span)
+        report.missing(f"{fn.kind} {_name(fn)}({fn.arguments})", fn.span)
     for fn in extra:
-        report.extra(f"function {_name(fn)}({fn.arguments})", None)
+        report.extra(f"{fn.kind} {_name(fn)}({fn.arguments})", None)
     for s, d in pairs:
-        what = f"function {_name(s)}"
+        what = f"{s.kind} {_name(s)}"
+        report.check(what, "kind", s.kind, d.kind, s.span)
         args_s, args_d = canonical_arguments(s.arguments), canonical_arguments(d.arguments)
         report.check(what, "arguments", f"({args_s})", f"({args_d})", s.span)
         report.check(

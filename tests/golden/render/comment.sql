@@ -16,6 +16,8 @@ COMMENT ON OPERATOR !!- (NONE, integer) IS 'Negated.';
 
 COMMENT ON FUNCTION app.current_tenant(fallback uuid) IS 'The tenant.';
 
+COMMENT ON PROCEDURE app.settle(INOUT total integer, amount integer) IS 'Settles.';
+
 COMMENT ON TRIGGER set_updated_at ON users IS 'Keeps updated_at.';
 
 COMMENT ON INDEX audit.ix_audit_logs_created_at IS 'Newest first.';

@@ -20,3 +20,14 @@ $function$;
 RESET check_function_bodies;
 
 CREATE FUNCTION one_line() RETURNS text LANGUAGE sql AS $function_1$ SELECT 1 -- ends in $function$function_1$;
+
+CREATE PROCEDURE app.settle(INOUT total integer, amount integer DEFAULT 1) LANGUAGE plpgsql AS $function$
+BEGIN
+  total := total + amount;
+  COMMIT;
+END;
+$function$;
+
+CREATE OR REPLACE PROCEDURE "Touch"(VARIADIC ids integer[]) LANGUAGE sql SECURITY DEFINER SET search_path TO 'pg_catalog', 'public' AS $function$
+UPDATE plans SET price = price WHERE false
+$function$;

@@ -27,3 +27,7 @@ DROP AGGREGATE IF EXISTS app.total(integer);
 DROP OPERATOR IF EXISTS !!- (NONE, integer);
 
 DROP OPERATOR IF EXISTS app.~<< (text, text);
+
+DROP PROCEDURE IF EXISTS app.settle(INOUT total integer, amount integer);
+
+DROP PROCEDURE IF EXISTS "Touch"(VARIADIC ids integer[]);

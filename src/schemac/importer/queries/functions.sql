@@ -1,4 +1,4 @@
--- The identity of each plain function of the selected schemas (its name and input argument
+-- The identity of each plain function and procedure of the selected schemas (its name and input argument
 -- types, as ALTER FUNCTION takes them), to name it in warnings as the gap queries do.
 SELECT n.nspname AS schema_name,
        p.proname AS name,
@@ -6,6 +6,6 @@ SELECT n.nspname AS schema_name,
        pg_get_function_identity_arguments(p.oid) AS identity
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE p.prokind = 'f'
+WHERE p.prokind IN ('f', 'p')
   AND n.nspname = ANY(%(schemas)s)
 ORDER BY 1, 2, 4;

@@ -1,12 +1,12 @@
--- What the spec format cannot say yet about the plain functions it imports (prokind 'f'): one row
--- per function for its attributes the format has no key for (SUPPORT), and one for a function
--- whose body cannot be written as a dollar-quoted string (left out).
+-- What the spec format cannot say yet about the functions and procedures it imports (prokind 'f',
+-- 'p'): one row per function for its attributes the format has no key for (SUPPORT), and one for
+-- a function or procedure whose body cannot be written as a dollar-quoted string (left out).
 WITH fn AS (
   SELECT p.*, n.nspname, l.lanname
   FROM pg_proc p
   JOIN pg_namespace n ON n.oid = p.pronamespace
   JOIN pg_language l ON l.oid = p.prolang
-  WHERE p.prokind = 'f'
+  WHERE p.prokind IN ('f', 'p')
     AND n.nspname = ANY(%(schemas)s)
     AND NOT EXISTS (
       SELECT 1 FROM pg_depend d
@@ -20,7 +20,7 @@ attrs AS (
          ], NULL) AS missing
   FROM fn
 )
-SELECT 'function' AS kind,
+SELECT CASE fn.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS kind,
        fn.nspname AS schema_name,
        fn.proname || '(' || pg_get_function_identity_arguments(fn.oid) || ')' AS name,
        false AS whole,
@@ -30,7 +30,7 @@ JOIN attrs ON attrs.oid = fn.oid
 WHERE cardinality(attrs.missing) > 0
 UNION ALL
 -- bodies a dollar-quoted string cannot give back: the function is left out
-SELECT 'function', fn.nspname, fn.proname || '(' || pg_get_function_identity_arguments(fn.oid) || ')',
+SELECT CASE fn.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, fn.nspname, fn.proname || '(' || pg_get_function_identity_arguments(fn.oid) || ')',
        true,
        CASE WHEN fn.prosqlbody IS NOT NULL THEN 'its body is SQL-standard (BEGIN ATOMIC / RETURN)'
             WHEN fn.probin IS NOT NULL THEN 'it is in the object file ' || fn.probin

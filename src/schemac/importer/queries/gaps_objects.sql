@@ -1,7 +1,7 @@
 -- Objects of the selected schemas the spec format has no key for yet, one row each:
 -- (kind, schema_name, name, whole, detail). Domains, sequences and composite types are
--- written (domains:, sequences:, composites:), and so are
--- operators (operators:; inspect/queries/operators.sql). Extension members are left out.
+-- written (domains:, sequences:, composites:), and so are operators (operators:;
+-- inspect/queries/operators.sql) and procedures (procedures:; inspect/queries/functions.sql). Extension members are left out.
 WITH ns AS (
   SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY(%(schemas)s)
 ),
@@ -17,13 +17,12 @@ WHERE (t.typtype IN ('r', 'p')
        OR (t.typtype = 'b' AND NOT (t.typcategory = 'A' AND t.typelem <> 0)))
   AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass AND ext.objid = t.oid)
 UNION ALL
-SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'p' THEN 'procedure'
-                      ELSE 'window function' END,
+SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END,
        ns.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
        true, NULL
 FROM pg_proc p
 JOIN ns ON ns.oid = p.pronamespace
-WHERE p.prokind IN ('a', 'p', 'w')
+WHERE p.prokind IN ('a', 'w')
   AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
   -- the aggregates the format can say (inspect/queries/aggregates.sql) are imported
   AND NOT EXISTS (

@@ -1,8 +1,9 @@
--- Plain functions (not procedures, aggregates or window functions), except extensions' own.
+-- Plain functions and procedures (not aggregates or window functions), except extensions' own.
 SELECT n.nspname AS schema_name,
        p.proname AS name,
        pg_get_function_arguments(p.oid) AS arguments,
-       pg_get_function_result(p.oid) AS returns,
+       coalesce(pg_get_function_result(p.oid), '') AS returns,
+       p.prokind = 'p' AS procedure,
        l.lanname AS language,
        CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END
          AS body,
@@ -22,7 +23,7 @@ SELECT n.nspname AS schema_name,
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
-WHERE p.prokind = 'f'
+WHERE p.prokind IN ('f', 'p')
   AND n.nspname = ANY(%(schemas)s)
   AND NOT EXISTS (
     SELECT 1 FROM pg_depend d
