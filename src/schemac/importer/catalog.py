@@ -4,7 +4,7 @@ Everything is read in one READ ONLY, REPEATABLE READ transaction that is rolled 
 model and the gaps describe the same moment of the database and nothing is ever written to it.
 The model comes from inspect/__init__.py (the one reader of pg_catalog into the model); the
 queries here (queries/*.sql) find what that model has no field for: object kinds the format
-lacks (domains, aggregates, exclusion constraints, grants...) and options of the objects it has
+lacks (procedures, grants...) and options of the objects it has
 (STRICT, NOT VALID, trigger arguments...). Each becomes a Gap, reported as one warning per
 object, so nothing is lost without a word.
 """

@@ -16,12 +16,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
-from schemac.model.canonical import same_expr, same_literal_sets, same_literals, zoned_keys
+from schemac.model.canonical import (
+    same_exclusion,
+    same_expr,
+    same_literal_sets,
+    same_literals,
+    zoned_keys,
+)
 from schemac.model.names import MAX_IDENTIFIER_BYTES, identifier_too_long
 from schemac.model.schema import (
     SEQUENCE_TYPE_RANGE,
     Check,
     Column,
+    Exclusion,
     ForeignKey,
     Index,
     IndexPart,
@@ -168,18 +175,22 @@ def _partition_objects(table: Table, *, covered: bool, live: bool = False) -> li
     return out
 
 
-def _constraints(table: Table) -> list[PrimaryKey | Unique | Check | ForeignKey]:
+AnyConstraint = PrimaryKey | Unique | Check | Exclusion | ForeignKey
+
+
+def _constraints(table: Table) -> list[AnyConstraint]:
     return [
         *([table.primary_key] if table.primary_key else []),
         *table.uniques,
         *table.checks,
+        *table.exclusions,
         *table.foreign_keys,
     ]
 
 
 def constraint_comment(
     table: Table,
-    con: PrimaryKey | Unique | Check | ForeignKey,
+    con: AnyConstraint,
     previous: str | None,
     **facts: object,
 ) -> c.Comment:
@@ -255,8 +266,18 @@ def _create_tables(d: Diff, tables: list[Table], existing: frozenset[str]) -> No
             else:
                 inline.append(fk)
         late_indexes: set[str] = set()
+        late_exclusions = [x for x in table.exclusions if _exclusion_is_late(d, x)]
         for change in creation(table, inline, covered=True):
             bucket = _BUCKET_OF[type(change)]
+            if isinstance(change, c.CreateTable) and late_exclusions:
+                # added once the operators and functions they use exist, dropped on their own
+                # before them in the down migration
+                kept = tuple(x for x in table.exclusions if x not in late_exclusions)
+                change = replace(change, table=table.model_copy(update={"exclusions": kept}))
+                d.add(bucket, change)
+                for x in late_exclusions:
+                    d.add(LATE_INDEXES, c.AddConstraint(table, x, span=x.span))
+                continue
             if isinstance(change, c.CreateIndex) and _uses_operator(d, change.index):
                 # dropped on its own in the down migration, before the operator it uses
                 change = replace(change, covered=False)
@@ -296,6 +317,22 @@ def _uses_operator(d: Diff, index: Index) -> bool:
     symbols = {op.name for op in d.new.operators}
     texts = [p.expression for p in index.parts] + [index.where]
     return bool(symbols) and any(t and any(s in t for s in symbols) for t in texts)
+
+
+def _exclusion_is_late(d: Diff, ex: Exclusion) -> bool:
+    """The constraint compares with an operator of the specs, or its expressions call a
+    function created after the tables: CREATE TABLE cannot hold it."""
+    symbols = {op.name for op in d.new.operators}
+    if any(e.operator in symbols for e in ex.elements):
+        return True
+    index = Index(name=ex.name, parts=_exclusion_parts(ex), where=ex.where)
+    return _uses_operator(d, index) or _calls_late_function(d, index)
+
+
+def _exclusion_parts(ex: Exclusion) -> tuple[IndexPart, ...]:
+    return tuple(
+        IndexPart(column=e.column, expression=e.expression, opclass=e.opclass) for e in ex.elements
+    )
 
 
 def _calls_late_function(d: Diff, index: Index) -> bool:
@@ -401,6 +438,7 @@ def _alter_table(d: Diff, old: Table, new: Table) -> None:
 
     _keys(d, old, new, derived, follow)
     _checks(d, old, new, derived)
+    _exclusions(d, old, new, derived, follow)
     _foreign_keys(d, old, new, derived, follow)
     regenerated = d.regenerated_columns.get(new.qualified_name, set())
     _indexes(d, old, new, derived, dropped | set(renames) | regenerated, follow)
@@ -863,7 +901,7 @@ def _same_key(a: PrimaryKey | Unique, b: PrimaryKey | Unique) -> bool:
 def _comment_changed(
     d: Diff,
     table: Table,
-    con: PrimaryKey | Unique | Check | ForeignKey,
+    con: AnyConstraint,
     previous: str | None,
     stage: int = c.STAGE_MAIN,
 ) -> None:
@@ -965,6 +1003,50 @@ def _checks(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> N
         _comment_changed(d, new, check, None)
     for check in removed:
         d.add(DROP_DEPENDENTS, _drop_constraint(old, check.name, c.AddConstraint(old, check)))
+
+
+def _exclusions(
+    d: Diff, old: Table, new: Table, derived: Callable[[str], str], follow: Follow
+) -> None:
+    """Exclusion constraints: renamed, or dropped and added again when anything but the name
+    and the comment changed (PostgreSQL alters none of their parts in place)."""
+    pairs, added, removed = pair(
+        old.exclusions, new.exclusions, lambda x: x.name, lambda x: x.renamed_from, derived
+    )
+    for before, after in pairs:
+        texts = [e.expression for e in before.elements] + [before.where]
+        recreated = any(mentions(t, d.recreated_functions) for t in texts if t)
+        if not recreated and same_exclusion(_followed_exclusion(before, follow), after):
+            if before.name != after.name:
+                d.add(TABLES, _rename_constraint(new, before.name, after.name))
+            _comment_changed(d, new, after, before.description)
+            continue
+        d.add(DROP_DEPENDENTS, _drop_exclusion(old, before))
+        added.append(after)
+    for ex in added:
+        bucket = LATE_INDEXES if _exclusion_is_late(d, ex) else CONSTRAINTS
+        d.add(bucket, c.AddConstraint(new, ex, live=True, span=ex.span))
+        _comment_changed(d, new, ex, None)
+    for ex in removed:
+        d.add(DROP_DEPENDENTS, _drop_exclusion(old, ex))
+
+
+def _drop_exclusion(table: Table, ex: Exclusion) -> c.DropConstraint:
+    """DROP CONSTRAINT, whose down adds the constraint back with its comment."""
+    restore: tuple[c.Change, ...] = (c.AddConstraint(table, ex, live=True),)
+    if ex.description:
+        restore += (constraint_comment(table, ex, None, live=True),)
+    return c.DropConstraint(table, ex.name, restore=restore, live=True)
+
+
+def _followed_exclusion(ex: Exclusion, follow: Follow) -> Exclusion:
+    """The constraint with its columns under their new names (PostgreSQL keeps it on a renamed
+    column)."""
+    elements = tuple(
+        e if e.column is None else e.model_copy(update={"column": follow((e.column,))[0]})
+        for e in ex.elements
+    )
+    return ex.model_copy(update={"elements": elements, "include": follow(ex.include)})
 
 
 def _same_fk(d: Diff, a: ForeignKey, b: ForeignKey, follow: Follow) -> bool:
