@@ -78,10 +78,37 @@ def test_parse_operator() -> None:
     assert parse_operator("&&") == (None, "&&")
     assert parse_operator(" OPERATOR(public.&&) ") == (None, "&&")
     assert parse_operator("operator(App.~<<)") == ("app", "~<<")
+    assert parse_operator('OPERATOR("Geo".&&)') == ("Geo", "&&")
     assert isinstance(parse_operator("a="), str)
     assert isinstance(parse_operator("= ; DROP TABLE x"), str)
     assert isinstance(parse_operator("OPERATOR(x.a)"), str)
     assert isinstance(parse_operator("OPERATOR(x.=) OR true"), str)
+
+
+def test_render_qualifies_operators_and_refuses_what_is_not_one() -> None:
+    from schemac.render.clauses import exclusion
+
+    geo = Exclusion(
+        name="x",
+        elements=(ExclusionElement(column="Box", operator="&&", operator_schema="Geo"),),
+    )
+    assert exclusion(geo) == 'EXCLUDE USING gist ("Box" WITH OPERATOR("Geo".&&))'
+    # a model read from a tampered snapshot never reaches the SQL
+    bad = geo.model_copy(
+        update={"elements": (ExclusionElement(column="a", operator="=) OR (true"),)}
+    )
+    with pytest.raises(ValueError, match="not an operator name"):
+        exclusion(bad)
+
+
+def test_the_schema_document_lists_them(tmp_path: Path) -> None:
+    write_spec(tmp_path / "specs", SPEC)
+    result = CliRunner().invoke(cli, ["docs", str(tmp_path / "specs")])
+    assert result.exit_code == 0, result.output
+    assert (
+        "- Exclusion `no_overlap`: `USING gist (room_id WITH =, (tstzrange(starts_at, ends_at)) "
+        "WITH &&) INCLUDE (id) WHERE (NOT cancelled) DEFERRABLE`"
+    ) in result.output
 
 
 BOOKINGS = """
@@ -255,40 +282,42 @@ def test_build_applies_and_verifies(tmp_path: Path) -> None:
     assert verified.exit_code == 0, verified.output + verified.stderr
 
 
-OPERATOR_SPEC = """
+LATE_FUNCTION = """
 functions:
-  overlaps_loosely:
-    arguments: int4range, int4range
-    returns: boolean
+  slot:
+    arguments: lo integer, hi integer
+    returns: int4range
     language: sql
     volatility: immutable
-    body: SELECT $1 && $2
-operators:
-  "&&&":
-    function: overlaps_loosely
-    leftarg: int4range
-    rightarg: int4range
-    commutator: "&&&"
+    body: SELECT int4range(lo, hi)
 tables:
   slots:
     columns:
       id: {type: integer, primary_key: true}
-      span: int4range
+      lo: integer
+      hi: integer
     excludes:
-      - elements: [{column: span, with: "&&&", opclass: range_ops}]
+      - elements: [{expression: "slot(lo, hi)", with: "&&"}]
+        description: No two slots overlap.
 """
 
 
-def test_a_constraint_using_a_spec_operator_waits_for_it(tmp_path: Path) -> None:
-    """CREATE TABLE comes before the operators: the constraint is added after them, and
-    dropped on its own before them in the down migration."""
-    write_spec(tmp_path / "specs", OPERATOR_SPEC)
+@pytest.mark.postgres
+def test_a_constraint_calling_a_late_function_waits_for_it(tmp_path: Path) -> None:
+    """SQL functions are created after the tables: a constraint calling one is added after it,
+    and dropped on its own before it in the down migration."""
+    write_spec(tmp_path / "specs", LATE_FUNCTION)
     out = tmp_path / "m"
     sql = build_first(tmp_path / "specs", out)
-    add = "ALTER TABLE slots ADD CONSTRAINT excl_slots_span EXCLUDE USING gist"
-    assert add in sql and "EXCLUDE" not in sql[: sql.index("CREATE OPERATOR")]
+    add = "ALTER TABLE slots ADD CONSTRAINT excl_slots_lo_hi EXCLUDE USING gist ((slot(lo, hi))"
+    assert sql.index("CREATE TABLE slots") < sql.index("CREATE FUNCTION slot") < sql.index(add)
+    assert sql.index(add) < sql.index("COMMENT ON CONSTRAINT excl_slots_lo_hi")
     down = next(out.glob("U*.sql")).read_text()
-    assert down.index("DROP CONSTRAINT IF EXISTS excl_slots_span") < down.index("DROP OPERATOR")
+    assert down.index("DROP CONSTRAINT IF EXISTS excl_slots_lo_hi") < down.index("DROP FUNCTION")
+    verified = CliRunner().invoke(
+        cli, ["verify", str(tmp_path / "specs"), "-m", str(out), "--backend", "local"]
+    )
+    assert verified.exit_code == 0, verified.output + verified.stderr
 
 
 # --- incremental, judged on PostgreSQL ----------------------------------------------------------

@@ -144,7 +144,7 @@ def _exclusion(table: Table, ex: Exclusion) -> Any:
         element["with"] = (
             e.operator
             if e.operator_schema is None
-            else f"OPERATOR({e.operator_schema}.{e.operator})"
+            else f"OPERATOR({quote_ident(e.operator_schema)}.{e.operator})"
         )
         if e.opclass is not None:
             element["opclass"] = e.opclass

@@ -655,6 +655,7 @@ def _rebuilt_by_retype(table: Table, column: Column, old_collation: str | None) 
         keys: list[PrimaryKey | Unique] = [*([table.primary_key] if table.primary_key else [])]
         keys += table.uniques
         out += [key.name for key in keys if column.name in key.columns]
+        out += [x.name for x in table.exclusions if _constrains(x, column.name)]
         out += [index.name for index in table.indexes if _reads(index, names)]
     return tuple(out)
 
@@ -665,7 +666,13 @@ def _regenerate(d: Diff, table: Table, old: Column, new: Column) -> bool:
     reading it then built again around it."""
     held = [
         con.name
-        for con in (*table.uniques, *table.checks, *table.foreign_keys, table.primary_key)
+        for con in (
+            *table.uniques,
+            *table.checks,
+            *table.exclusions,
+            *table.foreign_keys,
+            table.primary_key,
+        )
         if con is not None and _constrains(con, new.name)
     ]
     if held:
@@ -690,6 +697,13 @@ def _regenerate(d: Diff, table: Table, old: Column, new: Column) -> bool:
 def _constrains(con: object, column: str) -> bool:
     if isinstance(con, Check):
         return con.column == column or mentions(con.expression, [column])
+    if isinstance(con, Exclusion):
+        texts = [e.expression for e in con.elements] + [con.where]
+        return (
+            any(e.column == column for e in con.elements)
+            or column in con.include
+            or any(mentions(t, [column]) for t in texts if t)
+        )
     return column in getattr(con, "columns", ())
 
 

@@ -29,7 +29,9 @@ from schemac.resolve.context import Context, Located, checked_expression, derive
 from schemac.spec.models import ExclusionElementSpec, ExclusionSpec
 
 _IDENT = r"[A-Za-z_][A-Za-z0-9_$]*"
-_QUALIFIED_OPERATOR = re.compile(rf"OPERATOR\s*\(\s*(?:({_IDENT})\s*\.\s*)?(\S+?)\s*\)", re.I)
+_QUALIFIED_OPERATOR = re.compile(
+    rf'OPERATOR\s*\(\s*(?:({_IDENT}|"(?:[^"]|"")+")\s*\.\s*)?(\S+?)\s*\)', re.I
+)
 _OPCLASS = re.compile(rf"(?:{_IDENT}\.)?{_IDENT}")
 #: operators found on the search path whichever schema the migration runs in
 _SEARCHED = frozenset({"pg_catalog", "public"})
@@ -44,9 +46,13 @@ def parse_operator(text: str) -> tuple[str | None, str] | str:
     problem = operator_name_problem(symbol)
     if problem is not None:
         return problem
-    if schema is not None and schema.lower() in _SEARCHED:
-        schema = None
-    return (schema.lower() if schema is not None else None), symbol
+    if schema is not None:
+        # an unquoted name folds to lower case, as PostgreSQL reads it
+        quoted = schema.startswith('"')
+        schema = schema[1:-1].replace('""', '"') if quoted else schema.lower()
+        if schema in _SEARCHED:
+            schema = None
+    return schema, symbol
 
 
 def resolve_exclusions(

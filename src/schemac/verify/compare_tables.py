@@ -184,7 +184,7 @@ def _exclusion_text(ex: Exclusion) -> str:
         op = (
             e.operator
             if e.operator_schema is None
-            else f"OPERATOR({e.operator_schema}.{e.operator})"
+            else f"OPERATOR({quote_ident(e.operator_schema)}.{e.operator})"
         )
         elements.append(f"{key}{opclass} WITH {op}")
     text = f"EXCLUDE USING {ex.method} ({', '.join(elements)})"
