@@ -74,6 +74,17 @@ def test_resolved_with_derived_names_and_search_path_operators_bare(tmp_path: Pa
     assert second.description == "A room is booked once at a time."
 
 
+def test_an_expression_naming_a_column_is_the_column(tmp_path: Path) -> None:
+    """PostgreSQL stores `(during)` as the column: the model does too, or every build would
+    find the database different from the spec."""
+    spec = SPEC.replace("{column: during, with:", "{expression: ' ( during ) ', with:")
+    schema, diags = load_text(tmp_path, spec)
+    assert schema is not None, diags
+    assert schema.tables[0].exclusions[0].elements[1] == ExclusionElement(
+        column="during", operator="&&"
+    )
+
+
 def test_parse_operator() -> None:
     assert parse_operator("&&") == (None, "&&")
     assert parse_operator(" OPERATOR(public.&&) ") == (None, "&&")
@@ -379,6 +390,11 @@ CREATED = ROOMS + (
     "    excludes: [{elements: [{column: id, with: '='}, {column: during, with: '&&'}]}]\n"
 )
 
+#: room_id renamed: the constraint stays, its derived name follows (RENAME CONSTRAINT)
+COLUMN_RENAMED = EXCLUDED.replace(
+    "      room_id: integer\n", "      room: {type: integer, renamed_from: room_id}\n"
+).replace("{column: room_id,", "{column: room,")
+
 CASES: dict[str, Case] = {
     # ADD CONSTRAINT ... EXCLUDE on a live table: an index build and a scan under ACCESS EXCLUSIVE
     "exclusion_added": Case(ROOMS, EXCLUDED, ROWS, probe=PROBE),
@@ -392,6 +408,15 @@ CASES: dict[str, Case] = {
         ),
     ),
     "exclusion_renamed": Case(EXCLUDED, RENAMED, ROWS, probe=PROBE),
+    "exclusion_column_renamed": Case(
+        EXCLUDED,
+        COLUMN_RENAMED,
+        ROWS,
+        probe=PROBE.replace(
+            "INSERT INTO rooms VALUES",
+            "INSERT INTO rooms (id, room, starts_at, ends_at, cancelled) VALUES",
+        ),
+    ),
     "exclusion_comment_changed": Case(EXCLUDED, RECOMMENTED, ROWS, probe=PROBE),
     # a new table holds its constraint in CREATE TABLE
     "exclusion_with_new_table": Case(ROOMS, CREATED, ROWS),

@@ -1027,6 +1027,16 @@ def _exclusions(
     pairs, added, removed = pair(
         old.exclusions, new.exclusions, lambda x: x.name, lambda x: x.renamed_from, derived
     )
+    # one whose name alone changed (a derived name following a renamed column, an imported
+    # name adopted) is renamed, not rebuilt under ACCESS EXCLUSIVE
+    for after in list(added):
+        before = next(
+            (x for x in removed if same_exclusion(_followed_exclusion(x, follow), after)), None
+        )
+        if before is not None:
+            removed.remove(before)
+            added.remove(after)
+            pairs.append((before, after))
     for before, after in pairs:
         texts = [e.expression for e in before.elements] + [before.where]
         recreated = any(mentions(t, d.recreated_functions) for t in texts if t)

@@ -166,6 +166,10 @@ def _check_key_counts(ctx: Context, table: Table, pk_span: Span | None) -> None:
         keyed.append(("primary key", len(table.primary_key.columns), pk_span))
     keyed += [(f"unique constraint {u.name}", len(u.columns), u.span) for u in table.uniques]
     keyed += [(f"index {i.name}", _index_keys(i), i.span) for i in table.indexes]
+    keyed += [
+        (f"exclusion constraint {x.name}", len(x.elements) + len(x.include), x.span)
+        for x in table.exclusions
+    ]
     for what, count, span in keyed:
         if count > MAX_KEYS:
             ctx.error(

@@ -159,19 +159,35 @@ def _element(
             where.span(*path, "opclass"),
             "write the class's name, e.g. gist_int4_ops or myschema.my_ops",
         )
-    expression = (
-        None
-        if element.expression is None
-        else checked_expression(ctx, element.expression, where.span(*path, "expression"))
-    )
+    column, expression = element.column, element.expression
+    bare = None if expression is None else _bare_column(expression, columns)
+    if bare is not None:
+        # PostgreSQL stores `(room_id)` as the column itself: so does the model
+        column, expression = bare, None
+    elif expression is not None:
+        expression = checked_expression(ctx, expression, where.span(*path, "expression"))
     return construct(
         ExclusionElement,
-        column=element.column,
+        column=column,
         expression=expression,
         opclass=None if element.opclass is None else element.opclass.strip(),
         operator=operator[1],
         operator_schema=operator[0],
     )
+
+
+def _bare_column(text: str, columns: list[str]) -> str | None:
+    """The column an expression element only names (`room_id`, `(room_id)`, `"Room"`)."""
+    text = text.strip()
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    if re.fullmatch(_IDENT, text):
+        text = text.lower()
+    elif re.fullmatch(r'"(?:[^"]|"")+"', text):
+        text = text[1:-1].replace('""', '"')
+    else:
+        return None
+    return text if text in columns else None
 
 
 def check_partitioned_exclusions(ctx: Context, table: Table, version: int) -> None:
