@@ -608,3 +608,24 @@ def test_the_json_schema_knows_exclusion_constraints() -> None:
     assert list(validator.iter_errors(doc({"elements": [{"column": "id"}]})))  # `with` required
     assert list(validator.iter_errors(doc({**good, "using": "gin"})))  # gin cannot exclude
     assert list(validator.iter_errors(doc({**good, "deferrable": "later"})))
+
+
+@pytest.mark.postgres
+def test_import_round_trips_an_operator_of_another_schema(
+    pg_backend: Backend, pg_conninfo: str, tmp_path: Path
+) -> None:
+    """cube's && lives in the extension's schema: OPERATOR("Ext".&&), its case kept."""
+    ddl = """
+    CREATE SCHEMA "Ext";
+    CREATE EXTENSION cube SCHEMA "Ext";
+    CREATE TABLE boxes (id integer PRIMARY KEY, box "Ext".cube NOT NULL,
+        CONSTRAINT boxes_apart EXCLUDE USING gist (box WITH OPERATOR("Ext".&&)));
+    """
+    with psycopg.connect(pg_conninfo, autocommit=True) as conn:
+        conn.execute(textwrap.dedent(ddl))
+    trip = round_trip(pg_backend, pg_conninfo, tmp_path / "specs")
+    assert trip.exact, trip.report()
+    # an extension type outside public is a warning of its own (not the constraint's)
+    assert [w for w in trip.run.warnings if "Ext.cube" not in w] == [], trip.run.warnings
+    text = (tmp_path / "specs" / "public.yaml").read_text()
+    assert """- {column: box, with: 'OPERATOR("Ext".&&)'}""" in text, text
