@@ -537,15 +537,24 @@ def test_import_round_trips_exclusion_constraints(
 def test_what_the_format_cannot_say_is_still_warned(pg_conninfo: str, tmp_path: Path) -> None:
     with psycopg.connect(pg_conninfo, autocommit=True) as conn:
         conn.execute(
-            "CREATE TABLE spans (a int4range, "
-            "CONSTRAINT ordered EXCLUDE USING gist (a WITH &&) WITH (fillfactor = 50))"
+            "CREATE TABLE spans (a int4range, b integer, c text, "
+            "CONSTRAINT filled EXCLUDE USING gist (a WITH &&) WITH (fillfactor = 50), "
+            "CONSTRAINT ordered EXCLUDE USING btree (b DESC WITH =), "
+            'CONSTRAINT collated EXCLUDE USING btree (c COLLATE "C" WITH =))'
         )
     run = run_import(pg_conninfo, tmp_path / "specs")
     assert run.code == 0
-    assert any("ordered on spans" in w and "WITH (fillfactor=50)" in w for w in run.warnings), (
-        run.warnings
-    )
-    assert not any("EXCLUDE USING" in w for w in run.warnings), run.warnings
+    assert run.warnings == [
+        "warning: exclusion constraint public.collated on spans: imported without index COLLATE "
+        "C on c",
+        "warning: exclusion constraint public.filled on spans: imported without index WITH "
+        "(fillfactor=50)",
+        "warning: exclusion constraint public.ordered on spans: imported without ordering of "
+        "element 1 (EXCLUDE USING btree (b DESC WITH =))",
+    ], run.warnings
+    # the constraints themselves are written
+    text = (tmp_path / "specs" / "public.yaml").read_text()
+    assert text.count("- using: btree") == 2 and "name: filled" in text, text
 
 
 # --- verify, diff, JSON Schema --------------------------------------------------------------
