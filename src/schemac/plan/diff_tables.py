@@ -17,7 +17,6 @@ from dataclasses import replace
 from typing import TypeVar
 
 from schemac.model.canonical import (
-    same_exclusion,
     same_expr,
     same_literal_sets,
     same_literals,
@@ -64,6 +63,7 @@ from schemac.plan.diff import (
     mentions,
     qualified,
 )
+from schemac.plan.diff_exclusions import diff_exclusions, exclusion_is_late
 from schemac.plan.order import order_tables
 from schemac.snapshot import snapshot_data
 
@@ -266,7 +266,7 @@ def _create_tables(d: Diff, tables: list[Table], existing: frozenset[str]) -> No
             else:
                 inline.append(fk)
         late_indexes: set[str] = set()
-        late_exclusions = [x for x in table.exclusions if _exclusion_is_late(d, x)]
+        late_exclusions = [x for x in table.exclusions if exclusion_is_late(d, x)]
         for change in creation(table, inline, covered=True):
             bucket = _BUCKET_OF[type(change)]
             if isinstance(change, c.CreateTable) and late_exclusions:
@@ -317,22 +317,6 @@ def _uses_operator(d: Diff, index: Index) -> bool:
     symbols = {op.name for op in d.new.operators}
     texts = [p.expression for p in index.parts] + [index.where]
     return bool(symbols) and any(t and any(s in t for s in symbols) for t in texts)
-
-
-def _exclusion_is_late(d: Diff, ex: Exclusion) -> bool:
-    """The constraint compares with an operator of the specs, or its expressions call a
-    function created after the tables: CREATE TABLE cannot hold it."""
-    symbols = {op.name for op in d.new.operators}
-    if any(e.operator in symbols for e in ex.elements):
-        return True
-    index = Index(name=ex.name, parts=_exclusion_parts(ex), where=ex.where)
-    return _uses_operator(d, index) or _calls_late_function(d, index)
-
-
-def _exclusion_parts(ex: Exclusion) -> tuple[IndexPart, ...]:
-    return tuple(
-        IndexPart(column=e.column, expression=e.expression, opclass=e.opclass) for e in ex.elements
-    )
 
 
 def _calls_late_function(d: Diff, index: Index) -> bool:
@@ -438,7 +422,7 @@ def _alter_table(d: Diff, old: Table, new: Table) -> None:
 
     _keys(d, old, new, derived, follow)
     _checks(d, old, new, derived)
-    _exclusions(d, old, new, derived, follow)
+    diff_exclusions(d, old, new, derived, follow)
     _foreign_keys(d, old, new, derived, follow)
     regenerated = d.regenerated_columns.get(new.qualified_name, set())
     _indexes(d, old, new, derived, dropped | set(renames) | regenerated, follow)
@@ -1017,60 +1001,6 @@ def _checks(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> N
         _comment_changed(d, new, check, None)
     for check in removed:
         d.add(DROP_DEPENDENTS, _drop_constraint(old, check.name, c.AddConstraint(old, check)))
-
-
-def _exclusions(
-    d: Diff, old: Table, new: Table, derived: Callable[[str], str], follow: Follow
-) -> None:
-    """Exclusion constraints: renamed, or dropped and added again when anything but the name
-    and the comment changed (PostgreSQL alters none of their parts in place)."""
-    pairs, added, removed = pair(
-        old.exclusions, new.exclusions, lambda x: x.name, lambda x: x.renamed_from, derived
-    )
-    # one whose name alone changed (a derived name following a renamed column, an imported
-    # name adopted) is renamed, not rebuilt under ACCESS EXCLUSIVE
-    for after in list(added):
-        before = next(
-            (x for x in removed if same_exclusion(_followed_exclusion(x, follow), after)), None
-        )
-        if before is not None:
-            removed.remove(before)
-            added.remove(after)
-            pairs.append((before, after))
-    for before, after in pairs:
-        texts = [e.expression for e in before.elements] + [before.where]
-        recreated = any(mentions(t, d.recreated_functions) for t in texts if t)
-        if not recreated and same_exclusion(_followed_exclusion(before, follow), after):
-            if before.name != after.name:
-                d.add(TABLES, _rename_constraint(new, before.name, after.name))
-            _comment_changed(d, new, after, before.description)
-            continue
-        d.add(DROP_DEPENDENTS, _drop_exclusion(old, before))
-        added.append(after)
-    for ex in added:
-        bucket = LATE_INDEXES if _exclusion_is_late(d, ex) else CONSTRAINTS
-        d.add(bucket, c.AddConstraint(new, ex, live=True, span=ex.span))
-        _comment_changed(d, new, ex, None)
-    for ex in removed:
-        d.add(DROP_DEPENDENTS, _drop_exclusion(old, ex))
-
-
-def _drop_exclusion(table: Table, ex: Exclusion) -> c.DropConstraint:
-    """DROP CONSTRAINT, whose down adds the constraint back with its comment."""
-    restore: tuple[c.Change, ...] = (c.AddConstraint(table, ex, live=True),)
-    if ex.description:
-        restore += (constraint_comment(table, ex, None, live=True),)
-    return c.DropConstraint(table, ex.name, restore=restore, live=True)
-
-
-def _followed_exclusion(ex: Exclusion, follow: Follow) -> Exclusion:
-    """The constraint with its columns under their new names (PostgreSQL keeps it on a renamed
-    column)."""
-    elements = tuple(
-        e if e.column is None else e.model_copy(update={"column": follow((e.column,))[0]})
-        for e in ex.elements
-    )
-    return ex.model_copy(update={"elements": elements, "include": follow(ex.include)})
 
 
 def _same_fk(d: Diff, a: ForeignKey, b: ForeignKey, follow: Follow) -> bool:
