@@ -301,30 +301,43 @@ functions:
     language: sql
     volatility: immutable
     body: SELECT int4range(lo, hi)
+operators:
+  "~<<":
+    function: textregexeq
+    leftarg: text
+    rightarg: text
 tables:
   slots:
     columns:
       id: {type: integer, primary_key: true}
       lo: integer
       hi: integer
+      label: text
     excludes:
       - elements: [{expression: "slot(lo, hi)", with: "&&"}]
         description: No two slots overlap.
+      - using: btree
+        elements: [{column: lo, with: "="}]
+        where: "label ~<< 'x'"
 """
 
 
 @pytest.mark.postgres
-def test_a_constraint_calling_a_late_function_waits_for_it(tmp_path: Path) -> None:
-    """SQL functions are created after the tables: a constraint calling one is added after it,
-    and dropped on its own before it in the down migration."""
+def test_a_constraint_using_a_late_function_or_operator_waits_for_it(tmp_path: Path) -> None:
+    """SQL functions and operators are created after the tables: a constraint calling one is
+    added after it, and dropped on its own before it in the down migration."""
     write_spec(tmp_path / "specs", LATE_FUNCTION)
     out = tmp_path / "m"
     sql = build_first(tmp_path / "specs", out)
     add = "ALTER TABLE slots ADD CONSTRAINT excl_slots_lo_hi EXCLUDE USING gist ((slot(lo, hi))"
     assert sql.index("CREATE TABLE slots") < sql.index("CREATE FUNCTION slot") < sql.index(add)
     assert sql.index(add) < sql.index("COMMENT ON CONSTRAINT excl_slots_lo_hi")
+    # a predicate using an operator of the specs waits for it too
+    add_lo = "ALTER TABLE slots ADD CONSTRAINT excl_slots_lo EXCLUDE USING btree"
+    assert sql.index("CREATE OPERATOR ~<<") < sql.index(add_lo)
     down = next(out.glob("U*.sql")).read_text()
     assert down.index("DROP CONSTRAINT IF EXISTS excl_slots_lo_hi") < down.index("DROP FUNCTION")
+    assert down.index("DROP CONSTRAINT IF EXISTS excl_slots_lo;") < down.index("DROP OPERATOR")
     verified = CliRunner().invoke(
         cli, ["verify", str(tmp_path / "specs"), "-m", str(out), "--backend", "local"]
     )
