@@ -7,6 +7,8 @@ from schemac.model.schema import (
     Check,
     Column,
     Enum,
+    Exclusion,
+    ExclusionElement,
     Partition,
     Policy,
     SequenceOptions,
@@ -74,6 +76,29 @@ def alter_examples(USERS: Table, AUDIT: Table) -> dict[str, list[c.Change]]:
                 USERS, Unique(name="uq_users_nick", columns=("nick",)), using_index="uq_users_nick"
             ),
             c.AddConstraint(USERS, Unique(name="uq_users_age", columns=("age",), deferrable=True)),
+            # no NOT VALID for an exclusion constraint; a qualified operator, an expression with
+            # an operator class, INCLUDE, a predicate and a deferral
+            c.AddConstraint(
+                USERS,
+                Exclusion(
+                    name="excl_users_tenant_id_email",
+                    method="btree",
+                    elements=(
+                        ExclusionElement(column="tenant_id", operator="="),
+                        ExclusionElement(
+                            expression="lower(email)",
+                            opclass="text_pattern_ops",
+                            operator="=",
+                            operator_schema="pg_catalog",
+                        ),
+                    ),
+                    include=("age",),
+                    where="deleted_at IS NULL",
+                    deferrable=True,
+                    initially_deferred=True,
+                ),
+                live=True,
+            ),
         ],
         "validate_constraint": [c.ValidateConstraint(USERS, "chk_users_nick")],
         "attach_index": [

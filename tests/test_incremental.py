@@ -106,6 +106,9 @@ SQUAWK_WHERE: dict[str, str | tuple[str, ...]] = {
     "require-concurrent-partition-detach": " ATTACH PARTITION ",
     # a stored generated column is added by a RegenerateColumn, labelled `rewrites`
     "adding-field-with-default": "STORED;",
+    # PostgreSQL has no NOT VALID for an exclusion constraint: added on a live table, it is
+    # labelled `locking` (an index build and a scan under ACCESS EXCLUSIVE)
+    "constraint-missing-not-valid": " EXCLUDE USING ",
 }
 
 

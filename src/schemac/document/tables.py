@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from schemac.document.markup import code, codes, paragraph, table, text
 from schemac.document.page import Block, Page, display_name
-from schemac.model.schema import Column, ForeignKey, Index, Partition, Table
+from schemac.model.schema import Column, Exclusion, ForeignKey, Index, Partition, Table
 
 
 def tables_section(page: Page) -> list[Block]:
@@ -117,7 +117,24 @@ def _table_constraints(t: Table) -> list[str]:
                 f"{code(_target(fk))}{_actions(fk)}"
             )
     items += [f"- Check {code(c.name)}: {code(c.expression)}" for c in t.checks if c.column is None]
+    items += [f"- Exclusion {code(x.name)}: {code(_exclusion(x))}" for x in t.exclusions]
     return items
+
+
+def _exclusion(x: Exclusion) -> str:
+    """`USING gist (room_id WITH =, (expr) WITH &&) WHERE (...)`, as a reader would write it."""
+    elements = []
+    for e in x.elements:
+        key = e.column if e.column is not None else f"({e.expression})"
+        opclass = f" {e.opclass}" if e.opclass else ""
+        schema = f"{e.operator_schema}." if e.operator_schema else ""
+        elements.append(f"{key}{opclass} WITH {schema}{e.operator}")
+    said = f"USING {x.method} ({', '.join(elements)})"
+    if x.include:
+        said += f" INCLUDE ({', '.join(x.include)})"
+    if x.where is not None:
+        said += f" WHERE ({x.where})"
+    return said + (" DEFERRABLE" if x.deferrable else "")
 
 
 def index_table(indexes: tuple[Index, ...]) -> list[str]:

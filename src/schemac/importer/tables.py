@@ -18,6 +18,7 @@ from schemac.model.names import quote_ident
 from schemac.model.schema import (
     Check,
     Column,
+    Exclusion,
     ForeignKey,
     Index,
     IndexPart,
@@ -53,6 +54,8 @@ def table_spec(ctx: Context, table: Table) -> dict[str, Any]:
         spec["unique"] = uniques
     if table.checks:
         spec["checks"] = {check.name: _check(check) for check in table.checks}
+    if table.exclusions:
+        spec["excludes"] = [_exclusion(table, ex) for ex in table.exclusions]
     fks = [fk for fk in (_foreign_key(ctx, table, fk) for fk in table.foreign_keys) if fk]
     if fks:
         spec["foreign_keys"] = fks
@@ -126,6 +129,46 @@ def _check(check: Check) -> Any:
     if check.description is not None:
         spec["description"] = check.description
     return Flow(spec)
+
+
+def _exclusion(table: Table, ex: Exclusion) -> Any:
+    """An exclusion constraint in the long form, leaving out the derived name, gist and the
+    operator classes PostgreSQL picks."""
+    columns = [col.name for col in table.columns]
+    elements: list[Any] = []
+    name_cols: list[str] = []
+    for e in ex.elements:
+        element: dict[str, Any] = {}
+        if e.column is not None:
+            element["column"] = e.column
+            name_cols.append(e.column)
+        else:
+            element["expression"] = e.expression
+            name_cols += referenced_columns(e.expression or "", columns) or ["expr"]
+        element["with"] = (
+            e.operator
+            if e.operator_schema is None
+            else f"OPERATOR({quote_ident(e.operator_schema)}.{e.operator})"
+        )
+        if e.opclass is not None:
+            element["opclass"] = e.opclass
+        elements.append(Flow(element))
+    spec: dict[str, Any] = {}
+    if ex.method != "gist":
+        spec["using"] = ex.method
+    spec["elements"] = elements
+    if ex.where is not None:
+        spec["where"] = ex.where
+    if ex.include:
+        spec["include"] = Flow(list(ex.include))
+    if ex.deferrable:
+        deferred = ex.initially_deferred
+        spec["deferrable"] = "initially_deferred" if deferred else "initially_immediate"
+    if ex.name != f"excl_{table.name}_{'_'.join(name_cols)}":
+        spec["name"] = ex.name
+    if ex.description is not None:
+        spec["description"] = ex.description
+    return spec
 
 
 # --- columns ----------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ from schemac.model.schema import (
     Check,
     Column,
     Enum,
+    Exclusion,
+    ExclusionElement,
     Extension,
     FkAction,
     ForeignKey,
@@ -220,6 +222,7 @@ def _tables(
                     for c in cons
                     if c["kind"] == "c"
                 ),
+                exclusions=tuple(_exclusion(c) for c in cons if c["kind"] == "x"),
                 foreign_keys=tuple(_foreign_key(c) for c in cons if c["kind"] == "f"),
                 indexes=tuple(indexes.get(oid, ())),
                 partitioning=partitioning,
@@ -243,6 +246,29 @@ def _replica_identity(kind: str, index: str | None) -> dict[str, Any]:
     if kind == "i" and index is not None:
         return {"replica_identity": "index", "replica_index": index}
     return {"replica_identity": {"f": "full", "n": "nothing", "i": "nothing"}.get(kind)}
+
+
+def _exclusion(r: Row) -> Exclusion:
+    found = r["exclusion"]
+    return Exclusion(
+        name=r["name"],
+        method=found["method"],
+        elements=tuple(
+            ExclusionElement(
+                column=e["column"],
+                expression=e["text"],
+                opclass=e["opclass"],
+                operator=e["operator"],
+                operator_schema=e["operator_schema"],
+            )
+            for e in found["elements"]
+        ),
+        where=found["where"],
+        include=tuple(found["include"] or ()),
+        deferrable=r["deferrable"],
+        initially_deferred=r["initially_deferred"],
+        description=r["description"],
+    )
 
 
 def _column(r: Row) -> Column:

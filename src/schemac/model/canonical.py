@@ -23,9 +23,12 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schemac.model.types import TypeSyntaxError, canonical_type
+
+if TYPE_CHECKING:
+    from schemac.model.schema import Exclusion
 
 #: qualifiers PostgreSQL leaves out when printing (search_path is `public` while introspecting)
 _IMPLICIT_SCHEMAS = frozenset({"pg_catalog", "public"})
@@ -403,4 +406,29 @@ def same_literal_sets(
     z = bool(zoned) and zoned[0]
     return sorted(str(literal_value(x, z)) for x in a) == sorted(
         str(literal_value(y, z)) for y in b
+    )
+
+
+def same_exclusion(a: Exclusion, b: Exclusion) -> bool:
+    """The same constraint apart from its name and comment (expressions and the predicate up
+    to PostgreSQL's rewrites)."""
+
+    def key(ex: Exclusion) -> list[tuple[object, ...]]:
+        return [
+            (
+                e.column,
+                canonical_expr(e.expression) if e.expression is not None else None,
+                e.opclass.lower() if e.opclass else None,
+                e.operator,
+                e.operator_schema,
+            )
+            for e in ex.elements
+        ]
+
+    return (
+        a.method == b.method
+        and key(a) == key(b)
+        and same_expr(a.where, b.where)
+        and a.include == b.include
+        and (a.deferrable, a.initially_deferred) == (b.deferrable, b.initially_deferred)
     )

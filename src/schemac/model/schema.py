@@ -154,6 +154,35 @@ class Check(Node):
     span: Span | None = _span()
 
 
+class ExclusionElement(Node):
+    """One element of an exclusion constraint: a column name, or an SQL expression (then
+    `column` is None), compared with `operator`."""
+
+    column: str | None = None
+    expression: str | None = None
+    opclass: str | None = None
+    #: the operator's symbol, checked (names.operator_name_problem)
+    operator: str
+    #: the operator's schema when it is written OPERATOR(schema.op); None: found on the
+    #: search path (pg_catalog, public)
+    operator_schema: str | None = None
+
+
+class Exclusion(Node):
+    """An exclusion constraint: EXCLUDE USING method (element WITH operator, ...)."""
+
+    name: str
+    method: Literal["gist", "spgist", "btree", "hash"] = "gist"
+    elements: tuple[ExclusionElement, ...]
+    where: str | None = None
+    include: tuple[str, ...] = ()
+    deferrable: bool = False
+    initially_deferred: bool = False
+    description: str | None = _description()
+    renamed_from: str | None = Field(default=None, exclude=True)
+    span: Span | None = _span()
+
+
 class ForeignKey(Node):
     name: str
     columns: tuple[str, ...]
@@ -259,6 +288,8 @@ class Table(Node):
     primary_key: PrimaryKey | None = None
     uniques: tuple[Unique, ...] = ()
     checks: tuple[Check, ...] = ()
+    #: left out of snapshots when empty (snapshots written before the field read the same)
+    exclusions: tuple[Exclusion, ...] = Field(default=(), exclude_if=lambda value: not value)
     foreign_keys: tuple[ForeignKey, ...] = ()
     indexes: tuple[Index, ...] = ()
     partitioning: Partitioning | None = None

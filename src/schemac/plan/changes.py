@@ -25,6 +25,7 @@ from schemac.model.schema import (
     Domain,
     DomainCheck,
     Enum,
+    Exclusion,
     Extension,
     ForeignKey,
     Function,
@@ -576,14 +577,15 @@ class SyncIdentity(Change):
 # --- constraints ------------------------------------------------------------------------------
 
 
-Constraint = PrimaryKey | Unique | Check
+Constraint = PrimaryKey | Unique | Check | Exclusion
 
 
 @dataclass(frozen=True)
 class AddConstraint(Change):
-    """ALTER TABLE ... ADD CONSTRAINT (primary key, unique, check) on an existing table; a check
-    may be NOT VALID (then validated in a later transaction), a key may adopt a unique index
-    built concurrently beforehand (USING INDEX)."""
+    """ALTER TABLE ... ADD CONSTRAINT (primary key, unique, check, exclusion) on an existing
+    table; a check may be NOT VALID (then validated in a later transaction), a key may adopt a
+    unique index built concurrently beforehand (USING INDEX). An exclusion constraint can do
+    neither: it builds its index and checks every row under ACCESS EXCLUSIVE."""
 
     kind: ClassVar[str] = "add_constraint"
     table: Table
@@ -608,6 +610,15 @@ class AddConstraint(Change):
     @property
     def locks(self) -> tuple[Lock, ...]:
         return self._exclusive(self.table.qualified_name, brief=self.safety == "safe")
+
+    @property
+    def reason(self) -> str | None:
+        if self.live and isinstance(self.constraint, Exclusion):
+            return (
+                "builds the constraint's index and checks every row under ACCESS EXCLUSIVE "
+                "(PostgreSQL has no NOT VALID or USING INDEX for exclusion constraints)"
+            )
+        return None
 
     def inverse(self) -> tuple[Change, ...]:
         if self.helper:

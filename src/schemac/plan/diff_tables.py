@@ -16,12 +16,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
-from schemac.model.canonical import same_expr, same_literal_sets, same_literals, zoned_keys
+from schemac.model.canonical import (
+    same_expr,
+    same_literal_sets,
+    same_literals,
+    zoned_keys,
+)
 from schemac.model.names import MAX_IDENTIFIER_BYTES, identifier_too_long
 from schemac.model.schema import (
     SEQUENCE_TYPE_RANGE,
     Check,
     Column,
+    Exclusion,
     ForeignKey,
     Index,
     IndexPart,
@@ -57,6 +63,7 @@ from schemac.plan.diff import (
     mentions,
     qualified,
 )
+from schemac.plan.diff_exclusions import diff_exclusions, exclusion_is_late
 from schemac.plan.order import order_tables
 from schemac.snapshot import snapshot_data
 
@@ -170,18 +177,22 @@ def _partition_objects(table: Table, *, covered: bool, live: bool = False) -> li
     return out
 
 
-def _constraints(table: Table) -> list[PrimaryKey | Unique | Check | ForeignKey]:
+AnyConstraint = PrimaryKey | Unique | Check | Exclusion | ForeignKey
+
+
+def _constraints(table: Table) -> list[AnyConstraint]:
     return [
         *([table.primary_key] if table.primary_key else []),
         *table.uniques,
         *table.checks,
+        *table.exclusions,
         *table.foreign_keys,
     ]
 
 
 def constraint_comment(
     table: Table,
-    con: PrimaryKey | Unique | Check | ForeignKey,
+    con: AnyConstraint,
     previous: str | None,
     **facts: object,
 ) -> c.Comment:
@@ -263,8 +274,18 @@ def _create_tables(d: Diff, tables: list[Table], existing: frozenset[str]) -> No
             else:
                 inline.append(fk)
         late_indexes: set[str] = set()
+        late_exclusions = [x for x in table.exclusions if exclusion_is_late(d, x)]
         for change in creation(table, inline, covered=True):
             bucket = _BUCKET_OF[type(change)]
+            if isinstance(change, c.CreateTable) and late_exclusions:
+                # added once the operators and functions they use exist, dropped on their own
+                # before them in the down migration
+                kept = tuple(x for x in table.exclusions if x not in late_exclusions)
+                change = replace(change, table=table.model_copy(update={"exclusions": kept}))
+                d.add(bucket, change)
+                for x in late_exclusions:
+                    d.add(LATE_INDEXES, c.AddConstraint(table, x, span=x.span))
+                continue
             if isinstance(change, c.CreateIndex) and _uses_operator(d, change.index):
                 # dropped on its own in the down migration, before the operator it uses
                 change = replace(change, covered=False)
@@ -409,6 +430,7 @@ def _alter_table(d: Diff, old: Table, new: Table) -> None:
 
     _keys(d, old, new, derived, follow)
     _checks(d, old, new, derived)
+    diff_exclusions(d, old, new, derived, follow)
     _foreign_keys(d, old, new, derived, follow)
     regenerated = d.regenerated_columns.get(new.qualified_name, set())
     _indexes(d, old, new, derived, dropped | set(renames) | regenerated, follow)
@@ -626,6 +648,7 @@ def _rebuilt_by_retype(table: Table, column: Column, old_collation: str | None) 
         keys: list[PrimaryKey | Unique] = [*([table.primary_key] if table.primary_key else [])]
         keys += table.uniques
         out += [key.name for key in keys if column.name in key.columns]
+        out += [x.name for x in table.exclusions if _constrains(x, column.name)]
         out += [index.name for index in table.indexes if _reads(index, names)]
     return tuple(out)
 
@@ -636,7 +659,13 @@ def _regenerate(d: Diff, table: Table, old: Column, new: Column) -> bool:
     reading it then built again around it."""
     held = [
         con.name
-        for con in (*table.uniques, *table.checks, *table.foreign_keys, table.primary_key)
+        for con in (
+            *table.uniques,
+            *table.checks,
+            *table.exclusions,
+            *table.foreign_keys,
+            table.primary_key,
+        )
         if con is not None and _constrains(con, new.name)
     ]
     if held:
@@ -661,6 +690,13 @@ def _regenerate(d: Diff, table: Table, old: Column, new: Column) -> bool:
 def _constrains(con: object, column: str) -> bool:
     if isinstance(con, Check):
         return con.column == column or mentions(con.expression, [column])
+    if isinstance(con, Exclusion):
+        texts = [e.expression for e in con.elements] + [con.where]
+        return (
+            any(e.column == column for e in con.elements)
+            or column in con.include
+            or any(mentions(t, [column]) for t in texts if t)
+        )
     return column in getattr(con, "columns", ())
 
 
@@ -872,7 +908,7 @@ def _same_key(a: PrimaryKey | Unique, b: PrimaryKey | Unique) -> bool:
 def _comment_changed(
     d: Diff,
     table: Table,
-    con: PrimaryKey | Unique | Check | ForeignKey,
+    con: AnyConstraint,
     previous: str | None,
     stage: int = c.STAGE_MAIN,
 ) -> None:

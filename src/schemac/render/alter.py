@@ -11,7 +11,7 @@ from typing import Any
 
 from schemac.model.canonical import zoned_keys
 from schemac.model.names import qualify, quote_ident, quote_literal
-from schemac.model.schema import Check, PrimaryKey, Unique, default_sequence_options
+from schemac.model.schema import Check, Exclusion, PrimaryKey, Unique, default_sequence_options
 from schemac.model.types import sql_type
 from schemac.plan import changes as c
 from schemac.render import clauses as cl
@@ -112,6 +112,8 @@ def _constraint_definition(ch: c.AddConstraint) -> str:
     con = ch.constraint
     if isinstance(con, Check):
         return f"CHECK ({cl.fragment(con.expression)})"
+    if isinstance(con, Exclusion):
+        return cl.exclusion(con)
     keyword = "PRIMARY KEY" if isinstance(con, PrimaryKey) else "UNIQUE"
     if ch.using_index is not None:
         text = f"{keyword} USING INDEX {quote_ident(ch.using_index)}"

@@ -19,9 +19,11 @@ from schemac.model.names import (
     qualify,
     quote_ident,
     quote_literal,
+    quote_operator,
 )
 from schemac.model.schema import (
     Column,
+    Exclusion,
     ForeignKey,
     Index,
     IndexPart,
@@ -130,6 +132,25 @@ def foreign_key(fk: ForeignKey) -> str:
     return text + deferral(fk.deferrable, fk.initially_deferred)
 
 
+def exclusion(ex: Exclusion) -> str:
+    """The EXCLUDE USING ... definition, shared by CREATE TABLE and ALTER TABLE."""
+    elements = []
+    for element in ex.elements:
+        part = index_part(
+            IndexPart(column=element.column, expression=element.expression, opclass=element.opclass)
+        )
+        operator = quote_operator(None, element.operator)
+        if element.operator_schema is not None:
+            operator = f"OPERATOR({quote_ident(element.operator_schema)}.{operator})"
+        elements.append(f"{part} WITH {operator}")
+    text = f"EXCLUDE USING {ex.method} ({', '.join(elements)})"
+    if ex.include:
+        text += f" INCLUDE ({idents(ex.include)})"
+    if ex.where is not None:
+        text += f" WHERE ({fragment(ex.where, 'predicate')})"
+    return text + deferral(ex.deferrable, ex.initially_deferred)
+
+
 def table_elements(table: Table, inline_fks: Sequence[ForeignKey]) -> list[str]:
     elements = [column(col) for col in table.columns]
     if table.primary_key is not None:
@@ -146,6 +167,8 @@ def table_elements(table: Table, inline_fks: Sequence[ForeignKey]) -> list[str]:
         elements.append(
             f"CONSTRAINT {quote_ident(check.name)} CHECK ({fragment(check.expression)})"
         )
+    for ex in table.exclusions:
+        elements.append(f"CONSTRAINT {quote_ident(ex.name)} {exclusion(ex)}")
     for fk in inline_fks:
         elements.append(f"CONSTRAINT {quote_ident(fk.name)} {foreign_key(fk)}")
     return elements

@@ -12,7 +12,16 @@ from collections.abc import Callable, Sequence
 
 from schemac.diagnostics import suggestion
 from schemac.load.loader import RawDoc
-from schemac.model.schema import Function, Index, MaterializedView, PrimaryKey, Table, Unique
+from schemac.model.schema import (
+    Exclusion,
+    Function,
+    Index,
+    IndexPart,
+    MaterializedView,
+    PrimaryKey,
+    Table,
+    Unique,
+)
 from schemac.model.types import TypeSyntaxError, parse_type
 from schemac.resolve import catalog_facts as facts
 from schemac.resolve import sqltree
@@ -47,6 +56,12 @@ def check_indexes(
             what = f"index {index.name} on {table.name}"
             _check_index(ctx, what, index, at, draft, mutable)
             _check_name(ctx, what, index, at, table.schema_name, names, trait=i < 0)
+        for i, exclusion in enumerate(table.exclusions):
+            # the index behind the constraint: what CREATE INDEX would refuse, at the element
+            assert draft is not None
+            index, at = _exclusion_index(exclusion, draft.where, i)
+            what = f"exclusion constraint {exclusion.name} on {table.name}"
+            _check_index(ctx, what, index, at, draft, mutable, opclass_at=_element_opclass)
     by_name = {m.qualified_name: m for m in matviews}
     for raw, spec in documents:
         for name, mv_spec in spec.materialized_views.items():
@@ -70,6 +85,40 @@ def _fixed(span: Span | None) -> SpanOf:
     return lambda *keys: span
 
 
+def _exclusion_index(exclusion: Exclusion, where: Located, i: int) -> tuple[Index, SpanOf]:
+    """The index an exclusion constraint builds, and spans that put an index's keys at the
+    constraint's (`columns`, j -> `elements`, j, `column` or `expression`; `method` -> `using`)."""
+    index = Index(
+        name=exclusion.name,
+        parts=tuple(
+            IndexPart(column=e.column, expression=e.expression, opclass=e.opclass)
+            for e in exclusion.elements
+        ),
+        method=exclusion.method,
+        where=exclusion.where,
+        include=exclusion.include,
+    )
+
+    def at(*keys: str | int) -> Span | None:
+        if keys[:1] == ("columns",) and len(keys) == 2:
+            j = int(keys[1])
+            element = exclusion.elements[j]
+            keys = ("elements", j, "column" if element.column is not None else "expression")
+        elif keys == ("method",):
+            keys = ("using",)
+        return where.span("excludes", i, *keys)
+
+    return index, at
+
+
+def _one_opclass(j: int) -> Keys:
+    return ("opclass",)
+
+
+def _element_opclass(j: int) -> Keys:
+    return ("elements", j, "opclass")
+
+
 def _check_index(
     ctx: Context,
     what: str,
@@ -78,6 +127,7 @@ def _check_index(
     draft: TableDraft | None,
     mutable: dict[str, Function],
     schema: str | None = None,
+    opclass_at: Callable[[int], Keys] = _one_opclass,
 ) -> None:
     """One index; `draft` is its table (None for a materialized view, whose column types are
     not known). Spans are looked up only for what is reported: this runs for every index."""
@@ -119,7 +169,7 @@ def _check_index(
                 "only btree indexes are ordered: drop the ordering",
             )
         if part.opclass is not None:
-            _check_opclass(ctx, what, method, part.opclass, at, ("opclass",))
+            _check_opclass(ctx, what, method, part.opclass, at, opclass_at(j))
         elif part.column is not None and draft is not None and part.column in draft.columns:
             written = draft.columns[part.column][0].type
             column_type = ctx.known_type(written, schema)
@@ -376,8 +426,10 @@ def _relation_names(ctx: Context, tables: dict[str, Table]) -> dict[str, tuple[s
             names.setdefault(
                 f"{table.schema_name}.{partition.name}", (f"partition {partition.name}", False)
             )
-        keys: list[PrimaryKey | Unique] = [table.primary_key] if table.primary_key else []
-        for key in [*keys, *table.uniques]:
+        keys: list[PrimaryKey | Unique | Exclusion] = (
+            [table.primary_key] if table.primary_key else []
+        )
+        for key in [*keys, *table.uniques, *table.exclusions]:
             names.setdefault(
                 f"{table.schema_name}.{key.name}",
                 (f"the index of constraint {key.name} on {table.name}", False),

@@ -46,6 +46,7 @@ def check_relation_names(
     for table in tables.values():
         schema, owner = table.schema_name, table.name
         keys = [(u.name, u.span) for u in table.uniques]
+        keys += [(x.name, x.span) for x in table.exclusions]
         if table.primary_key is not None:
             draft = ctx.tables.get(table.qualified_name)
             pk_span = primary_key_span(draft) if draft else table.primary_key.span

@@ -96,7 +96,7 @@ def check_table(ctx: Context, draft: TableDraft, table: Table, shared: TableChec
     if sequenced:
         shared.sequenced[table.qualified_name] = sequenced
     _check_key_counts(ctx, table, primary_key_span(draft) if table.primary_key else None)
-    if len(table.uniques) + len(table.checks) + len(table.foreign_keys) > 0:
+    if len(table.uniques) + len(table.checks) + len(table.foreign_keys) + len(table.exclusions):
         _check_constraint_names(ctx, table)
 
 
@@ -166,6 +166,10 @@ def _check_key_counts(ctx: Context, table: Table, pk_span: Span | None) -> None:
         keyed.append(("primary key", len(table.primary_key.columns), pk_span))
     keyed += [(f"unique constraint {u.name}", len(u.columns), u.span) for u in table.uniques]
     keyed += [(f"index {i.name}", _index_keys(i), i.span) for i in table.indexes]
+    keyed += [
+        (f"exclusion constraint {x.name}", len(x.elements) + len(x.include), x.span)
+        for x in table.exclusions
+    ]
     for what, count, span in keyed:
         if count > MAX_KEYS:
             ctx.error(
@@ -208,6 +212,7 @@ def _check_constraint_names(ctx: Context, table: Table) -> None:
     (or check constraint "x" already exists)."""
     names = [*map(_NAME, table.uniques), *map(_NAME, table.checks)]
     names += map(_NAME, table.foreign_keys)
+    names += map(_NAME, table.exclusions)
     if table.primary_key is not None:
         names.append(table.primary_key.name)
     if len(set(names)) == len(names):
@@ -221,6 +226,7 @@ def _check_constraint_names(ctx: Context, table: Table) -> None:
         *(("unique constraint", u.name, u.span) for u in table.uniques),
         *(("check", c.name, c.span) for c in table.checks),
         *(("foreign key", f.name, f.span) for f in table.foreign_keys),
+        *(("exclusion constraint", x.name, x.span) for x in table.exclusions),
     ]
     seen: dict[str, str] = {}
     for what, name, span in named:

@@ -60,6 +60,7 @@ from schemac.resolve.check_partitions import check_partitioned
 from schemac.resolve.check_seeds import check_seeds
 from schemac.resolve.check_tables import TableChecks, check_matview_indexes, check_table
 from schemac.resolve.context import Context, TableDraft
+from schemac.resolve.exclusions import check_partitioned_exclusions
 from schemac.resolve.traits import AUDIT_FUNCTION, UPDATED_AT_FUNCTION
 from schemac.spec.models import DocumentSpec
 
@@ -82,6 +83,8 @@ def check_schema(
         table = tables[draft.qualified_name]
         check_table(ctx, draft, table, shared)
         check_partitioned(ctx, draft, table, ctx.enum_values)
+        if table.exclusions:
+            check_partitioned_exclusions(ctx, table, version)
     for view in matviews:
         check_matview_indexes(ctx, view)
     check_enum_labels(ctx, documents)

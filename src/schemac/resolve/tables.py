@@ -32,6 +32,7 @@ from schemac.resolve.context import (
     derived_name,
     literal_hint,
 )
+from schemac.resolve.exclusions import resolve_exclusions
 from schemac.resolve.indexes import resolve_index
 from schemac.resolve.partitions import resolve_partitions
 from schemac.resolve.sequences import identity_options
@@ -319,6 +320,7 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
     # idx_users_tenant_id instead of tenant_scoped's); two of its own by one name stay E126
     replaced = {index.name for index in own}
     indexes = [index for index in indexes if index.name not in replaced] + own
+    exclusions = resolve_exclusions(ctx, table, spec.excludes, where, column_names)
     partitioning, partitions = resolve_partitions(ctx, draft, known, pk, uniques)
     partitions = _partition_objects(ctx, draft, partitions, known)
     replica, replica_index = _replica_identity(ctx, draft, columns, pk, uniques, indexes)
@@ -331,6 +333,7 @@ def build_table(ctx: Context, draft: TableDraft, user_traits: dict[str, TraitSpe
         primary_key=pk,
         uniques=tuple(uniques),
         checks=tuple(checks),
+        exclusions=tuple(exclusions),
         foreign_keys=tuple(fks),
         indexes=tuple(indexes),
         partitioning=partitioning,

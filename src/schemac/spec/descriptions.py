@@ -81,6 +81,14 @@ MODELS: dict[str, str] = {
         "renamed_from}`."
     ),
     "CheckSpec": "A named CHECK constraint of the table, keyed by the constraint's name.",
+    "ExclusionSpec": (
+        "An exclusion constraint (EXCLUDE USING gist (...)): no two rows whose elements all "
+        "compare true with their operators; name derived `excl_{table}_{cols}`."
+    ),
+    "ExclusionElementSpec": (
+        "One element of an exclusion constraint: `{column, with}` or `{expression, with}`, "
+        "optionally with an operator class."
+    ),
     "ForeignKeySpec": "A (composite) foreign key of the table: constraint `fk_{table}_{cols}`.",
     "ForeignKeyTargetSpec": "The table and columns a composite foreign key references.",
     "IndexSpec": "An index: `idx_{table}_{cols}`, or `uq_{table}_{cols}` when unique.",
@@ -270,6 +278,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "primary_key": "composite primary key `{table}_pkey` (one column: `primary_key: true`)",
         "unique": "UNIQUE constraints, each a list of columns: `uq_{table}_{cols}`",
         "checks": "named CHECK constraints: `name: expression`, or `{expression, renamed_from}`",
+        "excludes": "exclusion constraints (EXCLUDE USING ...): `excl_{table}_{cols}`",
         "foreign_keys": "composite foreign keys; one column uses the column's `references`",
         "indexes": "indexes of the table",
         "partition_by": "makes the table partitioned (PARTITION BY RANGE | LIST | HASH)",
@@ -363,6 +372,25 @@ FIELDS: dict[str, dict[str, str]] = {
         "name": "the constraint's name when it is not `{table}_pkey` (import writes it then)",
         "renamed_from": f"the constraint's {_RENAMED} (RENAME CONSTRAINT)",
         "description": _CONSTRAINT_COMMENT,
+    },
+    "ExclusionSpec": {
+        "elements": "the compared elements, in order: `{column | expression, with, opclass}`",
+        "using": "index access method: `gist` (default), `spgist`, `btree` or `hash`",
+        "where": "a SQL predicate: only rows it holds for are compared (a partial constraint)",
+        "include": "non-key columns stored in the constraint's index (INCLUDE)",
+        "name": "the constraint's name instead of `excl_{table}_{cols}`",
+        "deferrable": _DEFERRABLE,
+        "renamed_from": f"the constraint's {_RENAMED} (RENAME CONSTRAINT)",
+        "description": _CONSTRAINT_COMMENT,
+    },
+    "ExclusionElementSpec": {
+        "column": "a column of the table (or `expression`)",
+        "expression": "a SQL expression over the table's columns (or `column`)",
+        "with": (
+            "the operator two rows' elements are compared with: a symbol (`=`, `&&`) or "
+            "`OPERATOR(schema.op)`; `=` on scalar types under gist needs the btree_gist extension"
+        ),
+        "opclass": "the element's operator class, when not the type's default for the method",
     },
     "UniqueSpec": {
         "columns": "the constraint's columns, in order",

@@ -264,6 +264,32 @@ class ReplicaIndexSpec(SpecModel):
     index: str
 
 
+class ExclusionElementSpec(SpecModel):
+    """One element of an exclusion constraint: a column or an expression, compared WITH an
+    operator (`{column: room_id, with: "="}`)."""
+
+    column: str | None = None
+    expression: str | None = None
+    with_: str = Field(alias="with")
+    opclass: str | None = None
+
+
+class ExclusionSpec(SpecModel):
+    """One entry of the table's `excludes:` (EXCLUDE USING method (element WITH op, ...))."""
+
+    elements: list[ExclusionElementSpec] = Field(min_length=1)
+    #: gin and brin cannot enforce exclusion (no amgettuple)
+    using: Literal["gist", "spgist", "btree", "hash"] = "gist"
+    where: str | None = None
+    include: list[str] = []
+    #: the constraint's name when it is not the derived `excl_{table}_{cols}`
+    name: str | None = None
+    deferrable: StrictBool | Literal["initially_deferred", "initially_immediate"] = False
+    #: the constraint's previous name: the planner renames it instead of re-adding it
+    renamed_from: str | None = None
+    description: str | None = None
+
+
 class TableSpec(SpecModel):
     description: str | None = None
     traits: list[str] = []
@@ -271,6 +297,7 @@ class TableSpec(SpecModel):
     primary_key: PrimaryKeySpec | None = None
     unique: list[UniqueSpec] = []
     checks: dict[str, CheckSpec] = {}
+    excludes: list[ExclusionSpec] = []
     foreign_keys: list[ForeignKeySpec] = []
     indexes: list[IndexSpec] = []
     partition_by: PartitionBySpec | None = None

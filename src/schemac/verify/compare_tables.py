@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from schemac.model.canonical import (
     canonical_expr,
+    same_exclusion,
     same_expr,
     same_literal_sets,
     same_literals,
@@ -16,6 +17,7 @@ from schemac.model.names import quote_ident
 from schemac.model.schema import (
     Check,
     Column,
+    Exclusion,
     ForeignKey,
     Index,
     IndexPart,
@@ -37,6 +39,7 @@ def compare_table(report: Report, spec: Table, db: Table) -> None:
     report.check(f"table {name}", "description", spec.description, db.description, spec.span)
     _compare_columns(report, name, spec, db)
     _compare_keys(report, name, spec, db)
+    _compare_exclusions(report, name, spec, db)
     _compare_foreign_keys(report, name, spec, db)
     compare_indexes(report, name, spec.indexes, db.indexes, spec.span)
     _compare_partitioning(report, name, spec, db)
@@ -166,6 +169,39 @@ def _compare_keys(report: Report, table: str, spec: Table, db: Table) -> None:
         )
 
 
+def _compare_exclusions(report: Report, table: str, spec: Table, db: Table) -> None:
+    pairs, missing, extra = match(spec.exclusions, db.exclusions, lambda x: x.name)
+    for x in missing:
+        report.missing(f"exclusion constraint {x.name} on {table}", x.span or spec.span)
+    for x in extra:
+        report.extra(f"exclusion constraint {x.name} on {table}", spec.span)
+    for s, d in pairs:
+        what, span = f"exclusion constraint {s.name} on {table}", s.span or spec.span
+        same = same_exclusion(s, d)
+        report.check(what, "", _exclusion_text(s), _exclusion_text(d), span, same)
+        _compare_constraint_facts(report, what, s, d, span)
+
+
+def _exclusion_text(ex: Exclusion) -> str:
+    """The constraint as a message shows it (its deferral included)."""
+    elements = []
+    for e in ex.elements:
+        key = quote_ident(e.column) if e.column is not None else f"({e.expression})"
+        opclass = f" {e.opclass}" if e.opclass else ""
+        op = (
+            e.operator
+            if e.operator_schema is None
+            else f"OPERATOR({quote_ident(e.operator_schema)}.{e.operator})"
+        )
+        elements.append(f"{key}{opclass} WITH {op}")
+    text = f"EXCLUDE USING {ex.method} ({', '.join(elements)})"
+    if ex.include:
+        text += f" INCLUDE ({', '.join(ex.include)})"
+    if ex.where is not None:
+        text += f" WHERE ({ex.where})"
+    return f"{text} {_deferral(ex.deferrable, ex.initially_deferred)}"
+
+
 def _deferral(deferrable: bool, initially_deferred: bool) -> str:
     if not deferrable:
         return "NOT DEFERRABLE"
@@ -197,8 +233,8 @@ def _compare_foreign_keys(report: Report, table: str, spec: Table, db: Table) ->
 def _compare_constraint_facts(
     report: Report,
     what: str,
-    spec: PrimaryKey | Unique | Check | ForeignKey,
-    db: PrimaryKey | Unique | Check | ForeignKey,
+    spec: PrimaryKey | Unique | Check | Exclusion | ForeignKey,
+    db: PrimaryKey | Unique | Check | Exclusion | ForeignKey,
     span: Span | None,
 ) -> None:
     """What every constraint kind has: its comment, and (checks, foreign keys) NOT VALID."""

@@ -75,13 +75,17 @@ index_details AS (
 SELECT CASE WHEN cons.contype = 'x' THEN 'exclusion constraint' ELSE 'constraint' END AS kind,
        cons.nspname AS schema_name,
        cons.conname || ' on ' || cons.label AS name,
-       cons.contype = 'x' OR cons.relispartition AS whole,
+       cons.relispartition AS whole,
        found.detail
 FROM cons
 CROSS JOIN LATERAL (
-  SELECT pg_get_constraintdef(cons.oid, true) WHERE cons.contype = 'x'
-  UNION ALL SELECT 'declared on the partition: ' || pg_get_constraintdef(cons.oid, true)
-    WHERE cons.relispartition AND cons.contype <> 'x'
+  SELECT 'declared on the partition: ' || pg_get_constraintdef(cons.oid, true)
+    WHERE cons.relispartition
+  -- an exclusion element's ASC/DESC, NULLS FIRST/LAST (indoption bits 1 and 2)
+  UNION ALL SELECT 'ordering of element ' || k.k || ' (' || pg_get_constraintdef(cons.oid, true) || ')'
+    FROM idx CROSS JOIN LATERAL generate_series(1, idx.indnkeyatts) AS k(k)
+    WHERE idx.constraint_oid = cons.oid AND cons.contype = 'x' AND NOT cons.relispartition
+      AND idx.indoption[k.k - 1] <> 0
   UNION ALL SELECT CASE cons.confmatchtype WHEN 'f' THEN 'MATCH FULL' ELSE 'MATCH PARTIAL' END
     WHERE cons.contype = 'f' AND cons.confmatchtype <> 's' AND NOT cons.relispartition
   UNION ALL SELECT 'ON DELETE SET ... (column list)'
@@ -93,7 +97,7 @@ CROSS JOIN LATERAL (
     WHERE idx.constraint_oid = cons.oid AND idx.indnkeyatts < idx.indnatts
       AND cons.contype IN ('p', 'u') AND NOT cons.relispartition
   UNION ALL SELECT 'index ' || d.detail FROM idx JOIN index_details d ON d.indexrelid = idx.indexrelid
-    WHERE idx.constraint_oid = cons.oid AND cons.contype IN ('p', 'u') AND NOT cons.relispartition
+    WHERE idx.constraint_oid = cons.oid AND cons.contype IN ('p', 'u', 'x') AND NOT cons.relispartition
 ) AS found(detail)
 UNION ALL
 -- indexes declared on a partition, not attached to an index of its parent
