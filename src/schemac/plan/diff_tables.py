@@ -32,6 +32,7 @@ from schemac.model.schema import (
     Table,
     Unique,
     default_sequence_options,
+    walk_partitions,
 )
 from schemac.model.storage import (
     COLUMN_PARAMS,
@@ -85,7 +86,7 @@ def diff_tables(d: Diff) -> None:
         if old.schema_name != new.schema_name:
             d.reshaped.add(old.qualified_name)
             # partitions are tables of their own: they stay behind unless moved too
-            for moved in (old.name, *(p.name for p in old.partitions)):
+            for moved in (old.name, *(p.name for _, p in walk_partitions(old))):
                 d.add(
                     TABLES,
                     c.SetSchema(old.schema_name, moved, new.schema_name, live=True, span=new.span),
@@ -118,7 +119,10 @@ def diff_tables(d: Diff) -> None:
 def creation(table: Table, inline: Sequence[ForeignKey], *, covered: bool) -> list[c.Change]:
     """What creates a table and everything on it (not the FKs deferred to ALTER TABLE)."""
     out: list[c.Change] = [c.CreateTable(table, tuple(inline), span=table.span)]
-    out += [c.CreatePartition(table, p, covered=covered, span=p.span) for p in table.partitions]
+    out += [
+        c.CreatePartition(parent, p, covered=covered, span=p.span)
+        for parent, p in walk_partitions(table)
+    ]
     out += _partition_objects(table, covered=covered)
     out += [
         c.CreateIndex(table.schema_name, table.name, i, covered=covered, span=i.span)
@@ -1273,9 +1277,24 @@ def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) 
         _rebind(d, new, rebound)
     for part in added:
         d.add(PARTITIONS, c.CreatePartition(new, part, live=True, span=part.span))
+        # a new sub-partitioned partition: its partitions, under it, each fresh
+        for parent, sub in walk_partitions(part.as_table(new)):
+            d.add(PARTITIONS, c.CreatePartition(parent, sub, covered=True, span=sub.span))
         made = new.model_copy(update={"partitions": (part,)})
         for change in _partition_objects(made, covered=True):
             d.add(_BUCKET_OF[type(change)], change)
+    for was, part in pairs:
+        if was.partitioning != part.partitioning:
+            d.problem(
+                f"partition {part.name}: a changed partitioning is not planned (the partition "
+                "would have to be rebuilt)",
+                part.partitioning.span if part.partitioning else part.span,
+                "add a new partition with the partitioning wanted, move the rows, and drop the "
+                "old one (schemac new for the copy), or keep the partitioning",
+            )
+        elif part.partitioning is not None and (was.partitions != part.partitions):
+            # sub-partitions added, dropped or rebound under a partitioned partition
+            _partitions(d, was.as_table(old), part.as_table(new), lambda name: name)
     for was, part in pairs:
         if (was.foreign_keys, was.indexes) == (part.foreign_keys, part.indexes):
             continue
@@ -1294,7 +1313,14 @@ def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) 
                 new if online else old, part, concurrently=online, stage=stage, live=True
             ),
         )
-        restore = (c.CreatePartition(new, part, live=True),)
+        restore = (
+            c.CreatePartition(new, part, live=True),
+            # its sub-partitions, under a parent the down has just created
+            *(
+                c.CreatePartition(t, sub, covered=True)
+                for t, sub in walk_partitions(part.as_table(new))
+            ),
+        )
         d.add(
             DROPS,
             c.Drop(

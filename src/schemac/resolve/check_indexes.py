@@ -12,7 +12,15 @@ from collections.abc import Callable, Sequence
 
 from schemac.diagnostics import suggestion
 from schemac.load.loader import RawDoc
-from schemac.model.schema import Function, Index, MaterializedView, PrimaryKey, Table, Unique
+from schemac.model.schema import (
+    Function,
+    Index,
+    MaterializedView,
+    PrimaryKey,
+    Table,
+    Unique,
+    walk_partitions,
+)
 from schemac.model.types import TypeSyntaxError, parse_type
 from schemac.resolve import catalog_facts as facts
 from schemac.resolve import sqltree
@@ -372,7 +380,7 @@ def _relation_names(ctx: Context, tables: dict[str, Table]) -> dict[str, tuple[s
     }
     for table in tables.values():
         names[table.qualified_name] = (f"table {table.name}", False)
-        for partition in table.partitions:
+        for _, partition in walk_partitions(table):
             names.setdefault(
                 f"{table.schema_name}.{partition.name}", (f"partition {partition.name}", False)
             )
