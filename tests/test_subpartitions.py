@@ -273,6 +273,17 @@ CASES: dict[str, Case] = {
         "DO $$ BEGIN IF (SELECT count(*) FROM events_2026_eu) <> 2 THEN"
         " RAISE EXCEPTION 'events_2026_eu'; END IF; END $$;",
     ),
+    # an index on the table: ONLY on each partitioned level, concurrently on each leaf, leaves
+    # attached before the level above them (a partitioned partition cannot build concurrently)
+    "subpartitioned_table_indexed": Case(
+        SPEC,
+        SPEC.replace(
+            "    primary_key: [id, created_at, region]\n",
+            "    primary_key: [id, created_at, region]\n    indexes:\n      - {columns: [region]}\n",
+        ),
+        ROWS,
+        probe="INSERT INTO events VALUES (50, '2026-05-01', 'us');",
+    ),
     # a partitioned partition dropped whole, with its sub-partitions
     "partitioned_partition_dropped": Case(SPEC, HEAD + Y2027, ROWS, destructive=True),
 }
@@ -428,3 +439,17 @@ def test_an_own_index_on_a_subpartition_is_one_warning(pg_conninfo: str, tmp_pat
     )
     text = (tmp_path / "specs" / "public.yaml").read_text()
     assert "m_a_0_id" not in text and "{name: m_a_0, modulus: 1, remainder: 0}" in text
+
+
+def test_the_document_lists_the_tree(tmp_path: Path) -> None:
+    write_spec(tmp_path / "specs", SPEC)
+    out = tmp_path / "schema.md"
+    result = CliRunner().invoke(cli, ["docs", str(tmp_path / "specs"), "-o", str(out)])
+    assert result.exit_code == 0, result.output + result.stderr
+    text = out.read_text()
+    assert (
+        "| `events_2026` | `FROM ('2026-01-01') TO ('2027-01-01')`, partitioned by list "
+        "(`region`) |" in text
+    ), text
+    assert "| `events_2026_default` (of `events_2026`) | `DEFAULT` |" in text, text
+    assert "| `events_2027_p1` (of `events_2027`) | `WITH (MODULUS 2, REMAINDER 1)` |" in text

@@ -1168,8 +1168,20 @@ def _indexes(
         # a partitioned parent cannot build concurrently: an invalid index on ONLY the parent,
         # each partition's index built concurrently, then attached (which validates the parent)
         d.add(INDEXES, c.CreateIndex(schema, table, index, only=True, live=True, span=index.span))
-        for part in new.partitions:
-            child = index.model_copy(update={"name": helper_name(part.name, index.name)})
+        _partition_indexes(d, schema, index, new.partitions, index.name)
+        _index_statistics(d, new, index.name, index.statistics, (), c.STAGE_VALIDATE)
+
+
+def _partition_indexes(
+    d: Diff, schema: str, index: Index, partitions: Sequence[Partition], root: str
+) -> None:
+    """The index of a partitioned parent on each of its partitions: built concurrently on a
+    leaf; on a sub-partitioned partition (which cannot build concurrently either) made on ONLY
+    it, its own partitions' indexes attached to it first, then it is attached in turn."""
+    for part in partitions:
+        # named after the partition and the table's index (`root`), at every level
+        child = index.model_copy(update={"name": helper_name(part.name, root)})
+        if part.partitioning is None:
             d.add(
                 INDEXES,
                 c.CreateIndex(
@@ -1182,11 +1194,16 @@ def _indexes(
                     covered=True,
                 ),
             )
+        else:
             d.add(
                 INDEXES,
-                c.AttachIndex(schema, index.name, child.name, stage=c.STAGE_VALIDATE, live=True),
+                c.CreateIndex(schema, part.name, child, only=True, live=True, covered=True),
             )
-        _index_statistics(d, new, index.name, index.statistics, (), c.STAGE_VALIDATE)
+            _partition_indexes(d, schema, child, part.partitions, root)
+        d.add(
+            INDEXES,
+            c.AttachIndex(schema, index.name, child.name, stage=c.STAGE_VALIDATE, live=True),
+        )
 
 
 def _index_statistics(
