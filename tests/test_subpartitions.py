@@ -453,3 +453,54 @@ def test_the_document_lists_the_tree(tmp_path: Path) -> None:
     ), text
     assert "| `events_2026_default` (of `events_2026`) | `DEFAULT` |" in text, text
     assert "| `events_2027_p1` (of `events_2027`) | `WITH (MODULUS 2, REMAINDER 1)` |" in text
+
+
+def test_a_subpartition_of_a_referenced_table_keeps_its_bound(tmp_path: Path) -> None:
+    """DETACH checks the foreign keys that reference the table at the top: a sub-partition's
+    new bound is refused as a partition's is."""
+    refs = """
+  notes:
+    columns:
+      id: {type: integer, primary_key: true}
+      event_id: bigint
+      event_at: date
+      event_region: text
+    foreign_keys:
+      - {columns: [event_id, event_at, event_region], references: {table: events, columns: [id, created_at, region]}}
+"""
+    specs, out = tmp_path / "specs", tmp_path / "m"
+    write_spec(specs, SPEC + refs)
+    build_first(specs, out)
+    path = write_spec(specs, SPEC.replace("values: [us]}", "values: [us, ca]}") + refs)
+    result = CliRunner().invoke(cli, ["build", str(specs), "-o", str(out), "--no-lint"])
+    output = result.output + result.stderr
+    assert result.exit_code == 1, output
+    assert (
+        "partition events_2026_us of events_2026: a changed bound is not planned: it is "
+        "referenced by notes.fk_notes_event_id_event_at_event_region" in output
+    ), output
+    assert _at(path, "events_2026_us", "- ") in output, output
+
+
+def test_generated_subpartitions_are_named_after_their_partition(tmp_path: Path) -> None:
+    body = """
+tables:
+  metrics:
+    columns:
+      tenant: text
+      at: date
+    partition_by: {list: [tenant]}
+    partitions:
+      - name: metrics_acme
+        values: [acme]
+        partition_by: {range: [at]}
+        partitions: {generate: {interval: month, start: "2026-01-01", count: 2, default: true}}
+"""
+    schema, diags = load_text(tmp_path, body)
+    assert schema is not None, diags
+    (acme,) = schema.tables[0].partitions
+    assert [(p.name, p.range_from, p.default) for p in acme.partitions] == [
+        ("metrics_acme_2026_01", ("'2026-01-01'",), False),
+        ("metrics_acme_2026_02", ("'2026-02-01'",), False),
+        ("metrics_acme_default", None, True),
+    ]

@@ -1266,7 +1266,11 @@ def _same_bound(a: Partition, b: Partition, zoned: tuple[bool, ...] = ()) -> boo
     )
 
 
-def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> None:
+def _partitions(
+    d: Diff, old: Table, new: Table, derived: Callable[[str], str], root: Table | None = None
+) -> None:
+    """The partitions of a table, or of a partitioned partition (`old`/`new` as tables, `root`
+    the partitioned table at the top)."""
     if old.partitioning != new.partitioning:
         d.problem(
             f"table {new.name}: a changed partitioning is not planned (the table would have to "
@@ -1291,7 +1295,7 @@ def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) 
         if not _same_bound(was, part, zoned):
             rebound.append((was.model_copy(update={"name": part.name}), part))
     if rebound:
-        _rebind(d, new, rebound)
+        _rebind(d, new, rebound, root or new)
     for part in added:
         d.add(PARTITIONS, c.CreatePartition(new, part, live=True, span=part.span))
         # a new sub-partitioned partition: its partitions, under it, each fresh
@@ -1311,7 +1315,7 @@ def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) 
             )
         elif part.partitioning is not None and (was.partitions != part.partitions):
             # sub-partitions added, dropped or rebound under a partitioned partition
-            _partitions(d, was.as_table(old), part.as_table(new), lambda name: name)
+            _partitions(d, was.as_table(old), part.as_table(new), str, root or new)
     for was, part in pairs:
         if (was.foreign_keys, was.indexes) == (part.foreign_keys, part.indexes):
             continue
@@ -1352,7 +1356,7 @@ def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) 
         )
 
 
-def _rebind(d: Diff, table: Table, rebound: list[tuple[Partition, Partition]]) -> None:
+def _rebind(d: Diff, table: Table, rebound: list[tuple[Partition, Partition]], root: Table) -> None:
     """Partitions given a new bound, without a scan under lock: a check equal to the new
     bound's partition constraint is added NOT VALID and validated (SHARE UPDATE EXCLUSIVE), then
     in the same transaction every such partition is detached and attached again with its new
@@ -1364,7 +1368,7 @@ def _rebind(d: Diff, table: Table, rebound: list[tuple[Partition, Partition]]) -
         f"{t.name}.{fk.name}"
         for t in d.new.tables
         for fk in t.foreign_keys
-        if (fk.ref_schema, fk.ref_table) == (table.schema_name, table.name)
+        if (fk.ref_schema, fk.ref_table) == (root.schema_name, root.name)
     ]
     checks: list[tuple[Table, str]] = []
     for was, part in rebound:
