@@ -284,6 +284,18 @@ CASES: dict[str, Case] = {
         ROWS,
         probe="INSERT INTO events VALUES (50, '2026-05-01', 'us');",
     ),
+    # the table moved to another schema: its partitions and sub-partitions move with it
+    "subpartitioned_table_moved": Case(
+        SPEC,
+        SPEC.replace(
+            "  events:\n", "  events:\n    schema: archive\n    renamed_from: public.events\n"
+        ),
+        ROWS,
+        probe="INSERT INTO archive.events VALUES (60, '2026-05-01', 'us');"
+        "DO $$ BEGIN IF (SELECT count(*) FROM archive.events_2026_us) <> 1"
+        " OR (SELECT count(*) FROM archive.events) <> 4 THEN RAISE EXCEPTION 'moved'; END IF;"
+        " END $$;",
+    ),
     # a partitioned partition dropped whole, with its sub-partitions
     "partitioned_partition_dropped": Case(SPEC, HEAD + Y2027, ROWS, destructive=True),
 }
