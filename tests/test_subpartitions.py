@@ -153,6 +153,14 @@ def _at(path: Path, marker: str, after: str) -> str:
             "{list: [region, id]}",
             "partition_by: ",
         ),
+        # a sub-partition's name is checked as a partition's
+        (
+            ("{name: events_2026_eu, values: [eu]}", '{name: "", values: [eu]}'),
+            "E060",
+            "partition name '' is empty",
+            '{name: ""',
+            "{name: ",
+        ),
         # own indexes below the first level are not in the format
         (
             ("{name: events_2026_eu, values: [eu]}", "{name: events_2026_eu, values: [eu], "
