@@ -1,4 +1,6 @@
-"""Partitioning: the partition key, explicit partitions and generated ones."""
+"""Partitioning: the partition key, explicit partitions and generated ones, at every level (a
+partition with its own `partition_by` is sub-partitioned). E240: own indexes or foreign keys on
+a partitioned partition or a sub-partition (not in the format)."""
 
 from __future__ import annotations
 
