@@ -113,6 +113,13 @@ AUDIT = Table(
     partitioning=Partitioning(strategy="range", keys=("created_at",)),
 )
 
+AUDIT_2027 = Partition(
+    name="audit_logs_2027",
+    range_from=("'2027-01-01'",),
+    range_to=("'2028-01-01'",),
+    partitioning=Partitioning(strategy="hash", keys=("id",)),
+)
+
 ORDERS = Table(
     name="order",
     columns=(
@@ -312,6 +319,11 @@ EXAMPLES: dict[str, list[c.Change]] = {
         c.CreatePartition(AUDIT, Partition(name="audit_logs_default", default=True)),
         c.CreatePartition(AUDIT, Partition(name="audit_logs_list", values=("'a'", "'b'"))),
         c.CreatePartition(AUDIT, Partition(name="audit_logs_h0", modulus=8, remainder=0)),
+        # a sub-partitioned partition, then its partition
+        c.CreatePartition(AUDIT, AUDIT_2027),
+        c.CreatePartition(
+            AUDIT_2027.as_table(AUDIT), Partition(name="audit_logs_2027_p0", modulus=1, remainder=0)
+        ),
     ],
     "create_index": [
         c.CreateIndex(
@@ -735,7 +747,7 @@ UP_ORDER = [
     ("create_aggregate", None),
     ("create_operator", None),
     ("create_table", None),
-    ("create_partition", [0, 1]),
+    ("create_partition", [0, 1, 4, 5]),
     ("create_index", None),
     ("add_foreign_key", [0]),
     ("create_view", None),

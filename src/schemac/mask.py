@@ -29,7 +29,7 @@ from typing import Literal
 from schemac.diagnostics import Diagnostic, error
 from schemac.model.classification import MASKED
 from schemac.model.names import quote_ident, quote_literal
-from schemac.model.schema import Column, Enum, Schema, Table
+from schemac.model.schema import Column, Enum, Schema, Table, walk_partitions
 from schemac.model.types import TypeRef, parse_type, sql_type
 
 Mode = Literal["views", "script"]
@@ -141,6 +141,9 @@ def _key_columns(schema: Schema, table: Table) -> set[str]:
                 keys.update(fk.ref_columns)
     if table.partitioning is not None:
         keys.update(table.partitioning.keys)
+    for _, part in walk_partitions(table):  # sub-partition keys route rows too
+        if part.partitioning is not None:
+            keys.update(part.partitioning.keys)
     return keys
 
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from schemac.document.markup import code, codes, paragraph, table, text
 from schemac.document.page import Block, Page, display_name
-from schemac.model.schema import Column, Exclusion, ForeignKey, Index, Partition, Table
+from schemac.model.schema import (
+    Column,
+    Exclusion,
+    ForeignKey,
+    Index,
+    Partition,
+    Table,
+    walk_partitions,
+)
 
 
 def tables_section(page: Page) -> list[Block]:
@@ -171,7 +179,19 @@ def _partitioning(t: Table) -> list[Block]:
     by = t.partitioning
     blocks: list[Block] = [[f"**Partitioning**: by {by.strategy} ({codes(by.keys, cell=False)})."]]
     if t.partitions:
-        rows = [[code(p.name), code(_bound(p))] for p in t.partitions]
+        rows = [
+            [
+                code(p.name) + ("" if parent is t else f" (of {code(parent.name)})"),
+                code(_bound(p))
+                + (
+                    f", partitioned by {p.partitioning.strategy} "
+                    f"({codes(p.partitioning.keys, cell=False)})"
+                    if p.partitioning is not None
+                    else ""
+                ),
+            ]
+            for parent, p in walk_partitions(t)
+        ]
         blocks.append(table(["Partition", "Bound"], rows))
     return blocks
 

@@ -185,11 +185,7 @@ def _tables(
         pk = next((c for c in cons if c["kind"] == "p"), None)
         partitioning = None
         if r["partition_strategy"] is not None:
-            key_text = r["partition_key"]
-            inner = key_text[key_text.index("(") + 1 : key_text.rindex(")")]
-            partitioning = Partitioning(
-                strategy=_STRATEGIES[r["partition_strategy"]], keys=split_keys(inner)
-            )
+            partitioning = _partitioning(r)
         tables.append(
             Table(
                 schema_name=r["schema_name"],
@@ -377,20 +373,40 @@ def _index(r: Row) -> Index:
 def _partitions(
     rows: list[Row], indexes: dict[int, list[Index]], foreign_keys: dict[int, list[ForeignKey]]
 ) -> dict[int, list[Partition]]:
-    """Partitions by parent, each with the indexes and foreign keys declared on it alone."""
-    grouped: dict[int, list[Partition]] = defaultdict(list)
+    """Partitions by parent table, each with the indexes and foreign keys declared on it alone
+    and, when it is partitioned itself, its key and its own partitions (nested)."""
+    grouped: dict[int, list[tuple[int, Partition]]] = defaultdict(list)
     for r in rows:
         part = _partition(r)
         oid = r["partition_oid"]
+        update: dict[str, Any] = {}
         if oid in indexes or oid in foreign_keys:
-            part = part.model_copy(
-                update={
-                    "indexes": tuple(indexes.get(oid, ())),
-                    "foreign_keys": tuple(foreign_keys.get(oid, ())),
-                }
-            )
-        grouped[r["table_oid"]].append(part)
-    return grouped
+            update["indexes"] = tuple(indexes.get(oid, ()))
+            update["foreign_keys"] = tuple(foreign_keys.get(oid, ()))
+        if r["partition_strategy"] is not None:
+            update["partitioning"] = _partitioning(r)
+        if update:
+            part = part.model_copy(update=update)
+        grouped[r["table_oid"]].append((oid, part))
+
+    def nested(oid: int, part: Partition) -> Partition:
+        if oid not in grouped:
+            return part
+        return part.model_copy(update={"partitions": tuple(nested(o, p) for o, p in grouped[oid])})
+
+    children = {oid for parts in grouped.values() for oid, _ in parts}
+    return {
+        parent: [nested(oid, part) for oid, part in parts]
+        for parent, parts in grouped.items()
+        if parent not in children
+    }
+
+
+def _partitioning(r: Row) -> Partitioning:
+    """The key of a partitioned table or partition, from pg_get_partkeydef."""
+    key_text = r["partition_key"]
+    inner = key_text[key_text.index("(") + 1 : key_text.rindex(")")]
+    return Partitioning(strategy=_STRATEGIES[r["partition_strategy"]], keys=split_keys(inner))
 
 
 def _partition(r: Row) -> Partition:

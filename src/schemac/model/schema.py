@@ -8,6 +8,7 @@ qualified table names.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -247,19 +248,34 @@ class Partition(Node):
     #: declared on this partition alone (the parent's are cloned by PostgreSQL, not listed)
     foreign_keys: tuple[ForeignKey, ...] = Field(default=(), exclude_if=lambda value: not value)
     indexes: tuple[Index, ...] = Field(default=(), exclude_if=lambda value: not value)
+    #: a sub-partitioned partition: its own partition key and its partitions (PARTITION BY)
+    partitioning: Partitioning | None = Field(default=None, exclude_if=lambda value: value is None)
+    partitions: tuple[Partition, ...] = Field(default=(), exclude_if=lambda value: not value)
     span: Span | None = _span()
 
     def as_table(self, parent: Table) -> Table:
         """The partition as a table of its own: its name and schema, the parent's columns,
-        its own foreign keys and indexes (for the planner, verify and import)."""
+        its own foreign keys and indexes, its own partitioning and partitions (for the planner,
+        verify and import)."""
         return Table(
             schema_name=parent.schema_name,
             name=self.name,
             columns=parent.columns,
             foreign_keys=self.foreign_keys,
             indexes=self.indexes,
+            partitioning=self.partitioning,
+            partitions=self.partitions,
             span=self.span,
         )
+
+
+def walk_partitions(table: Table) -> Iterator[tuple[Table, Partition]]:
+    """Every partition of a table, sub-partitions included, with the table it is a partition of
+    (a sub-partition's: its parent partition as a table), parents before their partitions."""
+    for part in table.partitions:
+        yield table, part
+        if part.partitions:
+            yield from walk_partitions(part.as_table(table))
 
 
 class Policy(Node):

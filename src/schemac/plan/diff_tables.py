@@ -38,6 +38,7 @@ from schemac.model.schema import (
     Table,
     Unique,
     default_sequence_options,
+    walk_partitions,
 )
 from schemac.model.storage import (
     COLUMN_PARAMS,
@@ -92,7 +93,7 @@ def diff_tables(d: Diff) -> None:
         if old.schema_name != new.schema_name:
             d.reshaped.add(old.qualified_name)
             # partitions are tables of their own: they stay behind unless moved too
-            for moved in (old.name, *(p.name for p in old.partitions)):
+            for moved in (old.name, *(p.name for _, p in walk_partitions(old))):
                 d.add(
                     TABLES,
                     c.SetSchema(old.schema_name, moved, new.schema_name, live=True, span=new.span),
@@ -125,7 +126,10 @@ def diff_tables(d: Diff) -> None:
 def creation(table: Table, inline: Sequence[ForeignKey], *, covered: bool) -> list[c.Change]:
     """What creates a table and everything on it (not the FKs deferred to ALTER TABLE)."""
     out: list[c.Change] = [c.CreateTable(table, tuple(inline), span=table.span)]
-    out += [c.CreatePartition(table, p, covered=covered, span=p.span) for p in table.partitions]
+    out += [
+        c.CreatePartition(parent, p, covered=covered, span=p.span)
+        for parent, p in walk_partitions(table)
+    ]
     out += _partition_objects(table, covered=covered)
     out += [
         c.CreateIndex(table.schema_name, table.name, i, covered=covered, span=i.span)
@@ -1221,8 +1225,20 @@ def _indexes(
         # a partitioned parent cannot build concurrently: an invalid index on ONLY the parent,
         # each partition's index built concurrently, then attached (which validates the parent)
         d.add(INDEXES, c.CreateIndex(schema, table, index, only=True, live=True, span=index.span))
-        for part in new.partitions:
-            child = index.model_copy(update={"name": helper_name(part.name, index.name)})
+        _partition_indexes(d, schema, index, new.partitions, index.name)
+        _index_statistics(d, new, index.name, index.statistics, (), c.STAGE_VALIDATE)
+
+
+def _partition_indexes(
+    d: Diff, schema: str, index: Index, partitions: Sequence[Partition], root: str
+) -> None:
+    """The index of a partitioned parent on each of its partitions: built concurrently on a
+    leaf; on a sub-partitioned partition (which cannot build concurrently either) made on ONLY
+    it, its own partitions' indexes attached to it first, then it is attached in turn."""
+    for part in partitions:
+        # named after the partition and the table's index (`root`), at every level
+        child = index.model_copy(update={"name": helper_name(part.name, root)})
+        if part.partitioning is None:
             d.add(
                 INDEXES,
                 c.CreateIndex(
@@ -1235,11 +1251,16 @@ def _indexes(
                     covered=True,
                 ),
             )
+        else:
             d.add(
                 INDEXES,
-                c.AttachIndex(schema, index.name, child.name, stage=c.STAGE_VALIDATE, live=True),
+                c.CreateIndex(schema, part.name, child, only=True, live=True, covered=True),
             )
-        _index_statistics(d, new, index.name, index.statistics, (), c.STAGE_VALIDATE)
+            _partition_indexes(d, schema, child, part.partitions, root)
+        d.add(
+            INDEXES,
+            c.AttachIndex(schema, index.name, child.name, stage=c.STAGE_VALIDATE, live=True),
+        )
 
 
 def _index_statistics(
@@ -1302,7 +1323,11 @@ def _same_bound(a: Partition, b: Partition, zoned: tuple[bool, ...] = ()) -> boo
     )
 
 
-def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) -> None:
+def _partitions(
+    d: Diff, old: Table, new: Table, derived: Callable[[str], str], root: Table | None = None
+) -> None:
+    """The partitions of a table, or of a partitioned partition (`old`/`new` as tables, `root`
+    the partitioned table at the top)."""
     if old.partitioning != new.partitioning:
         d.problem(
             f"table {new.name}: a changed partitioning is not planned (the table would have to "
@@ -1327,12 +1352,27 @@ def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) 
         if not _same_bound(was, part, zoned):
             rebound.append((was.model_copy(update={"name": part.name}), part))
     if rebound:
-        _rebind(d, new, rebound)
+        _rebind(d, new, rebound, root or new)
     for part in added:
         d.add(PARTITIONS, c.CreatePartition(new, part, live=True, span=part.span))
+        # a new sub-partitioned partition: its partitions, under it, each fresh
+        for parent, sub in walk_partitions(part.as_table(new)):
+            d.add(PARTITIONS, c.CreatePartition(parent, sub, covered=True, span=sub.span))
         made = new.model_copy(update={"partitions": (part,)})
         for change in _partition_objects(made, covered=True):
             d.add(_BUCKET_OF[type(change)], change)
+    for was, part in pairs:
+        if was.partitioning != part.partitioning:
+            d.problem(
+                f"partition {part.name}: a changed partitioning is not planned (the partition "
+                "would have to be rebuilt)",
+                part.partitioning.span if part.partitioning else part.span,
+                "add a new partition with the partitioning wanted, move the rows, and drop the "
+                "old one (schemac new for the copy), or keep the partitioning",
+            )
+        elif part.partitioning is not None and (was.partitions != part.partitions):
+            # sub-partitions added, dropped or rebound under a partitioned partition
+            _partitions(d, was.as_table(old), part.as_table(new), str, root or new)
     for was, part in pairs:
         if (was.foreign_keys, was.indexes) == (part.foreign_keys, part.indexes):
             continue
@@ -1351,7 +1391,14 @@ def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) 
                 new if online else old, part, concurrently=online, stage=stage, live=True
             ),
         )
-        restore = (c.CreatePartition(new, part, live=True),)
+        restore = (
+            c.CreatePartition(new, part, live=True),
+            # its sub-partitions, under a parent the down has just created
+            *(
+                c.CreatePartition(t, sub, covered=True)
+                for t, sub in walk_partitions(part.as_table(new))
+            ),
+        )
         d.add(
             DROPS,
             c.Drop(
@@ -1366,7 +1413,7 @@ def _partitions(d: Diff, old: Table, new: Table, derived: Callable[[str], str]) 
         )
 
 
-def _rebind(d: Diff, table: Table, rebound: list[tuple[Partition, Partition]]) -> None:
+def _rebind(d: Diff, table: Table, rebound: list[tuple[Partition, Partition]], root: Table) -> None:
     """Partitions given a new bound, without a scan under lock: a check equal to the new
     bound's partition constraint is added NOT VALID and validated (SHARE UPDATE EXCLUSIVE), then
     in the same transaction every such partition is detached and attached again with its new
@@ -1378,7 +1425,7 @@ def _rebind(d: Diff, table: Table, rebound: list[tuple[Partition, Partition]]) -
         f"{t.name}.{fk.name}"
         for t in d.new.tables
         for fk in t.foreign_keys
-        if (fk.ref_schema, fk.ref_table) == (table.schema_name, table.name)
+        if (fk.ref_schema, fk.ref_table) == (root.schema_name, root.name)
     ]
     checks: list[tuple[Table, str]] = []
     for was, part in rebound:

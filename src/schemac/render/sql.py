@@ -168,6 +168,8 @@ def _create_partition(ch: c.CreatePartition) -> Context:
         "name": qualify(ch.table.schema_name, ch.partition.name),
         "parent": qualify(ch.table.schema_name, ch.table.name),
         "bound": cl.partition_bound(ch.partition, zoned_keys(ch.table)),
+        # a sub-partitioned partition: its own key (its partitions are created next)
+        "partition_by": cl.partition_by(ch.partition.as_table(ch.table)),
     }
 
 

@@ -44,6 +44,14 @@ def _check_empty_names(ctx: Context, raw: RawDoc, spec: DocumentSpec, named: set
                 f"give the {what} a name",
             )
 
+    def _empty_partitions(base: Path_, partitions: object) -> None:
+        """Partitions named "", sub-partitions included."""
+        if isinstance(partitions, list):
+            for i, partition in enumerate(partitions):
+                if partition.name == "":
+                    _empty(raw.spans.value((*base, "partitions", i, "name")), "partition")
+                _empty_partitions((*base, "partitions", i), partition.partitions)
+
     for kind in _NAMED:
         if "" in getattr(spec, kind):
             _empty(raw.spans.key((kind, "")), kind.rstrip("s").replace("_", " "))
@@ -58,11 +66,7 @@ def _check_empty_names(ctx: Context, raw: RawDoc, spec: DocumentSpec, named: set
             _empty(raw.spans.key(("tables", name, "checks", "")), "check")
         if table.rls is not None and "" in table.rls.policies:
             _empty(raw.spans.key(("tables", name, "rls", "policies", "")), "policy")
-        if isinstance(table.partitions, list):
-            for i, partition in enumerate(table.partitions):
-                if partition.name == "":
-                    span = raw.spans.value(("tables", name, "partitions", i, "name"))
-                    _empty(span, "partition")
+        _empty_partitions(("tables", name), table.partitions)
 
 
 def _check_schemas(ctx: Context, raw: RawDoc, spec: DocumentSpec) -> None:

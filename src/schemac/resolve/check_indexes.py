@@ -21,6 +21,7 @@ from schemac.model.schema import (
     PrimaryKey,
     Table,
     Unique,
+    walk_partitions,
 )
 from schemac.model.types import TypeSyntaxError, parse_type
 from schemac.resolve import catalog_facts as facts
@@ -422,7 +423,7 @@ def _relation_names(ctx: Context, tables: dict[str, Table]) -> dict[str, tuple[s
     }
     for table in tables.values():
         names[table.qualified_name] = (f"table {table.name}", False)
-        for partition in table.partitions:
+        for _, partition in walk_partitions(table):
             names.setdefault(
                 f"{table.schema_name}.{partition.name}", (f"partition {partition.name}", False)
             )

@@ -12,10 +12,11 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from schemac.model.schema import Partitioning, Table
+from schemac.model.schema import Partition, Partitioning, Table
 from schemac.resolve import value_order, values
 from schemac.resolve.check_tables import MAX_KEYS
 from schemac.resolve.context import Context, Located, TableDraft
+from schemac.resolve.partitions import sub_where
 from schemac.source import Span
 from schemac.spec.models import PartitionSpec
 
@@ -25,13 +26,39 @@ _ENDS = ("minvalue", "maxvalue")
 def check_partitioned(
     ctx: Context, draft: TableDraft, table: Table, enums: dict[str, tuple[str, ...]]
 ) -> None:
-    partitioning = table.partitioning
-    if partitioning is None:
+    if table.partitioning is None:
         return
-    _check_key(ctx, draft, table, partitioning)
-    if isinstance(draft.spec.partitions, list):
-        types = [_key_type(table, k, enums) for k in partitioning.keys]
-        _check_explicit(ctx, draft, partitioning.strategy, types, draft.spec.partitions)
+    _check_level(
+        ctx, table, f"table {table.name}", draft.where, table.partitioning, draft.spec.partitions,
+        table.partitions, enums,
+    )  # fmt: skip
+
+
+def _check_level(
+    ctx: Context,
+    table: Table,
+    owner: str,
+    where: Located,
+    partitioning: Partitioning,
+    specs: object,
+    partitions: tuple[Partition, ...],
+    enums: dict[str, tuple[str, ...]],
+) -> None:
+    """The key and the explicit bounds of one level: the table's, then each partition's own
+    (sub-partitions, judged against that partition's key)."""
+    _check_key(ctx, table, owner, partitioning)
+    if not isinstance(specs, list):
+        return
+    types = [_key_type(table, k, enums) for k in partitioning.keys]
+    _check_explicit(ctx, where, partitioning.strategy, types, specs)
+    resolved = {p.name: p for p in partitions}
+    for i, spec in enumerate(specs):
+        part = resolved.get(spec.name)
+        if part is not None and part.partitioning is not None:
+            _check_level(
+                ctx, table, f"partition {part.name}", sub_where(where, i), part.partitioning,
+                spec.partitions, part.partitions, enums,
+            )  # fmt: skip
 
 
 def _key_type(table: Table, key: str, enums: dict[str, tuple[str, ...]]) -> values.ValueType:
@@ -41,12 +68,12 @@ def _key_type(table: Table, key: str, enums: dict[str, tuple[str, ...]]) -> valu
     return values.value_type(column.type, enums)
 
 
-def _check_key(ctx: Context, draft: TableDraft, table: Table, partitioning: Partitioning) -> None:
+def _check_key(ctx: Context, table: Table, owner: str, partitioning: Partitioning) -> None:
     keys, span = partitioning.keys, partitioning.span
     if len(keys) > MAX_KEYS:
         ctx.error(
             "E098",
-            f"table {table.name} is partitioned by {len(keys)} columns; PostgreSQL allows at "
+            f"{owner} is partitioned by {len(keys)} columns; PostgreSQL allows at "
             f"most {MAX_KEYS} (cannot partition using more than 32 columns)",
             span,
             "partition by fewer columns",
@@ -54,7 +81,7 @@ def _check_key(ctx: Context, draft: TableDraft, table: Table, partitioning: Part
     if partitioning.strategy == "list" and len(keys) > 1:
         ctx.error(
             "E098",
-            f"table {table.name}: list partitioning takes one column, not {len(keys)} "
+            f"{owner}: list partitioning takes one column, not {len(keys)} "
             '(cannot use "list" partition strategy with more than one column)',
             span,
             "partition by one column, or use range partitioning",
@@ -70,7 +97,7 @@ def _check_key(ctx: Context, draft: TableDraft, table: Table, partitioning: Part
         for what, at in keyed:
             ctx.error(
                 "E096",
-                f"table {table.name}: the {what} cannot exist, the partition key holds an "
+                f"{owner}: the {what} cannot exist, the partition key holds an "
                 "expression (PostgreSQL allows unique keys only over plain key columns)",
                 at,
                 "partition by plain columns, or drop the unique key",
@@ -86,7 +113,7 @@ def _check_key(ctx: Context, draft: TableDraft, table: Table, partitioning: Part
         if missing:
             ctx.error(
                 "E096",
-                f"table {table.name}: unique index {index.name} must include the partition "
+                f"{owner}: unique index {index.name} must include the partition "
                 f"key ({', '.join(missing)})",
                 index.span,
                 f"add {', '.join(missing)} to its columns",
@@ -105,12 +132,12 @@ class _Bound:
 
 def _check_explicit(
     ctx: Context,
-    draft: TableDraft,
+    where: Located,
     strategy: str,
     types: list[values.ValueType],
     specs: Sequence[PartitionSpec],
 ) -> None:
-    bounds = [_Bound(draft.where, i, p) for i, p in enumerate(specs)]
+    bounds = [_Bound(where, i, p) for i, p in enumerate(specs)]
     defaults = [b for b in bounds if b.spec.default]
     for extra in defaults[1:] if strategy != "hash" else defaults:
         ctx.error(
@@ -127,7 +154,7 @@ def _check_explicit(
         )
     bounded = [b for b in bounds if not b.spec.default]
     if strategy == "range":
-        _check_ranges(ctx, draft.name, types, bounded)
+        _check_ranges(ctx, types, bounded)
     elif strategy == "list" and len(types) == 1:
         _check_lists(ctx, types[0], bounded)
     elif strategy == "hash":
@@ -141,9 +168,7 @@ def _as_tuple(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _check_ranges(
-    ctx: Context, table: str, types: list[values.ValueType], bounds: list[_Bound]
-) -> None:
+def _check_ranges(ctx: Context, types: list[values.ValueType], bounds: list[_Bound]) -> None:
     valid: list[tuple[_Bound, list[Any], list[Any]]] = []
     for b in bounds:
         if b.spec.from_ is None or b.spec.to is None:

@@ -23,7 +23,7 @@ Codes (E080-E119):
 | E093 | list partition naming a value twice |
 | E094 | hash partition remainder not below its modulus |
 | E095 | hash partition moduli that do not divide one another |
-| E096 | unique index (or key, with an expression partition key) without the partition key |
+| E096 | unique index (or key, with an expression or sub-partition key) without the key |
 | E097 | second default partition, or a default partition of a hash-partitioned table |
 | E098 | partition key PostgreSQL refuses (list over several columns, more than 32 columns) |
 | E099 | generated partitions past the year 9999 |

@@ -95,9 +95,7 @@ def check_document(ctx: Context, raw: RawDoc, spec: DocumentSpec) -> None:
         for i, fk in enumerate(table.foreign_keys):
             _at_value(ctx, raw, fk.name, "foreign key", (*base, "foreign_keys", i, "name"))
         _indexes(ctx, raw, (*base, "indexes"), table.indexes)
-        if isinstance(table.partitions, list):
-            for i, partition in enumerate(table.partitions):
-                _at_value(ctx, raw, partition.name, "partition", (*base, "partitions", i, "name"))
+        _partition_names(ctx, raw, base, table.partitions)
         if table.rls is not None:
             for policy_name, policy in table.rls.policies.items():
                 where: Path_ = (*base, "rls", "policies", policy_name)
@@ -123,3 +121,11 @@ def check_names(ctx: Context, documents: Sequence[tuple[RawDoc, DocumentSpec]]) 
     """Every name the documents declare (resolve runs this first)."""
     for raw, spec in documents:
         check_document(ctx, raw, spec)
+
+
+def _partition_names(ctx: Context, raw: RawDoc, base: Path_, partitions: object) -> None:
+    """The names of explicit partitions, sub-partitions included."""
+    if isinstance(partitions, list):
+        for i, partition in enumerate(partitions):
+            _at_value(ctx, raw, partition.name, "partition", (*base, "partitions", i, "name"))
+            _partition_names(ctx, raw, (*base, "partitions", i), partition.partitions)

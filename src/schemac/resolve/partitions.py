@@ -1,15 +1,23 @@
-"""Partitioning: the partition key, explicit partitions and generated ones."""
+"""Partitioning: the partition key, explicit partitions and generated ones, at every level (a
+partition with its own `partition_by` is sub-partitioned). E240: own indexes or foreign keys on
+a partitioned partition or a sub-partition (not in the format)."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from typing import Any
 
 from schemac.model.construct import construct
 from schemac.model.schema import Partition, Partitioning, PrimaryKey, Unique
 from schemac.resolve import expressions
-from schemac.resolve.context import Context, TableDraft
-from schemac.spec.models import GeneratedPartitionsSpec, GenerateSpec
+from schemac.resolve.context import Context, Located, TableDraft
+from schemac.spec.models import (
+    GeneratedPartitionsSpec,
+    GenerateSpec,
+    PartitionBySpec,
+    PartitionSpec,
+)
 
 _BOUND_KEYWORDS = {"minvalue": "MINVALUE", "maxvalue": "MAXVALUE"}
 
@@ -17,24 +25,41 @@ _BOUND_KEYWORDS = {"minvalue": "MINVALUE", "maxvalue": "MAXVALUE"}
 def resolve_partitions(
     ctx: Context, draft: TableDraft, columns: set[str], pk: PrimaryKey | None, uniques: list[Unique]
 ) -> tuple[Partitioning | None, tuple[Partition, ...]]:
-    spec, where, table = draft.spec, draft.where, draft.name
-    if spec.partition_by is None:
-        if spec.partitions is not None:
+    spec = draft.spec
+    return _level(ctx, draft, spec.partition_by, spec.partitions, columns, pk, uniques, sub=False)
+
+
+def _level(
+    ctx: Context,
+    draft: TableDraft,
+    by: PartitionBySpec | None,
+    specs: list[PartitionSpec] | GeneratedPartitionsSpec | None,
+    columns: set[str],
+    pk: PrimaryKey | None,
+    uniques: list[Unique],
+    *,
+    sub: bool,
+) -> tuple[Partitioning | None, tuple[Partition, ...]]:
+    """One level of partitioning: the table's (`draft`), or a partition's (`sub`: `draft` named
+    after the partition and located at its entry), recursively."""
+    where, table = draft.where, draft.name
+    owner = f"partition {table}" if sub else f"table {table}"
+    if by is None:
+        if specs is not None:
             ctx.error(
                 "E050",
-                f"table {table} has partitions but no partition_by",
+                f"{owner} has partitions but no partition_by",
                 where.key_span("partitions"),
                 "add 'partition_by: {range: [column]}' (or list / hash)",
             )
         return None, ()
-    by = spec.partition_by
     chosen = [
         (k, v) for k, v in (("range", by.range_), ("list", by.list_), ("hash", by.hash_)) if v
     ]
     if len(chosen) != 1:
         ctx.error(
             "E050",
-            f"table {table}: partition_by needs exactly one of range, list, hash",
+            f"{owner}: partition_by needs exactly one of range, list, hash",
             where.span("partition_by"),
         )
         return None, ()
@@ -43,7 +68,7 @@ def resolve_partitions(
         if key.isidentifier() and key not in columns:
             ctx.error(
                 "E035",
-                f"table {table}: partition key '{key}' is not a column",
+                f"{owner}: partition key '{key}' is not a column",
                 where.span("partition_by", strategy),
             )
     plain_keys = [k for k in keys if k.isidentifier()]
@@ -53,7 +78,18 @@ def resolve_partitions(
     constraints += [("unique constraint " + u.name, u.columns, u.span) for u in uniques]
     for what, cols, span in constraints:
         missing = [k for k in plain_keys if k not in cols]
-        if missing:
+        missing = [k for k in missing if k in columns] if sub else missing  # E035's otherwise
+        if missing and sub:
+            # unique constraint on partitioned table must include all partitioning columns: the
+            # parent's keys are cloned onto the partition, so they hold its key too
+            ctx.error(
+                "E096",
+                f"{owner} is partitioned by {', '.join(missing)}, which the table's {what} "
+                "does not include (PostgreSQL requires it in every unique key, at every level)",
+                where.span("partition_by"),
+                f"add {', '.join(missing)} to the table's {what}, or partition by its columns",
+            )
+        elif missing:
             ctx.error(
                 "SC304",
                 f"table {table}: the {what} must include the partition key ({', '.join(missing)})",
@@ -65,10 +101,10 @@ def resolve_partitions(
         Partitioning, strategy=strategy, keys=tuple(keys), span=where.span("partition_by")
     )
     partitions: list[Partition] = []
-    if isinstance(spec.partitions, GeneratedPartitionsSpec):
-        partitions = _generate(ctx, draft, strategy, spec.partitions.generate, by.modulus)
-    elif spec.partitions:
-        for i, p in enumerate(spec.partitions):
+    if isinstance(specs, GeneratedPartitionsSpec):
+        partitions = _generate(ctx, draft, strategy, specs.generate, by.modulus)
+    elif specs:
+        for i, p in enumerate(specs):
             span = where.span("partitions", i)
             ctx.register("relation", draft.schema_name, p.name, span, "partition")
             ctx.check_length(p.name, "partition", span, derived=False)
@@ -83,6 +119,21 @@ def resolve_partitions(
                     span,
                 )
                 continue
+            own = [k for k in ("indexes", "foreign_keys") if getattr(p, k)]
+            if own and (sub or p.partition_by is not None):
+                ctx.error(
+                    "E240",
+                    f"partition {p.name}: {own[0].replace('_', ' ')} of its own are not "
+                    + ("supported on a sub-partition" if sub else "supported on a partition "
+                       "that is itself partitioned"),
+                    where.span("partitions", i, own[0]),
+                    "declare them on the table, whose indexes and foreign keys every partition "
+                    "gets",
+                )  # fmt: skip
+            inner = replace(draft, name=p.name, where=sub_where(where, i))
+            sub_by, sub_parts = _level(
+                ctx, inner, p.partition_by, p.partitions, columns, pk, uniques, sub=True
+            )
             partitions.append(
                 construct(
                     Partition,
@@ -95,10 +146,17 @@ def resolve_partitions(
                     else None,
                     modulus=p.modulus,
                     remainder=p.remainder,
+                    partitioning=sub_by,
+                    partitions=sub_parts,
                     span=span,
                 )
             )
     return partitioning, tuple(partitions)
+
+
+def sub_where(where: Located, index: int) -> Located:
+    """Where the partition at `index` of `where`'s partitions is written."""
+    return replace(where, path=(*where.path, "partitions", index))
 
 
 def _explicit_shape(

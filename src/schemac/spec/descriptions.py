@@ -95,7 +95,8 @@ MODELS: dict[str, str] = {
     "PartitionBySpec": "The partition key: exactly one of `range`, `list` or `hash`.",
     "PartitionSpec": (
         "One explicit partition; its bound is one of: `from`/`to` (range), `values` (list), "
-        "`modulus`/`remainder` (hash), or `default: true`."
+        "`modulus`/`remainder` (hash), or `default: true`. With `partition_by` and `partitions` "
+        "it is partitioned itself (sub-partitions)."
     ),
     "GeneratedPartitionsSpec": "Partitions schemac generates instead of an explicit list.",
     "GenerateSpec": (
@@ -442,6 +443,14 @@ FIELDS: dict[str, dict[str, str]] = {
         "default": "the DEFAULT partition, for rows no other partition takes",
         "foreign_keys": "foreign keys declared on this partition alone (not on the parent)",
         "indexes": "indexes declared on this partition alone (not attached to a parent index)",
+        "partition_by": (
+            "sub-partitioning: this partition's own partition key (PARTITION BY), as a table's; "
+            "its columns must be the table's and in every unique key"
+        ),
+        "partitions": (
+            "with `partition_by`: this partition's own partitions, an explicit list (which may "
+            "nest again) or `{generate: ...}` named after the partition"
+        ),
     },
     "GeneratedPartitionsSpec": {
         "generate": "the generator's settings",

@@ -179,6 +179,9 @@ class PartitionSpec(SpecModel):
     #: foreign keys and indexes declared on this partition alone (not on the parent)
     foreign_keys: list[ForeignKeySpec] = []
     indexes: list[IndexSpec] = []
+    #: a sub-partitioned partition: its own key and partitions, as a table's
+    partition_by: PartitionBySpec | None = None
+    partitions: list[PartitionSpec] | GeneratedPartitionsSpec | None = None
 
 
 class GenerateSpec(SpecModel):
@@ -191,6 +194,9 @@ class GenerateSpec(SpecModel):
 
 class GeneratedPartitionsSpec(SpecModel):
     generate: GenerateSpec
+
+
+PartitionSpec.model_rebuild()
 
 
 class PolicySpec(SpecModel):

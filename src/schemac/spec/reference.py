@@ -159,7 +159,10 @@ def _steps(prop: dict[str, Any], key: str) -> list[tuple[str, Any]]:
 
 
 def _no_loop(path: str) -> bool:
-    return path.count(".") < 8
+    """Paths stop at depth 8, and a model nested in itself (a partition's partitions) is shown
+    one level down only."""
+    steps = [step.removesuffix("[]") for step in path.split(".")]
+    return path.count(".") < 8 and all(steps.count(step) <= 2 for step in set(steps))
 
 
 def _paths(schema: dict[str, Any]) -> tuple[list[str], dict[str, list[str]]]:

@@ -287,7 +287,10 @@ def _part_key(part: IndexPart) -> tuple[str, str | None, bool, str]:
     return (canonical_expr(expr), opclass, part.descending, nulls)
 
 
-def _compare_partitioning(report: Report, table: str, spec: Table, db: Table) -> None:
+def _compare_partitioning(
+    report: Report, table: str, spec: Table, db: Table, what: str = "table"
+) -> None:
+    """The key and the partitions of a table, or of a partition (`what`), recursively."""
     s_p, d_p = spec.partitioning, db.partitioning
     span = (s_p.span if s_p else None) or spec.span
     same = (s_p is None and d_p is None) or (
@@ -296,7 +299,7 @@ def _compare_partitioning(report: Report, table: str, spec: Table, db: Table) ->
         and s_p.strategy == d_p.strategy
         and [canonical_expr(k) for k in s_p.keys] == [canonical_expr(k) for k in d_p.keys]
     )
-    report.check(f"table {table}", "", _partitioning(s_p), _partitioning(d_p), span, same)
+    report.check(f"{what} {table}", "", _partitioning(s_p), _partitioning(d_p), span, same)
 
     pairs, missing, extra = match(spec.partitions, db.partitions, lambda p: p.name)
     for part in missing:
@@ -321,6 +324,9 @@ def _compare_partitioning(report: Report, table: str, spec: Table, db: Table) ->
             name = display_name(spec.schema_name, s.name)
             _compare_foreign_keys(report, name, own, found)
             compare_indexes(report, name, own.indexes, found.indexes, s.span or span)
+        if s.partitioning is not None or d.partitioning is not None:
+            name = display_name(spec.schema_name, s.name)
+            _compare_partitioning(report, name, s.as_table(spec), d.as_table(db), "partition")
 
 
 def _partitioning(p: Partitioning | None) -> str:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from schemac.model.schema import Schema
+from schemac.model.schema import Schema, walk_partitions
 from schemac.source import Span
 
 if TYPE_CHECKING:
@@ -115,6 +115,16 @@ def _find(schema: Schema, kind: str, names: list[str]) -> tuple[str, Span | None
     if kind == "partition":
         table = schema.table(names[1])
         part = next((p for p in table.partitions if p.name == first), None) if table else None
+        if table is None:  # a sub-partition: its parent is a partition
+            part = next(
+                (
+                    p
+                    for t in schema.tables
+                    for parent, p in walk_partitions(t)
+                    if p.name == first and parent.name == names[1]
+                ),
+                None,
+            )
         return (
             f"partition {first} of {names[1]}",
             part.span if part else table.span if table else None,

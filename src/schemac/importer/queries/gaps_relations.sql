@@ -51,8 +51,6 @@ CROSS JOIN LATERAL (
   UNION ALL SELECT 'its own schema (the parent is in ' || pn.nspname || ')'
     FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
     WHERE i.inhrelid = labelled.oid AND labelled.relispartition AND p.relnamespace <> labelled.relnamespace
-  UNION ALL SELECT 'sub-partitions (PARTITION BY ' || pg_get_partkeydef(oid) || ')'
-    WHERE relispartition AND relkind = 'p'
 ) AS found(detail)
 UNION ALL
 SELECT 'column', labelled.nspname, labelled.label || '.' || a.attname, false, detail

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from schemac.diagnostics import Severity
-from schemac.model.schema import Column, Enum, Schema, Table
+from schemac.model.schema import Column, Enum, Schema, Table, walk_partitions
 from schemac.model.types import TypeSyntaxError, parse_type
 from schemac.plan import changes as c
 from schemac.rules.base import sections
@@ -168,7 +168,9 @@ class PlanContext:
         """The new-schema table that has (or, in the old schema, had) this partition."""
         for side in (self.new, self.old):
             for table in side.tables:
-                if table.schema_name == schema and any(p.name == name for p in table.partitions):
+                if table.schema_name == schema and any(
+                    p.name == name for _, p in walk_partitions(table)
+                ):
                     return self.new_table(table.qualified_name)
         return None
 

@@ -44,7 +44,7 @@ from collections.abc import Iterable, Iterator
 
 from schemac.diagnostics import Severity
 from schemac.model.names import quote_literal
-from schemac.model.schema import Check, Column, Enum, Partition, SeedTable
+from schemac.model.schema import Check, Column, Enum, Partition, SeedTable, walk_partitions
 from schemac.plan import changes as c
 from schemac.rules.safety.base import (
     PlanContext,
@@ -103,7 +103,7 @@ def use_of(change: c.Change, enum: Enum, value: str) -> str | None:
         for check in table.checks:
             if _mentions(check.expression, literal):
                 return f"check {check.name} of {name}"
-        for part in table.partitions:
+        for _, part in walk_partitions(table):
             if _bound_use(part, value, literal):
                 return f"the bound of partition {part.name}"
         return None
