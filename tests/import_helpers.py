@@ -49,6 +49,28 @@ class ImportRun:
         return [line for line in self.stderr.splitlines() if line.startswith("warning: ")]
 
 
+def exact_import(
+    backend: Backend, conninfo: str, out: Path, ddl: str, file: str = "public.yaml"
+) -> str:
+    """Run `ddl` on the database behind `conninfo` and import it into `out`: the round trip is
+    pg_dump-equal, with no warning, and a second import writes the same file. Its text."""
+    import textwrap
+
+    import psycopg
+
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(textwrap.dedent(ddl))  # type: ignore[call-overload]
+    trip = round_trip(backend, conninfo, out)
+    assert trip.exact, trip.report()
+    assert trip.run.warnings == [], trip.run.warnings
+    text = (out / file).read_text()
+    again = out.with_name(f"{out.name}_again")
+    rerun = run_import(conninfo, again)
+    assert rerun.code == 0, rerun.stderr
+    assert (again / file).read_text() == text
+    return text
+
+
 def run_import(conninfo: str, out: Path, *args: str) -> ImportRun:
     result = CliRunner().invoke(
         cli, ["import", "--database-url", conninfo, "-o", str(out), *args], catch_exceptions=False

@@ -3,7 +3,6 @@ tests/test_incremental.py judges its cases), compared by verify and imported bac
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import psycopg
@@ -11,7 +10,7 @@ import pytest
 
 from schemac.verify.backends import Backend
 from tests.helpers import build_first, drift_messages, write_spec
-from tests.import_helpers import round_trip, run_import
+from tests.import_helpers import exact_import
 from tests.test_incremental import Case, converge
 
 NOTES = """
@@ -56,12 +55,8 @@ CASES: dict[str, Case] = {
 }
 
 
-@pytest.fixture(params=sorted(CASES))
-def case_name(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.mark.postgres
+@pytest.mark.parametrize("case_name", sorted(CASES))
 def test_policy_comments_converge(
     tmp_path: Path, case_name: str, pg_backend: Backend, request: pytest.FixtureRequest
 ) -> None:
@@ -89,13 +84,5 @@ def test_import_round_trips_policy_comments(
     CREATE POLICY own_rows ON notes USING (owner = current_user);
     COMMENT ON POLICY own_rows ON notes IS 'it''s yours';
     """
-    with psycopg.connect(pg_conninfo, autocommit=True) as conn:
-        conn.execute(textwrap.dedent(ddl))
-    trip = round_trip(pg_backend, pg_conninfo, tmp_path / "specs")
-    assert trip.exact, trip.report()
-    assert trip.run.warnings == [], trip.run.warnings
-    again = run_import(pg_conninfo, tmp_path / "again")
-    assert again.code == 0
-    text = (tmp_path / "specs" / "public.yaml").read_text()
-    assert (tmp_path / "again" / "public.yaml").read_text() == text
+    text = exact_import(pg_backend, pg_conninfo, tmp_path / "specs", ddl)
     assert "it's yours" in text

@@ -5,7 +5,6 @@ copy), compared by verify and imported back exactly (pg_dump -s equal)."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import psycopg
@@ -15,7 +14,7 @@ from click.testing import CliRunner
 from schemac.cli import cli
 from schemac.verify.backends import Backend
 from tests.helpers import build_first, drift_messages, load_text, write_spec
-from tests.import_helpers import round_trip, run_import
+from tests.import_helpers import exact_import
 from tests.test_incremental import Case, _evolve, converge
 
 ORDERS = """
@@ -126,12 +125,8 @@ CASES: dict[str, Case] = {
 }
 
 
-@pytest.fixture(params=sorted(CASES))
-def case_name(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.mark.postgres
+@pytest.mark.parametrize("case_name", sorted(CASES))
 def test_replica_identity_converges(
     tmp_path: Path, case_name: str, pg_backend: Backend, request: pytest.FixtureRequest
 ) -> None:
@@ -174,14 +169,6 @@ def test_import_round_trips_replica_identity(
     CREATE TABLE d (id integer PRIMARY KEY);
     ALTER TABLE d REPLICA IDENTITY USING INDEX d_pkey;
     """
-    with psycopg.connect(pg_conninfo, autocommit=True) as conn:
-        conn.execute(textwrap.dedent(ddl))
-    trip = round_trip(pg_backend, pg_conninfo, tmp_path / "specs")
-    assert trip.exact, trip.report()
-    assert trip.run.warnings == [], trip.run.warnings
-    text = (tmp_path / "specs" / "public.yaml").read_text()
+    text = exact_import(pg_backend, pg_conninfo, tmp_path / "specs", ddl)
     for said in ("full", "nothing", "{index: c_code}", "{index: d_pkey}"):
         assert f"replica_identity: {said}" in text, said
-    again = run_import(pg_conninfo, tmp_path / "again")
-    assert again.code == 0
-    assert (tmp_path / "again" / "public.yaml").read_text() == text
