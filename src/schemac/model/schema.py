@@ -100,6 +100,7 @@ class Column(Node):
     default: str | None = None
     identity: Literal["always", "by_default"] | None = None
     #: the identity's sequence options; None (left out of snapshots): PostgreSQL's for the type
+    #: (identity_sequence gives them concrete)
     identity_options: SequenceOptions | None = Field(
         default=None, exclude_if=lambda value: value is None
     )
@@ -122,6 +123,12 @@ class Column(Node):
     #: what the column holds (spec-only: never in the snapshot, never a migration)
     classification: Classification | None = Field(default=None, exclude=True)
     span: Span | None = _span()
+
+    @property
+    def identity_sequence(self) -> SequenceOptions:
+        """The identity's sequence options, every one concrete (PostgreSQL's for the type when
+        the column says none)."""
+        return self.identity_options or default_sequence_options(self.type)
 
 
 class PrimaryKey(Node):

@@ -37,7 +37,6 @@ from schemac.model.schema import (
     SequenceOptions,
     Table,
     Unique,
-    default_sequence_options,
     walk_partitions,
 )
 from schemac.model.storage import (
@@ -628,7 +627,7 @@ def _identity_options(column: Column, type_: str) -> SequenceOptions:
     """The options of an identity column's sequence once the column has type `type_`: a type
     change moves a minimum or maximum that was the old type's bound to the new type's bound
     (PostgreSQL's ALTER SEQUENCE ... AS), and keeps every other option."""
-    options = column.identity_options or default_sequence_options(column.type)
+    options = column.identity_sequence
     if column.type == type_ or column.type not in SEQUENCE_TYPE_RANGE:
         return options
     low, high = SEQUENCE_TYPE_RANGE[column.type]

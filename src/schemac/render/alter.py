@@ -74,8 +74,7 @@ def _alter_action(ch: c.AlterColumn) -> str:
     if ch.action == "drop identity":
         return "DROP IDENTITY IF EXISTS"
     if ch.action == "set identity options":
-        options = new.identity_options or default_sequence_options(new.type)
-        return " ".join(f"SET {words}" for words in cl.sequence_options(options))
+        return " ".join(f"SET {words}" for words in cl.sequence_clauses(new.identity_sequence))
     return f"SET GENERATED {'ALWAYS' if new.identity == 'always' else 'BY DEFAULT'}"
 
 
@@ -94,9 +93,7 @@ def _alter_column(ch: c.AlterColumn) -> Context:
 def _sync_identity(ch: c.SyncIdentity) -> Context:
     table = qualify(ch.table.schema_name, ch.table.name)
     column = ch.table.column(ch.column)
-    options = (column.identity_options if column else None) or default_sequence_options(
-        column.type if column else "bigint"
-    )
+    options = column.identity_sequence if column else default_sequence_options("bigint")
     column_sql = quote_ident(ch.column)
     return {
         "table": table,

@@ -9,7 +9,8 @@ statement around them (model/fragments.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import Protocol
 
 from schemac.model import fragments
 from schemac.model.canonical import utc_literal, zoned_keys
@@ -29,7 +30,6 @@ from schemac.model.schema import (
     IndexPart,
     Partition,
     SeedTable,
-    SequenceOptions,
     Table,
     default_sequence_options,
 )
@@ -85,31 +85,46 @@ def identity(column: Column) -> str:
     if options is None:
         return text
     usual = default_sequence_options(column.type, options.increment)
-    said = [
-        words
-        for words, value, default in (
-            (f"INCREMENT BY {options.increment}", options.increment, 1),
-            (f"MINVALUE {options.min_value}", options.min_value, usual.min_value),
-            (f"MAXVALUE {options.max_value}", options.max_value, usual.max_value),
-            (f"START WITH {options.start}", options.start, usual.start),
-            (f"CACHE {options.cache}", options.cache, 1),
-            ("CYCLE", options.cycle, False),
-        )
-        if value != default
-    ]
+    said = sequence_clauses(options, usual.model_copy(update={"increment": 1}))
     return f"{text} ({' '.join(said)})" if said else text
 
 
-def sequence_options(options: SequenceOptions) -> tuple[str, ...]:
-    """Every option, as ALTER SEQUENCE and ALTER COLUMN ... SET take them."""
-    return (
-        f"INCREMENT BY {options.increment}",
-        f"MINVALUE {options.min_value}",
-        f"MAXVALUE {options.max_value}",
-        f"START WITH {options.start}",
-        f"CACHE {options.cache}",
-        "CYCLE" if options.cycle else "NO CYCLE",
+class SequenceLike(Protocol):
+    """The options a sequence of its own and an identity's sequence both have."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def increment(self) -> int: ...
+    @property
+    def min_value(self) -> int: ...
+    @property
+    def max_value(self) -> int: ...
+    @property
+    def cache(self) -> int: ...
+    @property
+    def cycle(self) -> bool: ...
+
+
+def sequence_clauses(
+    options: SequenceLike, before: SequenceLike | None = None, *, said: Collection[str] = ()
+) -> list[str]:
+    """INCREMENT BY, MINVALUE, MAXVALUE, START WITH, CACHE and [NO] CYCLE of `options`, in the
+    order CREATE and ALTER SEQUENCE (and an identity's options) write them: those that differ
+    from `before` or are named in `said`, or every one when `before` is None."""
+    clauses = (
+        ("increment", f"INCREMENT BY {options.increment}"),
+        ("min_value", f"MINVALUE {options.min_value}"),
+        ("max_value", f"MAXVALUE {options.max_value}"),
+        ("start", f"START WITH {options.start}"),
+        ("cache", f"CACHE {options.cache}"),
+        ("cycle", "CYCLE" if options.cycle else "NO CYCLE"),
     )
+    return [
+        words
+        for field, words in clauses
+        if before is None or field in said or getattr(options, field) != getattr(before, field)
+    ]
 
 
 def deferral(deferrable: bool, initially_deferred: bool) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from schemac.model.names import qualify, quote_ident
-from schemac.model.schema import Attribute, Domain, DomainCheck, Sequence
+from schemac.model.schema import SEQUENCE_TYPE_RANGE, Attribute, Domain, DomainCheck, Sequence
 from schemac.model.types import sql_type
 from schemac.plan import changes as c
 from schemac.render import clauses as cl
@@ -24,40 +24,21 @@ def sequence_options(seq: Sequence, before: Sequence | None) -> str:
     for the type and direction) or of ALTER SEQUENCE (those that differ from `before`)."""
     if before is None:
         ascending = seq.increment > 0
-        low, high = _range(seq.data_type)
+        low, high = SEQUENCE_TYPE_RANGE[seq.data_type]
         before = Sequence(
             name=seq.name,
             data_type=seq.data_type,
-            increment=seq.increment,
             min_value=1 if ascending else low,
             max_value=high if ascending else -1,
             start=seq.min_value if ascending else seq.max_value,
         )
         clauses = [f"AS {seq.data_type}"]
-        if seq.increment != 1:
-            clauses.append(f"INCREMENT BY {seq.increment}")
     else:
         clauses = [f"AS {seq.data_type}"] if seq.data_type != before.data_type else []
-    if seq.increment != before.increment:
-        clauses.append(f"INCREMENT BY {seq.increment}")
     # a new type moves bounds that were the old type's own: both are always said
     retyped = seq.data_type != before.data_type
-    if seq.min_value != before.min_value or retyped:
-        clauses.append(f"MINVALUE {seq.min_value}")
-    if seq.max_value != before.max_value or retyped:
-        clauses.append(f"MAXVALUE {seq.max_value}")
-    if seq.start != before.start:
-        clauses.append(f"START WITH {seq.start}")
-    if seq.cache != before.cache:
-        clauses.append(f"CACHE {seq.cache}")
-    if seq.cycle != before.cycle:
-        clauses.append("CYCLE" if seq.cycle else "NO CYCLE")
+    clauses += cl.sequence_clauses(seq, before, said=("min_value", "max_value") if retyped else ())
     return "".join(f" {clause}" for clause in clauses)
-
-
-def _range(data_type: str) -> tuple[int, int]:
-    bits = {"smallint": 15, "integer": 31, "bigint": 63}[data_type]
-    return -(2**bits), 2**bits - 1
 
 
 def _create_sequence(ch: c.CreateSequence) -> Context:

@@ -30,6 +30,7 @@ from schemac.model.schema import (
     Unique,
 )
 from schemac.model.storage import COLUMN_PARAMS, INDEX_PARAMS, TABLE_PARAMS, same_options
+from schemac.render.clauses import sequence_clauses
 from schemac.source import Span
 from schemac.verify.compare import Report, display_name, match, render_index
 
@@ -95,14 +96,7 @@ def _compare_column(report: Report, what: str, s: Column, d: Column, span: Span 
 
 
 def _sequence(options: SequenceOptions | None) -> str | None:
-    if options is None:
-        return None
-    o = options
-    cycle = "CYCLE" if o.cycle else "NO CYCLE"
-    return (
-        f"START WITH {o.start} INCREMENT BY {o.increment} MINVALUE {o.min_value} "
-        f"MAXVALUE {o.max_value} CACHE {o.cache} {cycle}"
-    )
+    return None if options is None else " ".join(sequence_clauses(options))
 
 
 def _nullability(col: Column) -> str:
