@@ -8,9 +8,8 @@ from schemac.importer.catalog import Catalog, Gap, SequenceInfo
 from schemac.model.names import MAX_IDENTIFIER_BYTES, quote_ident
 from schemac.model.schema import Table
 
-#: the integer types serial columns stand for, and the largest value of each
+#: the integer types serial columns stand for
 SERIALS = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
-INTEGER_MAX = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
 
 
 @dataclass

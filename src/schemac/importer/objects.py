@@ -9,6 +9,7 @@ from schemac.importer.emit import Flow
 from schemac.importer.tables import index_spec
 from schemac.model.canonical import without_in_modes
 from schemac.model.schema import (
+    SEQUENCE_TYPE_RANGE,
     Aggregate,
     Composite,
     Domain,
@@ -21,7 +22,6 @@ from schemac.model.schema import (
     Trigger,
     View,
 )
-from schemac.resolve.sequences import TYPE_RANGE
 
 #: languages whose functions are not a body in a dollar-quoted string (their gap says why)
 _NOT_WRITTEN_LANGUAGES = frozenset({"c", "internal"})
@@ -215,7 +215,7 @@ def sequence_spec(seq: Sequence) -> Flow:
     direction (what the resolver fills in again)."""
     spec: dict[str, Any] = {"as": seq.data_type}
     ascending = seq.increment > 0
-    low, high = TYPE_RANGE[seq.data_type]
+    low, high = SEQUENCE_TYPE_RANGE[seq.data_type]
     if seq.increment != 1:
         spec["increment"] = seq.increment
     if seq.min_value != (1 if ascending else low):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from schemac.importer.context import INTEGER_MAX, SERIALS, Context, object_name
+from schemac.importer.context import SERIALS, Context, object_name
 from schemac.importer.emit import YAML_FLOAT, Flow
 from schemac.model.names import quote_ident
 from schemac.model.schema import (
@@ -288,7 +288,7 @@ def _sequence_differences(
         found.append(f"INCREMENT BY {seq.increment}")
     if seq.min != 1:
         found.append(f"MINVALUE {seq.min}")
-    if seq.max != INTEGER_MAX.get(seq.data_type):
+    if seq.max != default_sequence_options(seq.data_type).max_value:
         found.append(f"MAXVALUE {seq.max}")
     if seq.cache != 1:
         found.append(f"CACHE {seq.cache}")

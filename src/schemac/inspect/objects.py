@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any, Literal, cast
 
 from schemac.model.schema import (
+    SEQUENCE_TYPE_RANGE,
     Attribute,
     Column,
     Composite,
@@ -26,7 +27,6 @@ from schemac.model.types import TypeSyntaxError, canonical_type
 Row = dict[str, Any]
 
 _SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
-_MAX = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
 
 
 @cache
@@ -90,7 +90,7 @@ def _serial_made(r: Row, base: str, derived: str) -> bool:
         r["name"] == derived
         and r["data_type"] == base
         and (r["start"], r["increment"], r["min_value"], r["cache"]) == (1, 1, 1, 1)
-        and r["max_value"] == _MAX[base]
+        and r["max_value"] == SEQUENCE_TYPE_RANGE[base][1]
         and not r["cycle"]
         and r["description"] is None
         and r.get("persistence") == r.get("table_persistence")

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from schemac.load.loader import RawDoc
-from schemac.model.schema import SEQUENCE_TYPE_RANGE as TYPE_RANGE
 from schemac.model.schema import (
+    SEQUENCE_TYPE_RANGE,
     Sequence,
     SequenceOptions,
     Table,
@@ -25,8 +25,6 @@ from schemac.model.schema import (
 from schemac.resolve.context import Context
 from schemac.source import Span
 from schemac.spec.models import DocumentSpec, IdentitySpec, SequenceSpec
-
-__all__ = ["TYPE_RANGE", "identity_options", "register_sequences", "resolve_sequences"]
 
 
 def register_sequences(
@@ -93,7 +91,7 @@ def sequence_options(
 ) -> SequenceOptions | None:
     """The options `said` of a sequence of `type_` (`what`, for messages), PostgreSQL's defaults
     filled in; None, with an error at the option's value, when PostgreSQL would refuse them."""
-    low, high = TYPE_RANGE[type_]
+    low, high = SEQUENCE_TYPE_RANGE[type_]
     if said.increment == 0:
         # PostgreSQL: INCREMENT must not be zero
         ctx.error("E200", f"{what}: increment 0", at("increment"), "use 1 or -1")
@@ -152,7 +150,7 @@ def identity_options(
     """The options of an identity column of `type_`; None when they are PostgreSQL's defaults
     (or the type is not an integer type: that error is the column's, E042)."""
     plain = IdentitySpec(generated=said.generated)
-    if type_ not in TYPE_RANGE or said == plain:
+    if type_ not in SEQUENCE_TYPE_RANGE or said == plain:
         return None
     options = sequence_options(ctx, what, type_, said, at)
     if options is None or options == default_sequence_options(type_):
