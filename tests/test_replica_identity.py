@@ -172,3 +172,31 @@ def test_import_round_trips_replica_identity(
     text = exact_import(pg_backend, pg_conninfo, tmp_path / "specs", ddl)
     for said in ("full", "nothing", "{index: c_code}", "{index: d_pkey}"):
         assert f"replica_identity: {said}" in text, said
+
+
+PARTITIONED = """
+tables:
+  events:
+    columns:
+      id: {type: integer}
+      at: date
+      code: text
+    primary_key: [id, at]
+    indexes:
+      - {columns: [code, at], unique: true, name: events_code, renamed_from: events_code_old}
+    partition_by: {range: [at]}
+    partitions:
+      - {name: events_2026, from: 2026-01-01, to: 2027-01-01}
+    replica_identity: {index: events_code}
+"""
+
+
+def test_an_index_kept_as_it_was_sets_nothing_again(tmp_path: Path) -> None:
+    # the snapshot holds no renamed_from: the index is the same, and so is the identity
+    added = PARTITIONED.replace(
+        "      code: text\n", "      code: text\n      note: {type: text, nullable: true}\n"
+    )
+    _, _, new = _evolve(tmp_path, Case(PARTITIONED, added), "flyway")
+    up = "\n".join(p.read_text() for p in new if p.name.startswith("V"))
+    assert "ADD COLUMN note text" in up
+    assert "REPLICA IDENTITY" not in up

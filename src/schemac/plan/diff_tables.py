@@ -1478,7 +1478,10 @@ def _replica_identity(d: Diff, old: Table, new: Table) -> None:
     if after[0] == "index" and new.partitioning is not None:
         old_index = next((i for i in old.indexes if i.name == new.replica_index), None)
         new_index = next((i for i in new.indexes if i.name == new.replica_index), None)
-        recreated = None not in (old_index, new_index) and old_index != new_index
+        # as _indexes decides it: a new statistics target or renamed_from rebuilds nothing
+        recreated = (
+            old_index is not None and new_index is not None and not same_index(old_index, new_index)
+        )
     if before == after and not recreated:
         return
     stage = c.STAGE_VALIDATE if after[0] == "index" else c.STAGE_MAIN
