@@ -145,11 +145,7 @@ def _exclusion(table: Table, ex: Exclusion) -> Any:
         else:
             element["expression"] = e.expression
             name_cols += referenced_columns(e.expression or "", columns) or ["expr"]
-        element["with"] = (
-            e.operator
-            if e.operator_schema is None
-            else f"OPERATOR({quote_ident(e.operator_schema)}.{e.operator})"
-        )
+        element["with"] = e.operator_text
         if e.opclass is not None:
             element["opclass"] = e.opclass
         elements.append(Flow(element))

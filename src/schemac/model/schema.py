@@ -175,6 +175,15 @@ class ExclusionElement(Node):
     #: search path (pg_catalog, public)
     operator_schema: str | None = None
 
+    @property
+    def operator_text(self) -> str:
+        """The operator as SQL and the specs write it: `&&`, or `OPERATOR("Geo".&&)`."""
+        from schemac.model.names import quote_ident
+
+        if self.operator_schema is None:
+            return self.operator
+        return f"OPERATOR({quote_ident(self.operator_schema)}.{self.operator})"
+
 
 class Exclusion(Node):
     """An exclusion constraint: EXCLUDE USING method (element WITH operator, ...)."""

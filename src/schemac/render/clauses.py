@@ -154,10 +154,8 @@ def exclusion(ex: Exclusion) -> str:
         part = index_part(
             IndexPart(column=element.column, expression=element.expression, opclass=element.opclass)
         )
-        operator = quote_operator(None, element.operator)
-        if element.operator_schema is not None:
-            operator = f"OPERATOR({quote_ident(element.operator_schema)}.{operator})"
-        elements.append(f"{part} WITH {operator}")
+        quote_operator(None, element.operator)  # checks the symbol (an operator is no identifier)
+        elements.append(f"{part} WITH {element.operator_text}")
     text = f"EXCLUDE USING {ex.method} ({', '.join(elements)})"
     if ex.include:
         text += f" INCLUDE ({idents(ex.include)})"

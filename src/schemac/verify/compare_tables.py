@@ -182,12 +182,7 @@ def _exclusion_text(ex: Exclusion) -> str:
     for e in ex.elements:
         key = quote_ident(e.column) if e.column is not None else f"({e.expression})"
         opclass = f" {e.opclass}" if e.opclass else ""
-        op = (
-            e.operator
-            if e.operator_schema is None
-            else f"OPERATOR({quote_ident(e.operator_schema)}.{e.operator})"
-        )
-        elements.append(f"{key}{opclass} WITH {op}")
+        elements.append(f"{key}{opclass} WITH {e.operator_text}")
     text = f"EXCLUDE USING {ex.method} ({', '.join(elements)})"
     if ex.include:
         text += f" INCLUDE ({', '.join(ex.include)})"
