@@ -430,9 +430,15 @@ def _trigger_kind(trig: Trigger) -> str:
     if not trig.constraint:
         return "trigger"
     if trig.deferrable:
-        deferred = "DEFERRED" if trig.initially_deferred else "IMMEDIATE"
-        return f"constraint trigger DEFERRABLE INITIALLY {deferred}"
+        return f"constraint trigger {deferral(True, trig.initially_deferred)}"
     return "constraint trigger"
+
+
+def deferral(deferrable: bool, initially_deferred: bool) -> str:
+    """A constraint's deferral as messages say it."""
+    if not deferrable:
+        return "NOT DEFERRABLE"
+    return "DEFERRABLE INITIALLY " + ("DEFERRED" if initially_deferred else "IMMEDIATE")
 
 
 def render_part(part: IndexPart) -> str:

@@ -32,7 +32,7 @@ from schemac.model.schema import (
 from schemac.model.storage import COLUMN_PARAMS, INDEX_PARAMS, TABLE_PARAMS, same_options
 from schemac.render.clauses import sequence_clauses
 from schemac.source import Span
-from schemac.verify.compare import Report, display_name, match, render_index
+from schemac.verify.compare import Report, deferral, display_name, match, render_index
 
 
 def compare_table(report: Report, spec: Table, db: Table) -> None:
@@ -132,8 +132,8 @@ def _compare_keys(report: Report, table: str, spec: Table, db: Table) -> None:
         report.check(
             what,
             "",
-            _deferral(s.deferrable, s.initially_deferred),
-            _deferral(d.deferrable, d.initially_deferred),
+            deferral(s.deferrable, s.initially_deferred),
+            deferral(d.deferrable, d.initially_deferred),
             span,
         )
 
@@ -188,13 +188,7 @@ def _exclusion_text(ex: Exclusion) -> str:
         text += f" INCLUDE ({', '.join(ex.include)})"
     if ex.where is not None:
         text += f" WHERE ({ex.where})"
-    return f"{text} {_deferral(ex.deferrable, ex.initially_deferred)}"
-
-
-def _deferral(deferrable: bool, initially_deferred: bool) -> str:
-    if not deferrable:
-        return "NOT DEFERRABLE"
-    return "DEFERRABLE INITIALLY " + ("DEFERRED" if initially_deferred else "IMMEDIATE")
+    return f"{text} {deferral(ex.deferrable, ex.initially_deferred)}"
 
 
 def _compare_foreign_keys(report: Report, table: str, spec: Table, db: Table) -> None:
@@ -212,8 +206,8 @@ def _compare_foreign_keys(report: Report, table: str, spec: Table, db: Table) ->
         report.check(
             what,
             "",
-            _deferral(s.deferrable, s.initially_deferred),
-            _deferral(d.deferrable, d.initially_deferred),
+            deferral(s.deferrable, s.initially_deferred),
+            deferral(d.deferrable, d.initially_deferred),
             span,
         )
         _compare_constraint_facts(report, what, s, d, span)
