@@ -32,7 +32,7 @@ def main(conninfo: str) -> int:
         cur.execute(inspect_query("schemas"))
         selected = [r["name"] for r in cur.fetchall()]
         fetch(cur, selected)
-        for name in (*GAP_QUERIES, "sequences", "functions"):
+        for name in (*GAP_QUERIES, "sequences"):
             cur.execute(importer_query(name), {"schemas": selected})
             cur.fetchall()
         cur.execute("SELECT current_setting('server_version_num')")

@@ -5,7 +5,7 @@ model and the gaps describe the same moment of the database and nothing is ever 
 The model comes from inspect (the one reader of pg_catalog into the model); the queries here
 (queries/*.sql) find what that model has no field for: object kinds the format lacks (grants,
 event triggers, rules...) and options of the objects it has (a trigger's ENABLE, index
-TABLESPACE...), plus the sequences and function identities the writer needs. Each gap is one
+TABLESPACE...), plus the sequences with the columns that own them. Each gap is one
 warning per object, so nothing is lost without a word.
 """
 
@@ -95,7 +95,8 @@ class Catalog:
     server_version: int
     gaps: tuple[Gap, ...]
     sequences: tuple[SequenceInfo, ...]
-    #: (schema, function name, arguments as the model holds them) -> identity arguments
+    #: (schema, function name, arguments as the model holds them) -> identity arguments (read
+    #: with the functions by inspect)
     function_identities: dict[tuple[str, str, str], str]
 
     @cached_property
@@ -158,7 +159,8 @@ def read_catalog(conn: psycopg.Connection[Any], schemas: Sequence[str] | None = 
         )
         sequences = tuple(_sequence(r) for r in rows("sequences"))
         identities = {
-            (r["schema_name"], r["name"], r["arguments"]): r["identity"] for r in rows("functions")
+            (r["schema_name"], r["name"], r["arguments"]): r["identity"]
+            for r in fetched["functions"]
         }
         cur.execute("SELECT current_setting('server_version_num')::int / 10000 AS major")
         version_row = cur.fetchone()

@@ -2,6 +2,8 @@
 SELECT n.nspname AS schema_name,
        p.proname AS name,
        pg_get_function_arguments(p.oid) AS arguments,
+       -- the input argument types, as ALTER FUNCTION takes them (import names it so in warnings)
+       pg_get_function_identity_arguments(p.oid) AS identity,
        coalesce(pg_get_function_result(p.oid), '') AS returns,
        p.prokind = 'p' AS procedure,
        l.lanname AS language,
